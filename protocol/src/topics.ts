@@ -30,7 +30,8 @@ function build(kind: TopicKind, siteId: string, gatewayId: string): string {
 }
 
 /** `zw/v1/{siteId}/{gatewayId}/telemetry`, published QoS1. Throws TypeError on an invalid id. */
-export const telemetryTopic = (siteId: string, gatewayId: string): string => build('telemetry', siteId, gatewayId);
+export const telemetryTopic = (siteId: string, gatewayId: string): string =>
+  build('telemetry', siteId, gatewayId);
 /** `zw/v1/{siteId}/{gatewayId}/status`, retained; the last will says offline. */
 export const statusTopic = (siteId: string, gatewayId: string): string => build('status', siteId, gatewayId);
 /** `zw/v1/{siteId}/{gatewayId}/cmd`: the only topic a gateway may subscribe to. */

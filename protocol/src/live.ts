@@ -1,0 +1,121 @@
+import { z } from 'zod';
+
+/** Zone state relative to the participant's own prescription (CLINICAL-RULES.md §5). */
+export const zoneStateSchema = z.enum(['below', 'in', 'above', 'overCeiling']);
+/** Tile freshness: live < 5 s, stale 5–15 s, lost ≥ 15 s since the last usable sample. */
+export const freshnessSchema = z.enum(['live', 'stale', 'lost']);
+export const severitySchema = z.enum(['advisory', 'warning', 'critical']);
+export const ruleIdSchema = z.enum([
+  'HR_ABOVE_ZONE',
+  'HR_OVER_CEILING',
+  'HR_LOW',
+  'SPO2_LOW',
+  'SPO2_DROP',
+  'SIGNAL_LOST',
+  'NO_CONTACT',
+]);
+
+const id = z.string().min(1).max(128);
+
+/** One participant's latest state as a console shows it; carries the display alias, never a real name. */
+export const participantLiveSchema = z.object({
+  participantId: id,
+  alias: z.string().max(64),
+  hr: z.number().nullable(),
+  spo2: z.number().nullable(),
+  steps: z.number().nullable(),
+  cadence: z.number().nullable(),
+  battery: z.number().nullable(),
+  contact: z.boolean().nullable(),
+  zone: zoneStateSchema.nullable(),
+  freshness: freshnessSchema,
+  /** Measurement time of the latest usable sample (ms since epoch). */
+  lastSampleAt: z.number().nullable(),
+  zoneLowBpm: z.number().nullable(),
+  zoneHighBpm: z.number().nullable(),
+  ceilingBpm: z.number().nullable(),
+  hrMode: z.enum(['enforce', 'advisory', 'off']),
+});
+
+export const alertSchema = z.object({
+  id,
+  sessionId: id,
+  participantId: id,
+  alias: z.string().max(64),
+  rule: ruleIdSchema,
+  severity: severitySchema,
+  /** Raised on doubtful data (contact false or an artefact neighbour): shown as warning, labelled. */
+  unconfirmed: z.boolean().optional(),
+  state: z.enum(['open', 'acknowledged', 'closed']),
+  /** The condition has cleared (a latched critical alert stays open until acknowledged). */
+  conditionCleared: z.boolean(),
+  raisedAt: z.number(),
+  acknowledgedAt: z.number().nullable(),
+  acknowledgedBy: z.string().nullable(),
+  closedAt: z.number().nullable(),
+  /** 0 = not escalated; 1, 2… the escalation steps reached. */
+  escalationLevel: z.number().int().nonnegative(),
+});
+
+export const sessionInfoSchema = z.object({
+  id,
+  siteId: id,
+  name: z.string().max(200),
+  kind: z.enum(['class', 'home']),
+  status: z.enum(['scheduled', 'active', 'ended']),
+  startedAt: z.number().nullable(),
+  endedAt: z.number().nullable(),
+});
+
+/** Sent to a console when it joins a session room. */
+export const sessionSnapshotSchema = z.object({
+  sessionId: id,
+  at: z.number(),
+  session: sessionInfoSchema,
+  participants: z.array(participantLiveSchema),
+  alerts: z.array(alertSchema),
+});
+
+/** Sent once per second per session room. */
+export const sessionFrameSchema = z.object({
+  sessionId: id,
+  at: z.number(),
+  participants: z.array(participantLiveSchema),
+});
+
+/** Sent the moment an alert changes. */
+export const alertEventSchema = z.object({
+  sessionId: id,
+  at: z.number(),
+  event: z.enum(['raised', 'upgraded', 'escalated', 'acknowledged', 'cleared', 'closed', 'resounded']),
+  alert: alertSchema,
+  actor: z.string().optional(),
+});
+
+/** Client → server: join a session room. */
+export const joinSessionSchema = z.strictObject({ sessionId: id });
+/** Client → server: acknowledge an alert. */
+export const ackAlertSchema = z.strictObject({ alertId: id, note: z.string().max(500).optional() });
+
+/** Socket.IO event names, one place. */
+export const SOCKET_EVENTS = {
+  snapshot: 'session:snapshot',
+  frame: 'session:frame',
+  alert: 'alert',
+  join: 'session:join',
+  leave: 'session:leave',
+  ack: 'alert:ack',
+} as const;
+
+export type ZoneState = z.infer<typeof zoneStateSchema>;
+export type Freshness = z.infer<typeof freshnessSchema>;
+export type Severity = z.infer<typeof severitySchema>;
+export type RuleId = z.infer<typeof ruleIdSchema>;
+export type ParticipantLive = z.infer<typeof participantLiveSchema>;
+export type Alert = z.infer<typeof alertSchema>;
+export type SessionInfo = z.infer<typeof sessionInfoSchema>;
+export type SessionSnapshot = z.infer<typeof sessionSnapshotSchema>;
+export type SessionFrame = z.infer<typeof sessionFrameSchema>;
+export type AlertEvent = z.infer<typeof alertEventSchema>;
+export type JoinSession = z.infer<typeof joinSessionSchema>;
+export type AckAlert = z.infer<typeof ackAlertSchema>;
