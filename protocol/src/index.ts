@@ -2,3 +2,4 @@ export * from './gatt/index.js';
 export * from './live.js';
 export * from './telemetry.js';
 export * from './topics.js';
+export * from './device-link.js';
