@@ -1,0 +1,72 @@
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const port = z.coerce.number().int().min(0).max(65_535);
+
+/**
+ * Ingest configuration from environment variables, parsed once at start-up. Each key is the env var
+ * name; units are in the names.
+ */
+export const configSchema = z.object({
+  /** HTTP port of the API and console (0 = any free port). */
+  PORT: port.default(8080),
+  /** Address the HTTP server binds to. */
+  HOST: z.string().min(1).default('127.0.0.1'),
+  /** Port of the embedded MQTT broker (ignored when MQTT_URL points to an external broker). */
+  MQTT_PORT: port.default(1883),
+  /** Address the embedded broker binds to. */
+  MQTT_HOST: z.string().min(1).default('127.0.0.1'),
+  /** External broker to consume from; when unset, `npm start` embeds an aedes broker. */
+  MQTT_URL: z.url({ protocol: /^(mqtts?|wss?)$/ }).optional(),
+  /** MQTT username of the ingest service account (external broker). */
+  MQTT_USERNAME: z.string().min(1).optional(),
+  /** MQTT password of the ingest service account (external broker). */
+  MQTT_PASSWORD: z.string().min(1).optional(),
+  /** Where embedded state lives (registry database, gateway outbox). */
+  DATA_DIR: z.string().min(1).default('./data'),
+  /** Start a simulated demo class and home session in-process. */
+  DEMO: bool.default(true),
+  /** Scenario file of the demo class (firmware-sim format). */
+  DEMO_SCENARIO: z.string().min(1).optional(),
+  /** Sites this ingest node owns (comma-separated ids); empty = every site. */
+  SITES: z
+    .string()
+    .default('')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().regex(/^[a-z0-9-]{1,64}$/, 'each site id must match [a-z0-9-]{1,64}'))),
+  /** Interval of live frames to consoles, in ms. */
+  FRAME_INTERVAL_MS: z.coerce.number().int().min(100).max(10_000).default(1000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type IngestConfig = Readonly<z.infer<typeof configSchema>>;
+
+/** Thrown when an environment variable is invalid; the message names the variable, value and reason. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Parses and freezes the configuration; throws {@link ConfigError} naming each bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): IngestConfig {
+  const input: Record<string, string> = {};
+  for (const key of Object.keys(configSchema.shape)) {
+    const v = env[key];
+    if (v !== undefined && v !== '') input[key] = v;
+  }
+  const r = configSchema.safeParse(input);
+  if (!r.success) {
+    const lines = r.error.issues.map((i) => {
+      const key = String(i.path[0] ?? '');
+      return `${key}=${JSON.stringify(input[key] ?? '')}: ${i.message}`;
+    });
+    throw new ConfigError(`invalid configuration: ${lines.join('; ')}`);
+  }
+  return Object.freeze(r.data);
+}

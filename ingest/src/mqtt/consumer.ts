@@ -1,0 +1,115 @@
+import {
+  parseGatewayStatus,
+  parseTelemetry,
+  parseTopic,
+  siteFilter,
+  type TelemetryBatch,
+} from '@zonewatch/protocol';
+import mqtt, { type MqttClient } from 'mqtt';
+import type { Logger } from 'pino';
+import { SeqDeduper } from './dedupe.js';
+
+export interface ConsumerOptions {
+  /** Broker URL, e.g. mqtt://127.0.0.1:1883. */
+  url: string;
+  username?: string;
+  password?: string;
+  /** Sites this node owns; empty = all sites. */
+  sites: readonly string[];
+  logger: Logger;
+  /** Called for every valid, first-seen batch. Must not throw. */
+  onBatch(siteId: string, batch: TelemetryBatch): void;
+  /** Called for gateway status changes. */
+  onStatus?(siteId: string, gatewayId: string, state: 'online' | 'offline', at: number | undefined): void;
+}
+
+export interface ConsumerStats {
+  batches: number;
+  samples: number;
+  duplicates: number;
+  invalid: number;
+  /** Batches whose body names a different gateway than the topic it came on. */
+  mismatched: number;
+}
+
+export interface TelemetryConsumer {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  stats(): ConsumerStats;
+}
+
+/**
+ * Subscribes to telemetry and status of the sites this node owns, validates every payload with the
+ * protocol schemas, drops duplicates by (gateway, seq), and hands valid batches on. Invalid payloads are
+ * counted and logged with the reason, never with their content (it is health data).
+ */
+export function createTelemetryConsumer(opts: ConsumerOptions): TelemetryConsumer {
+  const stats: ConsumerStats = { batches: 0, samples: 0, duplicates: 0, invalid: 0, mismatched: 0 };
+  const dedupe = new SeqDeduper();
+  let client: MqttClient | undefined;
+  const filters = (opts.sites.length ? opts.sites : ['+' as const]).flatMap((s) => [
+    siteFilter(s, 'telemetry'),
+    siteFilter(s, 'status'),
+  ]);
+
+  const onMessage = (topic: string, payload: Buffer): void => {
+    const t = parseTopic(topic);
+    if (!t) return;
+    if (t.kind === 'status') {
+      const s = parseGatewayStatus(payload);
+      if (s.ok) opts.onStatus?.(t.siteId, t.gatewayId, s.value.state, s.value.at);
+      else opts.logger.warn({ topic, reason: s.reason }, 'invalid gateway status');
+      return;
+    }
+    if (t.kind !== 'telemetry') return;
+    const r = parseTelemetry(payload);
+    if (!r.ok) {
+      stats.invalid++;
+      opts.logger.warn(
+        { topic, reason: r.reason, bytes: payload.length },
+        'invalid telemetry batch rejected',
+      );
+      return;
+    }
+    if (r.value.gatewayId !== t.gatewayId) {
+      stats.mismatched++;
+      opts.logger.warn(
+        { topic, bodyGatewayId: r.value.gatewayId },
+        'telemetry gatewayId does not match topic',
+      );
+      return;
+    }
+    if (!dedupe.accept(`${t.siteId}/${t.gatewayId}`, r.value.seq)) {
+      stats.duplicates++;
+      return;
+    }
+    stats.batches++;
+    stats.samples += r.value.samples.length;
+    opts.onBatch(t.siteId, r.value);
+  };
+
+  return {
+    async start() {
+      client = await mqtt.connectAsync(opts.url, {
+        protocolVersion: 4,
+        clientId: `ingest-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
+        username: opts.username,
+        password: opts.password,
+        clean: true,
+        reconnectPeriod: 1000,
+      });
+      client.on('message', onMessage);
+      client.on('error', (e) => opts.logger.error({ err: e.message }, 'mqtt error'));
+      client.on('connect', () => {
+        // A clean session loses subscriptions across reconnects; renew them.
+        client?.subscribe(filters, { qos: 1 });
+      });
+      await client.subscribeAsync(filters, { qos: 1 });
+      opts.logger.info({ filters }, 'consuming telemetry');
+    },
+    async stop() {
+      await client?.endAsync();
+    },
+    stats: () => ({ ...stats }),
+  };
+}
