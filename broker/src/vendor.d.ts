@@ -1,0 +1,20 @@
+// aedes-persistence-redis ships no types. Its package root is the callback wrapper aedes 1.x refuses;
+// the async class lives in this file.
+declare module 'aedes-persistence-redis/asyncPersistence.js' {
+  import type { Redis, RedisOptions } from 'ioredis';
+
+  export interface AsyncRedisPersistenceOptions extends RedisOptions {
+    /** An existing ioredis connection to use instead of opening one. */
+    conn?: Redis;
+    /** Most QoS>0 messages kept per offline session. */
+    maxSessionDelivery?: number;
+    /** TTL of stored packets, seconds (0 = none). */
+    packetTTL?: () => number;
+  }
+
+  export default class AsyncRedisPersistence {
+    constructor(opts?: AsyncRedisPersistenceOptions);
+    setup(broker: unknown): Promise<void>;
+    destroy(): Promise<void>;
+  }
+}
