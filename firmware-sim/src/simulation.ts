@@ -256,13 +256,13 @@ export function createSimulation(scenario: Scenario, opts: SimulationOptions = {
     const owner: ParticipantRuntime = { participant: p, model, state: model.advance(0) };
     owners.set(p.id, owner);
     const eventRng = createPrng(seed, `events:${p.id}`);
-    const runtimes = p.devices.map((d): DeviceRuntime => {
+    const runtimes = p.devices.map((d, i): DeviceRuntime => {
       const drng = createPrng(seed, `device:${d.id}`);
       const periodMs = 1000 / (d.rateHz ?? DEFAULT_RATE_HZ[d.kind]);
       return {
         device: d,
         owner,
-        order: devices.length,
+        order: devices.length + i,
         rng: drng,
         periodMs,
         phaseMs: drng.uniform(0, Math.min(periodMs, 1000)),
