@@ -164,7 +164,7 @@ export async function createBroker(options: BrokerConfig, deps: BrokerDeps): Pro
       (err: Error) => {
         // The store or a hash failed: a server problem, not the client's (CONNACK 3, server unavailable).
         wills.delete(client);
-        log.error({ clientId: client.id, username, err: safeErr(err) }, 'authentication failed');
+        log.error({ clientId: client.id, username, error: safeErr(err) }, 'authentication failed');
         const refusal = new codes.ZW_ERR_AUTH_REFUSED('server unavailable') as unknown as AuthenticateError;
         refusal.returnCode = 3 as AuthErrorCode;
         done(refusal, false);
@@ -246,12 +246,12 @@ export async function createBroker(options: BrokerConfig, deps: BrokerDeps): Pro
   let persistence: AsyncRedisPersistence | undefined;
   if (config.redisUrl) {
     redis = new Redis(config.redisUrl);
-    redis.on('error', (err: Error) => log.error({ err: safeErr(err) }, 'redis (persistence) error'));
+    redis.on('error', (err: Error) => log.error({ error: safeErr(err) }, 'redis (persistence) error'));
     persistence = new AsyncRedisPersistence({ conn: redis });
     const mq = mqemitterRedis({ connectionString: config.redisUrl, matchEmptyLevels: true });
     // mqemitter-redis reports connection errors on `state`; unhandled they would crash the process.
     (mq as unknown as { state: NodeJS.EventEmitter }).state.on('error', (err: Error) =>
-      log.error({ err: safeErr(err) }, 'redis (mqemitter) error'),
+      log.error({ error: safeErr(err) }, 'redis (mqemitter) error'),
     );
     aedesOptions.mq = mq;
     aedesOptions.persistence = persistence;
@@ -270,13 +270,13 @@ export async function createBroker(options: BrokerConfig, deps: BrokerDeps): Pro
     const safe = safeErr(err);
     // Our own refusals are already logged with their reason.
     const level = safe.code?.startsWith('ZW_ERR_') ? 'debug' : 'info';
-    log[level]({ clientId: client.id, err: safe }, 'client error');
+    log[level]({ clientId: client.id, error: safe }, 'client error');
   });
-  aedes.on('connectionError', (_client, err) => log.info({ err: safeErr(err) }, 'connection error'));
+  aedes.on('connectionError', (_client, err) => log.info({ error: safeErr(err) }, 'connection error'));
   aedes.on('clientDisconnect', (client) => log.debug({ clientId: client.id }, 'client disconnected'));
   // Persistence failures surface as 'error' (not in aedes' typed overloads); unhandled they would crash.
   (aedes as NodeJS.EventEmitter).on('error', (err: Error) =>
-    log.error({ err: safeErr(err) }, 'broker error'),
+    log.error({ error: safeErr(err) }, 'broker error'),
   );
 
   const metricsSnapshot = (): BrokerMetrics => metrics.snapshot(now(), aedes.connectedClients);
@@ -294,7 +294,7 @@ export async function createBroker(options: BrokerConfig, deps: BrokerDeps): Pro
           dup: false,
         },
         (err) => {
-          if (err) log.warn({ err: safeErr(err) }, 'metrics publish failed');
+          if (err) log.warn({ error: safeErr(err) }, 'metrics publish failed');
         },
       );
     }, config.metricsIntervalMs);
@@ -336,7 +336,7 @@ export async function createBroker(options: BrokerConfig, deps: BrokerDeps): Pro
       aedes.handle(guarded, req as Parameters<Aedes['handle']>[1]);
     },
     emit(_event, err) {
-      log.warn({ err: safeErr(err) }, 'listener error');
+      log.warn({ error: safeErr(err) }, 'listener error');
       return true;
     },
   };
@@ -354,7 +354,7 @@ export async function createBroker(options: BrokerConfig, deps: BrokerDeps): Pro
       state = 'listening';
       const start = async (server: NetServer | HttpServer, port: number): Promise<number> => {
         servers.push(server);
-        server.on('error', (err) => log.error({ err: safeErr(err) }, 'listener error'));
+        server.on('error', (err) => log.error({ error: safeErr(err) }, 'listener error'));
         return listenOn(server, port, config.host);
       };
       const ports: ListeningPorts = { mqttPort: await start(createTcpListener(handler), config.mqttPort) };

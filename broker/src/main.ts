@@ -43,7 +43,7 @@ async function main(): Promise<void> {
     credentials.reload().then(
       (count) => logger.info({ accounts: count }, 'credentials reloaded'),
       (err: Error) =>
-        logger.error({ err: { message: err.message } }, 'credentials reload failed; keeping previous'),
+        logger.error({ error: { message: err.message } }, 'credentials reload failed; keeping previous'),
     );
   });
   const stop = (signal: string): void => {
@@ -51,7 +51,7 @@ async function main(): Promise<void> {
     broker.close().then(
       () => process.exit(0),
       (err: Error) => {
-        logger.error({ err: { message: err.message } }, 'shutdown failed');
+        logger.error({ error: { message: err.message } }, 'shutdown failed');
         process.exit(1);
       },
     );
