@@ -1,0 +1,21 @@
+export {
+  type GatewayConfig,
+  type GatewayConfigInput,
+  gatewayConfig,
+  gatewayEnvSchema,
+  loadGatewayConfig,
+} from './config.js';
+export { type DecodeOutcome, NotificationDecoder, RSC_MAX_INTEGRATION_GAP_MS } from './decode.js';
+export { DiskOutbox, STATE_PERSIST_INTERVAL_MS } from './disk-outbox.js';
+export * from './errors.js';
+export {
+  backoff,
+  createGateway,
+  GATEWAY_VERSION,
+  type Gateway,
+  type GatewayDeps,
+  type GatewayStats,
+  MAX_INFLIGHT,
+  STOP_GRACE_MS,
+} from './gateway.js';
+export { MemoryOutbox, type Outbox, type OutboxStats, PendingIndex, RECORD_HEADER_BYTES } from './outbox.js';
