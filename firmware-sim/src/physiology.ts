@@ -95,7 +95,7 @@ export function buildProfile(p: Participant, scenario: Scenario, rng: Prng): Pro
       break;
     case 'copd':
       tauOn *= 1.1;
-      spo2Drop = rng.uniform(6, 11);
+      spo2Drop = rng.uniform(3.5, 7.5);
       break;
     case 'older-adult':
       tauOn *= 1.15;
