@@ -92,7 +92,8 @@ export function createTelemetryConsumer(opts: ConsumerOptions): TelemetryConsume
     async start() {
       client = await mqtt.connectAsync(opts.url, {
         protocolVersion: 4,
-        clientId: `ingest-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
+        // The broker admits a service's client id as `{username}_…`, so a service never takes a gateway's session.
+        clientId: `${opts.username ?? 'ingest'}_${process.pid}_${Math.random().toString(36).slice(2, 8)}`,
         username: opts.username,
         password: opts.password,
         clean: true,

@@ -1,0 +1,36 @@
+import pino from 'pino';
+import { ConfigError, loadConfig } from './config.js';
+import { startPlatform } from './platform.js';
+
+let config: ReturnType<typeof loadConfig>;
+try {
+  config = loadConfig();
+} catch (e) {
+  if (e instanceof ConfigError) {
+    process.stderr.write(`zonewatch: ${e.message}\n`);
+    process.exit(2);
+  }
+  throw e;
+}
+
+const logger = pino({ level: config.LOG_LEVEL });
+const platform = await startPlatform(config, { logger }).catch((e: unknown) => {
+  logger.fatal({ err: e }, 'zonewatch failed to start');
+  process.exit(1);
+});
+
+logger.info({ url: platform.url, mqttPort: platform.mqttPort }, 'zonewatch is running');
+process.stdout.write(`\n  zonewatch console: ${platform.url}\n\n`);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    platform.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  });
+}
