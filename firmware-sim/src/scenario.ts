@@ -109,7 +109,17 @@ export const eventSchema = z.discriminatedUnion('kind', [
     toSpo2: z.number().min(50).max(100),
     durationS: positiveTimeS,
   }),
-  z.strictObject({ kind: z.literal('contactLoss'), ...at, durationS: positiveTimeS, ...deviceRef }),
+  z.strictObject({
+    kind: z.literal('contactLoss'),
+    ...at,
+    durationS: positiveTimeS,
+    ...deviceRef,
+    /**
+     * What an oximeter sends while off the finger: `nan` (no SpO2 value, the usual case) or `held` (its last
+     * SpO2, flagged sensor-unconnected, as some devices do). Either way the status bits say the sensor is off.
+     */
+    oximeterValue: z.enum(['nan', 'held']).default('nan'),
+  }),
   z.strictObject({ kind: z.literal('dropout'), ...at, durationS: positiveTimeS, ...deviceRef }),
   z.strictObject({
     kind: z.literal('artefacts'),

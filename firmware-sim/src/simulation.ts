@@ -87,6 +87,10 @@ interface Window {
   startMs: number;
   endMs: number;
 }
+interface ContactWindow extends Window {
+  /** The oximeter keeps sending its last SpO2 (flagged) instead of NaN. */
+  held: boolean;
+}
 interface ArtefactWindow extends Window {
   spikeBpm: number;
 }
@@ -112,8 +116,10 @@ interface DeviceRuntime {
   /** Next heart beat (elapsed ms), for RR intervals. */
   nextBeatMs: number;
   stepCounterStart: number;
-  contactLoss: Window[];
+  contactLoss: ContactWindow[];
   dropout: Window[];
+  /** Last SpO2 an oximeter reported (percent). */
+  lastSpo2: number | undefined;
   artefacts: ArtefactWindow[];
 }
 
@@ -275,6 +281,7 @@ export function createSimulation(scenario: Scenario, opts: SimulationOptions = {
         stepCounterStart: d.kind === 'pedometer' ? drng.int(0, 20_000) : 0,
         contactLoss: [],
         dropout: [],
+        lastSpo2: undefined,
         artefacts: [],
       };
     });
@@ -296,8 +303,9 @@ export function createSimulation(scenario: Scenario, opts: SimulationOptions = {
     for (const e of p.events) {
       switch (e.kind) {
         case 'contactLoss':
-          for (const d of targets(p, e.device, ['hr-strap', 'oximeter']))
-            byId.get(d.id)?.contactLoss.push(windowOf(e));
+          for (const d of targets(p, e.device, ['hr-strap', 'oximeter'])) {
+            byId.get(d.id)?.contactLoss.push({ ...windowOf(e), held: e.oximeterValue === 'held' });
+          }
           break;
         case 'dropout':
           for (const d of targets(p, e.device, ['hr-strap', 'oximeter', 'pedometer', 'footpod'])) {
@@ -367,7 +375,8 @@ export function createSimulation(scenario: Scenario, opts: SimulationOptions = {
     if (battery) {
       reading = { characteristic: '0x2A19', value: level };
     } else {
-      contactLost = inWindow(r.contactLoss, t);
+      const contact = r.contactLoss.find((w) => t >= w.startMs && t < w.endMs);
+      contactLost = contact !== undefined;
       let spike = 0;
       for (const a of r.artefacts) if (t >= a.startMs && t < a.endMs) spike = a.spikeBpm;
       artefact = spike > 0 && !contactLost;
@@ -382,11 +391,12 @@ export function createSimulation(scenario: Scenario, opts: SimulationOptions = {
           break;
         }
         case 'oximeter': {
+          const held = contact?.held === true && r.lastSpo2 !== undefined ? r.lastSpo2 : undefined;
           const value: PlxContinuous = contactLost
             ? {
-                spo2: null,
+                spo2: held ?? null,
                 pulseRate: null,
-                spo2Special: 'NaN',
+                ...(held === undefined ? { spo2Special: 'NaN' as const } : {}),
                 pulseRateSpecial: 'NaN',
                 measurementStatus: PLX_MEASUREMENT_STATUS.invalidMeasurement,
                 deviceAndSensorStatus:
@@ -403,6 +413,7 @@ export function createSimulation(scenario: Scenario, opts: SimulationOptions = {
                 deviceAndSensorStatus: artefact ? PLX_SENSOR_STATUS.poorSignal : 0,
                 pulseAmplitudeIndex: Math.round(rng.uniform(1.5, 6) * 10) / 10,
               };
+          if (!contactLost && value.spo2 !== null) r.lastSpo2 = value.spo2;
           reading = { characteristic: '0x2A5F', value };
           break;
         }

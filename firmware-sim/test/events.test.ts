@@ -91,6 +91,17 @@ describe('scheduled events', () => {
     expect(before.ok && before.value.deviceAndSensorStatus).toBe(0);
   });
 
+  it('contact loss can make the oximeter hold its last SpO2, flagged as off the finger', () => {
+    const es = runWith([{ kind: 'contactLoss', at: 300, durationS: 20, oximeterValue: 'held' }]);
+    const last = oxReadings(between(es, 290, 300)).at(-1)!.truth.reading.value as { spo2: number };
+    for (const e of oxReadings(between(es, 300, 320))) {
+      const d = decodePlxContinuous(e.notification.bytes);
+      if (!d.ok) throw new Error(d.error.message);
+      expect(d.value.spo2).toBe(last.spo2);
+      expect(d.value.deviceAndSensorStatus! & PLX_SENSOR_STATUS.sensorUnconnectedToUser).toBeTruthy();
+    }
+  });
+
   it('contact loss can be limited to one device', () => {
     const es = runWith([{ kind: 'contactLoss', at: 300, durationS: 20, device: 'p-1-oxi' }]);
     expect(hrReadings(between(es, 300, 320)).every((e) => !e.truth.contactLost)).toBe(true);
