@@ -12,11 +12,9 @@ import {
   type Client,
   type ConnectPacket,
 } from 'aedes';
-import AsyncRedisPersistence from 'aedes-persistence-redis/asyncPersistence.js';
-import { Redis } from 'ioredis';
-import mqemitterRedis from 'mqemitter-redis';
 import type { Logger } from 'pino';
 import { checkOrphanWill, checkPublish, checkSubscribe, clientIdAllowed, mayReceive } from './acl.js';
+import { createRedisBackends } from './cluster.js';
 import { type BrokerConfig, type ResolvedBrokerConfig, resolveBrokerConfig } from './config.js';
 import type { CredentialStore, Principal } from './credentials.js';
 import { codes } from './errors.js';
@@ -242,27 +240,17 @@ export async function createBroker(options: BrokerConfig, deps: BrokerDeps): Pro
     },
   };
 
-  let redis: Redis | undefined;
-  let persistence: AsyncRedisPersistence | undefined;
-  if (config.redisUrl) {
-    redis = new Redis(config.redisUrl);
-    redis.on('error', (err: Error) => log.error({ error: safeErr(err) }, 'redis (persistence) error'));
-    persistence = new AsyncRedisPersistence({ conn: redis });
-    const mq = mqemitterRedis({ connectionString: config.redisUrl, matchEmptyLevels: true });
-    // mqemitter-redis reports connection errors on `state`; unhandled they would crash the process.
-    (mq as unknown as { state: NodeJS.EventEmitter }).state.on('error', (err: Error) =>
-      log.error({ error: safeErr(err) }, 'redis (mqemitter) error'),
-    );
-    aedesOptions.mq = mq;
-    aedesOptions.persistence = persistence;
+  const cluster = config.redisUrl ? createRedisBackends(config.redisUrl, log) : undefined;
+  if (cluster) {
+    aedesOptions.mq = cluster.mq;
+    aedesOptions.persistence = cluster.persistence;
   }
 
   let aedes: Aedes;
   try {
     aedes = await Aedes.createBroker(aedesOptions);
   } catch (err) {
-    (aedesOptions.mq as { close?: (cb: () => void) => void } | undefined)?.close?.(() => {});
-    redis?.disconnect();
+    cluster?.abort();
     throw err;
   }
 
@@ -375,7 +363,7 @@ export async function createBroker(options: BrokerConfig, deps: BrokerDeps): Pro
         await new Promise<void>((resolve) => aedes.close(() => resolve()));
         for (const connection of connections) connection.destroy();
         await Promise.all(servers.map(closeServer));
-        if (persistence) await persistence.destroy();
+        await cluster?.destroyPersistence();
         log.info('broker closed');
       })();
       return closing;

@@ -1,4 +1,4 @@
-// aedes-persistence-redis ships no types. Its package root is the callback wrapper aedes 1.x refuses;
+// aedes-persistence-redis (12.x) ships no types. Its package root is the callback wrapper aedes 1.x refuses;
 // the async class lives in this file.
 declare module 'aedes-persistence-redis/asyncPersistence.js' {
   import type { Redis, RedisOptions } from 'ioredis';
@@ -16,5 +16,10 @@ declare module 'aedes-persistence-redis/asyncPersistence.js' {
     constructor(opts?: AsyncRedisPersistenceOptions);
     setup(broker: unknown): Promise<void>;
     destroy(): Promise<void>;
+    createRetainedStreamCombi(patterns: string[]): AsyncIterable<unknown>;
+    createRetainedStream(pattern: string): AsyncIterable<unknown>;
+    outgoingStream(client: unknown): AsyncIterable<unknown>;
+    streamWill(brokers: unknown): AsyncIterable<unknown>;
+    getClientList(topic: string): Iterable<string> | AsyncIterable<string>;
   }
 }
