@@ -419,10 +419,12 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
       }
       clearTimeout(pumpTimer);
       clearInterval(statusTimer);
+      // A connected client says DISCONNECT (so the broker drops the will); one still connecting is cut.
+      const graceful = conn !== undefined && conn.client === client;
       conn = undefined;
       const last = client;
       client = undefined;
-      if (last) await new Promise<void>((resolve) => last.end(false, {}, () => resolve()));
+      if (last) await new Promise<void>((resolve) => last.end(!graceful, {}, () => resolve()));
       await appendChain;
       while (pumping) await new Promise((r) => setTimeout(r, 5));
       await outbox.close();

@@ -1,3 +1,5 @@
+import { appendFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
 import {
   encodeBatteryLevel,
   encodeHeartRate,
@@ -134,5 +136,237 @@ describe.each([
     expect(s.spo2Unavailable).toBe(1);
     expect(s.samplesAccepted).toBe(8);
     await waitFor(() => gateway.stats().samplesPublished === 8, 5000, 'stats catch up');
+  });
+
+  it('publishes one QoS1 batch per flush with strictly increasing seq, skips empty flushes, and keeps the seq across restarts', async () => {
+    const dataDir = tempDir();
+    const { gateway, link } = await startGateway('gw-b', { dataDir }, { flushIntervalMs: 100 });
+    await waitFor(() => gateway.stats().connected, 5000, 'gateway connected');
+    // Bursts emitted in one tick cannot straddle a flush; bursts 2.5 intervals apart cannot share one.
+    for (let burst = 0; burst < 5; burst++) {
+      for (let i = 0; i < 7; i++) link.emitHr('strap-b', 60 + burst * 10 + i);
+      await sleep(250);
+    }
+    await sleep(300); // idle flushes must not publish
+    await waitFor(() => sub.unique('gw-b').length >= 5, 5000, 'five batches');
+    const got = sub.all.filter((r) => r.batch.gatewayId === 'gw-b');
+    expect(got).toHaveLength(5);
+    for (const [burst, r] of got.entries()) {
+      expect(r.topic).toBe('zw/v1/site-test/gw-b/telemetry');
+      expect(r.qos).toBe(1);
+      expect(r.retain).toBe(false);
+      expect(r.batch.replayed).toBeUndefined();
+      expect(r.batch.samples.map((x) => (x.kind === 'hr' ? x.bpm : -1))).toEqual(
+        Array.from({ length: 7 }, (_, i) => 60 + burst * 10 + i),
+      );
+      expect(r.batch.sentAt).toBeGreaterThanOrEqual(Math.max(...r.batch.samples.map((x) => x.t)));
+    }
+    const seqs = got.map((r) => r.batch.seq);
+    expect(seqs).toEqual([seqs[0], seqs[0]! + 1, seqs[0]! + 2, seqs[0]! + 3, seqs[0]! + 4]);
+    expect(gateway.stats()).toMatchObject({ batchesCreated: 5, batchesPublished: 5, samplesPublished: 35 });
+
+    await stopGateway(gateway);
+    const again = await startGateway('gw-b', { dataDir }, { flushIntervalMs: 100 });
+    again.link.emitHr('strap-b', 150);
+    await waitFor(() => sub.unique('gw-b').length >= 6, 5000, 'batch after restart');
+    expect(sub.unique('gw-b').at(-1)!.seq).toBe(seqs[4]! + 1);
+  });
+
+  it('loses nothing through a broker outage and a gateway restart during it: every accepted sample arrives once, in order', async () => {
+    const dataDir = tempDir();
+    const accepted: number[] = [];
+    let counter = 0;
+    let link = new ScriptedLink();
+    // Each sample carries a counter in its energy field, so the subscriber can account for every one.
+    const produce = async (ms: number) => {
+      const end = Date.now() + ms;
+      while (Date.now() < end) {
+        for (let i = 0; i < 3; i++) {
+          const n = counter++;
+          const bytes = encodeHeartRate({ bpm: 100, sensorContact: 'detected', energyExpendedKj: n });
+          if (link.emit('strap-c', '0x2A37', bytes)) accepted.push(n);
+        }
+        await sleep(10);
+      }
+    };
+    const over = { flushIntervalMs: 40, replayRatePerSec: 400 };
+    const first = await startGateway('gw-c', { link, dataDir }, over);
+    await waitFor(() => first.gateway.stats().connected, 5000, 'gateway connected');
+    await produce(300);
+    await broker.stop();
+    await produce(300);
+    expect(first.gateway.stats().connected).toBe(false);
+    await stopGateway(first.gateway); // clean stop while the broker is down: the outbox stays on disk
+    await produce(50); // nobody listening: these are not accepted
+    link = new ScriptedLink();
+    const second = await startGateway('gw-c', { link, dataDir }, over);
+    expect(second.gateway.stats().outboxDepth).toBeGreaterThan(0);
+    await produce(300);
+    const subs = sub.subscriptions;
+    await broker.start({ gatewaysHeld: true });
+    await sub.resubscribed(subs);
+    await broker.releaseGateways();
+    await produce(400);
+    await waitFor(
+      () => sub.unique('gw-c').flatMap((b) => b.samples).length >= accepted.length,
+      15_000,
+      'every accepted sample',
+    );
+    await produce(0);
+    const batches = sub.unique('gw-c');
+    const seqs = batches.map((b) => b.seq);
+    for (let i = 1; i < seqs.length; i++) expect(seqs[i]).toBeGreaterThan(seqs[i - 1]!);
+    const counters = batches.flatMap((b) => b.samples.map((x) => (x.kind === 'hr' ? x.energyKj : -1)));
+    expect(counters).toEqual(accepted);
+    expect(batches.some((b) => b.replayed === true)).toBe(true);
+    expect(batches[0]!.replayed).toBeUndefined();
+    expect(batches.at(-1)!.replayed).toBeUndefined();
+    // The replayed batches are exactly the ones made while the broker was away.
+    const firstReplayed = batches.findIndex((b) => b.replayed);
+    const lastReplayed = batches.findLastIndex((b) => b.replayed);
+    expect(batches.slice(firstReplayed, lastReplayed + 1).every((b) => b.replayed)).toBe(true);
+    const s = second.gateway.stats();
+    expect(s.replayed).toBeGreaterThan(0);
+    expect(s.outboxDropped).toBe(0);
+    await waitFor(() => second.gateway.stats().outboxDepth === 0, 5000, 'outbox drained');
+  });
+
+  it('drops the oldest batches past OUTBOX_MAX_BYTES, counts them, and delivers the newest', async () => {
+    const { gateway, link } = await startGateway('gw-e', {}, { outboxMaxBytes: 4096, flushIntervalMs: 20 });
+    await waitFor(() => gateway.stats().connected, 5000, 'gateway connected');
+    const subs = sub.subscriptions;
+    await broker.stop();
+    await waitFor(() => !gateway.stats().connected, 5000, 'gateway noticed the outage');
+    let bpm = 40;
+    for (let i = 0; i < 60; i++) {
+      link.emitHr('strap-e', bpm++);
+      await sleep(25);
+    }
+    await sleep(60);
+    const s = gateway.stats();
+    expect(s.outboxDropped).toBeGreaterThan(0);
+    expect(s.outboxBytes).toBeLessThanOrEqual(4096);
+    expect(s.batchesCreated).toBe(s.outboxDepth + s.outboxDropped);
+    await broker.start({ gatewaysHeld: true });
+    await sub.resubscribed(subs);
+    await broker.releaseGateways();
+    await waitFor(() => sub.unique('gw-e').length >= s.outboxDepth, 10_000, 'backlog replayed');
+    const got = sub.unique('gw-e');
+    const bpms = got.flatMap((b) => b.samples.map((x) => (x.kind === 'hr' ? x.bpm : -1)));
+    // The newest samples survive, contiguous up to the last one; the oldest are gone.
+    expect(bpms.at(-1)).toBe(bpm - 1);
+    expect(bpms[0]).toBeGreaterThan(40);
+    expect(bpms).toEqual(Array.from({ length: bpms.length }, (_, i) => bpm - bpms.length + i));
+    await waitFor(
+      () => sub.statuses.some((x) => x.status.gatewayId === 'gw-e' && (x.status.outboxDropped ?? 0) > 0),
+      5000,
+      'status reports the drops',
+    );
+  });
+
+  it('announces a retained online status, and the broker sends the offline will when the socket dies', async () => {
+    let mqttClient: MqttClient | undefined;
+    const connect = (url: string, o: IClientOptions) => {
+      mqttClient = mqtt.connect(url, o);
+      return mqttClient;
+    };
+    const statusOf = () => sub.statuses.filter((x) => x.status.gatewayId === 'gw-d').map((x) => x.status);
+    const { gateway } = await startGateway('gw-d', { connect });
+    await waitFor(() => statusOf().some((x) => x.state === 'online'), 5000, 'online status');
+    expect(statusOf()[0]).toMatchObject({
+      v: 1,
+      gatewayId: 'gw-d',
+      siteId: 'site-test',
+      state: 'online',
+      outboxDepth: 0,
+      outboxDropped: 0,
+      version: expect.any(String),
+    });
+    // A newcomer gets the retained copy.
+    const late = new Subscriber(broker);
+    await late.connect();
+    await waitFor(() => late.statuses.some((x) => x.status.gatewayId === 'gw-d'), 5000, 'retained status');
+    expect(late.statuses.find((x) => x.status.gatewayId === 'gw-d')).toMatchObject({
+      retain: true,
+      status: { state: 'online' },
+    });
+    await late.close();
+
+    // Abrupt death of the connection (no DISCONNECT): the broker publishes the will.
+    const before = statusOf().length;
+    (mqttClient!.stream as unknown as { destroy(): void }).destroy();
+    await waitFor(
+      () =>
+        statusOf()
+          .slice(before)
+          .some((x) => x.state === 'offline'),
+      5000,
+      'offline will',
+    );
+    expect(
+      statusOf()
+        .slice(before)
+        .find((x) => x.state === 'offline'),
+    ).toEqual({
+      v: 1,
+      gatewayId: 'gw-d',
+      siteId: 'site-test',
+      state: 'offline',
+    });
+    // It reconnects by itself and says online again.
+    await waitFor(() => statusOf().at(-1)?.state === 'online', 5000, 'online again');
+    expect(gateway.stats().connections).toBe(2);
+
+    // The command topic is subscribed: a ping refreshes the status.
+    const n = statusOf().length;
+    const cmd = mqtt.connect(broker.url, {
+      protocolVersion: 4,
+      username: 'gw-h',
+      password: 's3cret-gw-h',
+      reconnectPeriod: 0,
+    });
+    await new Promise<void>((resolve) => cmd.once('connect', () => resolve()));
+    await cmd.publishAsync('zw/v1/site-test/gw-d/cmd', JSON.stringify({ type: 'ping' }), { qos: 1 });
+    await cmd.endAsync();
+    await waitFor(() => statusOf().length > n, 5000, 'status after ping');
+    expect(gateway.stats().commands).toBe(1);
+
+    // A clean stop announces offline itself, with a time.
+    await stopGateway(gateway);
+    await waitFor(() => statusOf().at(-1)?.state === 'offline', 5000, 'offline on stop');
+    expect(statusOf().at(-1)!.at).toEqual(expect.any(Number));
+  });
+
+  it('starts with a torn last outbox record, skips it, and replays the rest', async () => {
+    const dataDir = tempDir();
+    const { gateway, link } = await startGateway('gw-f', { dataDir });
+    await waitFor(() => gateway.stats().connected, 5000, 'gateway connected');
+    const subs = sub.subscriptions;
+    await broker.stop();
+    await waitFor(() => !gateway.stats().connected, 5000, 'outage noticed');
+    for (let i = 0; i < 3; i++) {
+      link.emitHr('strap-f', 70 + i);
+      await sleep(80);
+    }
+    await stopGateway(gateway);
+    const segDir = path.join(dataDir, 'outbox');
+    const seg = path.join(
+      segDir,
+      readdirSync(segDir)
+        .filter((f) => f.endsWith('.seg'))
+        .sort()
+        .at(-1)!,
+    );
+    appendFileSync(seg, Buffer.from([200, 0, 0, 0, 1, 2, 3, 4, 9, 0, 0, 0, 0, 0, 0, 0, 123, 34])); // torn
+    const again = await startGateway('gw-f', { dataDir });
+    expect(again.gateway.stats()).toMatchObject({ outboxDepth: 3, outboxCorrupt: 1 });
+    await broker.start({ gatewaysHeld: true });
+    await sub.resubscribed(subs);
+    await broker.releaseGateways();
+    await waitFor(() => sub.unique('gw-f').length >= 3, 10_000, 'replayed');
+    expect(sub.unique('gw-f').flatMap((b) => b.samples.map((x) => (x.kind === 'hr' ? x.bpm : -1)))).toEqual([
+      70, 71, 72,
+    ]);
+    expect(sub.invalid).toEqual([]);
   });
 });
