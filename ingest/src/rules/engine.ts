@@ -46,8 +46,10 @@ export interface AlertRecord {
   /** Current severity came from a critical-strength condition on doubtful data. */
   unconfirmed: boolean;
   readonly raisedAt: number;
-  /** When the alert reached its current severity (escalation counts from here). */
+  /** When the alert reached its current severity. */
   severitySince: number;
+  /** Escalation counts from here: the raise, the latest upgrade, or a critical re-sound. */
+  escalationFrom: number;
   /** When the condition cleared (null while active). */
   conditionClearedAt: number | null;
   /** First acknowledgement (for time-to-acknowledge). */
@@ -287,6 +289,7 @@ function raise(
     unconfirmed,
     raisedAt: t,
     severitySince: t,
+    escalationFrom: t,
     conditionClearedAt: null,
     acknowledgedAt: null,
     acknowledgedBy: null,
@@ -310,6 +313,7 @@ function upgrade(a: AlertRecord, t: number, rank: number, unconfirmed: boolean, 
   a.severity = SEVERITY_BY_RANK[rank] as Severity;
   a.unconfirmed = unconfirmed;
   a.severitySince = t;
+  a.escalationFrom = t;
   a.escalationLevel = 0;
   emitAlert(out, t, a, 'upgraded', unconfirmed);
 }
@@ -586,7 +590,7 @@ export function tick(state: ParticipantState, nowMs: number): StepResult {
         const steps = lc.escalation[a.severity];
         while (a.escalationLevel < steps.length) {
           const step = steps[a.escalationLevel];
-          if (!step || nowMs - a.severitySince < step.afterMs) break;
+          if (!step || nowMs - a.escalationFrom < step.afterMs) break;
           a.escalationLevel++;
           out ??= [];
           out.push({
@@ -607,8 +611,11 @@ export function tick(state: ParticipantState, nowMs: number): StepResult {
         a.lastAckAt !== null &&
         nowMs - a.lastAckAt >= lc.criticalResoundAfterAckMs
       ) {
+        // Sounds again until acknowledged again; escalation starts over from now.
         a.resounded = true;
         a.ackRank = 0;
+        a.escalationFrom = nowMs;
+        a.escalationLevel = 0;
         out ??= [];
         out.push({
           t: nowMs,

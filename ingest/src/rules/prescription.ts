@@ -340,6 +340,8 @@ function compute(
 
 function withCrossChecks<T extends z.ZodType<Prescription>>(schema: T, requireSecondClinician: boolean) {
   return schema.superRefine((rx, ctx) => {
+    // Cross-field checks only on a well-formed prescription, so one mistake gives one message.
+    if (!schema.safeParse(rx).success) return;
     for (const i of compute(rx, defaultRuleSettings.prescription, requireSecondClinician).issues)
       ctx.addIssue({ code: 'custom', path: i.path, message: i.message });
   });
