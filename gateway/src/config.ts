@@ -31,6 +31,11 @@ export const gatewayEnvSchema = z.object({
   FLUSH_INTERVAL_MS: int(10, 60_000).default(250),
   /** Bytes the outbox may hold before the oldest batches are dropped; default 64 MiB, minimum 4 KiB. */
   OUTBOX_MAX_BYTES: int(4096, 2 ** 40).default(64 * 1024 * 1024),
+  /**
+   * Largest telemetry payload in bytes; a flush holding more is split into several batches. Keep it below
+   * the broker's payload limit (zonewatch broker: MQTT_MAX_PAYLOAD_BYTES, default 256 KiB). Default 128 KiB.
+   */
+  MAX_BATCH_BYTES: int(1024, 64 * 1024 * 1024).default(128 * 1024),
   /** Backlog batches replayed per second after an outage; default 50 (flushing at 4 Hz, 12× real time). */
   REPLAY_RATE_PER_SEC: z.coerce.number().positive().max(100_000).default(50),
   /** First reconnect delay in milliseconds (doubles per failure, with jitter); default 500. */
@@ -55,6 +60,7 @@ export interface GatewayConfig {
   readonly dataDir: string;
   readonly flushIntervalMs: number;
   readonly outboxMaxBytes: number;
+  readonly maxBatchBytes: number;
   /** Backlog batches per second. */
   readonly replayRatePerSec: number;
   readonly reconnectMinMs: number;
@@ -113,6 +119,7 @@ export function gatewayConfig(input: GatewayConfigInput): GatewayConfig {
   set('GATEWAY_DATA_DIR', input.dataDir);
   set('FLUSH_INTERVAL_MS', input.flushIntervalMs);
   set('OUTBOX_MAX_BYTES', input.outboxMaxBytes);
+  set('MAX_BATCH_BYTES', input.maxBatchBytes);
   set('REPLAY_RATE_PER_SEC', input.replayRatePerSec);
   set('RECONNECT_MIN_MS', input.reconnectMinMs);
   set('RECONNECT_MAX_MS', input.reconnectMaxMs);
@@ -142,6 +149,7 @@ function fromEnv(env: Record<string, string>): GatewayConfig {
     dataDir: e.GATEWAY_DATA_DIR ?? path.join('data', `gateway-${e.GATEWAY_ID}`),
     flushIntervalMs: e.FLUSH_INTERVAL_MS,
     outboxMaxBytes: e.OUTBOX_MAX_BYTES,
+    maxBatchBytes: e.MAX_BATCH_BYTES,
     replayRatePerSec: e.REPLAY_RATE_PER_SEC,
     reconnectMinMs: e.RECONNECT_MIN_MS,
     reconnectMaxMs: e.RECONNECT_MAX_MS,

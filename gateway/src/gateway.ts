@@ -64,6 +64,8 @@ export interface GatewayStats {
   spo2Unavailable: number;
   /** Batches whose samples were lost because the outbox could not store them (disk failure). */
   outboxWriteErrors: number;
+  /** Stored batches dropped because they could not be read back after retries. */
+  outboxUnreadable: number;
   outboxDepth: number;
   outboxBytes: number;
   /** Batches dropped (oldest first) because the outbox reached `outboxMaxBytes`. */
@@ -129,6 +131,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     replayed: 0,
     spo2Unavailable: 0,
     outboxWriteErrors: 0,
+    outboxUnreadable: 0,
     commands: 0,
     lastPublishLatencyMs: undefined as number | undefined,
   };
@@ -149,6 +152,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
   let nextReplayAt = 0;
   let pumping = false;
   let pumpAgain = false;
+  const readFailures = new Map<number, number>();
 
   const onNotification = (n: DeviceNotification): void => {
     if (state !== 'running' && state !== 'starting') return;
@@ -162,6 +166,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
       decodeErrors[out.reason] = (decodeErrors[out.reason] ?? 0) + 1;
       // One noisy device must not flood the log: the 1st, then every 100th, per device and reason.
       const key = `${n.deviceId}\u0000${out.reason}`;
+      if (errorLogCounts.size > 10_000) errorLogCounts.clear();
       const seen = (errorLogCounts.get(key) ?? 0) + 1;
       errorLogCounts.set(key, seen);
       if (seen === 1 || seen % 100 === 0) {
@@ -185,16 +190,10 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     if (buffer.length === 0) return appendChain;
     const samples = buffer;
     buffer = [];
-    for (let i = 0; i < samples.length; i += MAX_SAMPLES_PER_BATCH) {
-      const chunk = samples.slice(i, i + MAX_SAMPLES_PER_BATCH);
+    const sentAt = clock();
+    for (const chunk of splitToFit(samples, sentAt)) {
       const seq = nextSeq++;
-      const batch: TelemetryBatch = {
-        v: 1,
-        gatewayId: config.gatewayId,
-        seq,
-        sentAt: clock(),
-        samples: chunk,
-      };
+      const batch: TelemetryBatch = { v: 1, gatewayId: config.gatewayId, seq, sentAt, samples: chunk };
       const payload = Buffer.from(JSON.stringify(batch));
       counters.batchesCreated++;
       appendChain = appendChain
@@ -211,6 +210,26 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
         );
     }
     return appendChain;
+  };
+
+  /**
+   * Splits one flush's samples into batches within the schema's sample cap and `maxBatchBytes` (with room
+   * for the `replayed` flag), halving until each fits: a broker closes the connection on an oversize
+   * PUBLISH, and a batch that never fits would block the outbox forever.
+   */
+  const splitToFit = (samples: Sample[], sentAt: number): Sample[][] => {
+    const probe = { v: 1, gatewayId: config.gatewayId, seq: Number.MAX_SAFE_INTEGER, sentAt, replayed: true };
+    const fits = (s: Sample[]) =>
+      s.length <= MAX_SAMPLES_PER_BATCH &&
+      Buffer.byteLength(JSON.stringify({ ...probe, samples: s })) <= config.maxBatchBytes;
+    const out: Sample[][] = [];
+    const pending = [samples];
+    while (pending.length > 0) {
+      const s = pending.shift()!;
+      if (s.length <= 1 || fits(s)) out.push(s);
+      else pending.unshift(s.slice(0, s.length >> 1), s.slice(s.length >> 1));
+    }
+    return out;
   };
 
   const schedulePump = (delayMs: number): void => {
@@ -247,6 +266,8 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
       const seq = outbox.nextAfter(c.cursor);
       if (seq === undefined) return;
       const replayed = seq <= c.backlogEnd;
+      // Stopping: finish the live stream, leave the backlog on disk for the next start.
+      if (replayed && state === 'stopping') return;
       if (replayed) {
         const now = performance.now();
         if (now < nextReplayAt) {
@@ -255,11 +276,27 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
         }
         nextReplayAt = Math.max(now, nextReplayAt) + 1000 / config.replayRatePerSec;
       }
-      const stored = await outbox.read(seq);
+      let batch: TelemetryBatch | undefined;
+      let stored: Uint8Array | undefined;
+      try {
+        stored = await outbox.read(seq);
+        if (stored) batch = JSON.parse(Buffer.from(stored).toString('utf8')) as TelemetryBatch;
+        readFailures.delete(seq);
+      } catch (err) {
+        if (conn !== c) return;
+        // Transient I/O gets a few retries; a batch that never reads back must not block those behind it.
+        const failures = (readFailures.get(seq) ?? 0) + 1;
+        readFailures.set(seq, failures);
+        if (failures < 3) throw err;
+        readFailures.delete(seq);
+        counters.outboxUnreadable++;
+        log.error({ err: errSummary(err), seq }, 'stored batch unreadable; dropped');
+        await outbox.ack(seq);
+        continue;
+      }
       if (conn !== c) return;
       c.cursor = seq;
-      if (!stored) continue; // dropped for space while we were reading
-      const batch = JSON.parse(Buffer.from(stored).toString('utf8')) as TelemetryBatch;
+      if (!stored || !batch) continue; // dropped for space while we were reading
       const body = replayed ? JSON.stringify({ ...batch, replayed: true }) : stored;
       c.inflight.set(seq, { startedAt: performance.now(), samples: batch.samples.length, replayed });
       c.client.publish(topics.telemetry, Buffer.from(body), { qos: 1 }, (err) => onPuback(c, seq, err));
@@ -403,7 +440,8 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
         // Let the last batches through while the connection is up, but never hang a shutdown on it.
         const deadline = performance.now() + STOP_GRACE_MS;
         while (conn === c && performance.now() < deadline) {
-          if (c.inflight.size === 0 && outbox.nextAfter(c.cursor) === undefined) break;
+          const next = outbox.nextAfter(c.cursor);
+          if (c.inflight.size === 0 && (next === undefined || next <= c.backlogEnd)) break;
           await new Promise((r) => setTimeout(r, 10));
         }
         if (conn === c) {

@@ -13,6 +13,7 @@ import type { IClientOptions, MqttClient } from 'mqtt';
 import mqtt from 'mqtt';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, type Gateway } from '../src/gateway.js';
+import { MemoryOutbox } from '../src/outbox.js';
 import { aedesBroker, type BrokerFactory, mosquittoBroker, type TestBroker } from './helpers/brokers.js';
 import {
   cleanupDirs,
@@ -368,5 +369,75 @@ describe.each([
       70, 71, 72,
     ]);
     expect(sub.invalid).toEqual([]);
+  });
+
+  it('replays the backlog first, rate-limited, then the batches made meanwhile, strictly in seq order', async () => {
+    const outbox = new MemoryOutbox(1 << 20);
+    const link = new ScriptedLink();
+    const gateway = createGateway(
+      testConfig(broker, 'gw-g', tempDir(), { flushIntervalMs: 30, replayRatePerSec: 20 }),
+      { link, logger: testLogger, outbox },
+    );
+    await gateway.start();
+    running.push(gateway);
+    await waitFor(() => gateway.stats().connected, 5000, 'gateway connected');
+    const subs = sub.subscriptions;
+    await broker.stop();
+    await waitFor(() => !gateway.stats().connected, 5000, 'outage noticed');
+    let bpm = 40;
+    for (let i = 0; i < 10; i++) {
+      link.emitHr('strap-g', bpm++);
+      await sleep(45);
+    }
+    const backlog = gateway.stats().outboxDepth;
+    expect(backlog).toBeGreaterThanOrEqual(5);
+    await broker.start({ gatewaysHeld: true });
+    await sub.resubscribed(subs);
+    await broker.releaseGateways();
+    // Live samples keep coming while the backlog drains at 20 batches/s.
+    const liveUntil = Date.now() + 700;
+    while (Date.now() < liveUntil) {
+      link.emitHr('strap-g', bpm++);
+      await sleep(45);
+    }
+    await waitFor(
+      () => sub.unique('gw-g').flatMap((b) => b.samples).length >= bpm - 40,
+      10_000,
+      'all samples',
+    );
+    const raw = sub.all.filter((r) => r.batch.gatewayId === 'gw-g');
+    const seqs = raw.map((r) => r.batch.seq);
+    for (let i = 1; i < seqs.length; i++) expect(seqs[i]).toBeGreaterThan(seqs[i - 1]!);
+    const flags = raw.map((r) => (r.batch.replayed ? 'R' : 'L')).join('');
+    expect(flags).toMatch(/^R{5,}L+$/);
+    const replayed = raw.filter((r) => r.batch.replayed);
+    // The backlog is whatever was made before the gateway got back in: at least what we counted.
+    expect(replayed.length).toBeGreaterThanOrEqual(backlog);
+    // 20 batches/s: n batches take at least (n - 1) × 50 ms (lower bound only; timers may run late).
+    expect(replayed.at(-1)!.at - replayed[0]!.at).toBeGreaterThanOrEqual((replayed.length - 1) * 50 * 0.8);
+    const bpms = sub.unique('gw-g').flatMap((b) => b.samples.map((x) => (x.kind === 'hr' ? x.bpm : -1)));
+    expect(bpms).toEqual(Array.from({ length: bpm - 40 }, (_, i) => 40 + i));
+    expect(gateway.stats().replayed).toBe(replayed.length);
+  });
+
+  it('splits a flush that would exceed MAX_BATCH_BYTES into several batches', async () => {
+    const { gateway, link } = await startGateway('gw-h', {}, { maxBatchBytes: 1024, flushIntervalMs: 100 });
+    await waitFor(() => gateway.stats().connected, 5000, 'gateway connected');
+    for (let i = 0; i < 40; i++) {
+      link.emit(
+        'strap-h',
+        '0x2A37',
+        encodeHeartRate({ bpm: 60 + i, sensorContact: 'detected', rrIntervals: [900, 901] }),
+      );
+    }
+    await waitFor(() => sub.unique('gw-h').flatMap((b) => b.samples).length >= 40, 5000, 'all samples');
+    const got = sub.all.filter((r) => r.batch.gatewayId === 'gw-h');
+    expect(got.length).toBeGreaterThanOrEqual(4);
+    for (const r of got) expect(r.bytes).toBeLessThanOrEqual(1024);
+    expect(got.flatMap((r) => r.batch.samples.map((x) => (x.kind === 'hr' ? x.bpm : -1)))).toEqual(
+      Array.from({ length: 40 }, (_, i) => 60 + i),
+    );
+    const seqs = got.map((r) => r.batch.seq);
+    expect(seqs).toEqual(seqs.map((_, i) => seqs[0]! + i));
   });
 });

@@ -91,6 +91,10 @@ export interface Received {
   batch: TelemetryBatch;
   qos: number;
   retain: boolean;
+  /** Arrival time, `performance.now()`. */
+  at: number;
+  /** Payload size in bytes. */
+  bytes: number;
 }
 
 /**
@@ -135,7 +139,14 @@ export class Subscriber {
         this.invalid.push(r.reason);
         return;
       }
-      this.all.push({ topic, batch: r.value, qos: packet.qos, retain: packet.retain });
+      this.all.push({
+        topic,
+        batch: r.value,
+        qos: packet.qos,
+        retain: packet.retain,
+        at: performance.now(),
+        bytes: payload.length,
+      });
     });
     await waitFor(() => this.subscriptions > 0, 5000, 'subscriber subscribed');
   }
