@@ -86,7 +86,9 @@ export function participantLine(v: ParticipantView, elapsedMs: number): string {
   const stale = v.lastMs === undefined || elapsedMs - v.lastMs > STALE_AFTER_S * 1000;
   const hr = stale || v.hr === undefined ? '  --' : v.contact === false ? ' n/c' : String(v.hr).padStart(4);
   const spo2 =
-    stale || v.spo2 === undefined ? '' : `  SpO2 ${v.spo2 === null ? '--' : String(v.spo2).padStart(3)}%`;
+    stale || v.spo2 === undefined
+      ? ''
+      : `  SpO2 ${v.spo2 === null ? '  --' : `${String(v.spo2).padStart(3)}%`}`;
   const steps = stale || v.steps === undefined ? '' : `  steps ${v.steps}`;
   const phase = stale ? '  (no signal)' : v.phase ? `  ${v.phase}` : '';
   return `  ${v.alias.slice(0, 16).padEnd(16)} HR${hr}${spo2}${steps}${phase}`;
