@@ -27,12 +27,13 @@ export const simulatorLink: LinkFactory = async (env, logger) => {
 };
 
 /**
- * Runs one gateway until SIGINT/SIGTERM: reads the configuration from `env`, builds the device link with
+ * Runs one gateway until SIGINT/SIGTERM (unless `handleSignals` is false): reads the configuration from `env`, builds the device link with
  * `linkFactory`, starts, and stops cleanly (flush, `offline` status, outbox closed) on a signal.
  */
 export async function runGateway(
   env: Record<string, string | undefined> = process.env,
   linkFactory: LinkFactory = simulatorLink,
+  opts: { handleSignals?: boolean } = {},
 ): Promise<{ gateway: Gateway; config: GatewayConfig; shutdown: () => Promise<void> }> {
   const config = loadGatewayConfig(env);
   const logger = pino({ level: config.logLevel, base: { service: 'gateway' } });
@@ -44,7 +45,7 @@ export async function runGateway(
     stopping ??= gateway.stop();
     return stopping;
   };
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  for (const signal of opts.handleSignals === false ? [] : (['SIGINT', 'SIGTERM'] as const)) {
     process.once(signal, () => {
       logger.info({ signal }, 'shutting down');
       shutdown().then(
