@@ -2,7 +2,29 @@
  * @zonewatch/firmware-sim — simulated wearables with a physiological model, driven by scenario files.
  * They emit the real GATT bytes of `@zonewatch/protocol` through a `DeviceLink` the gateway consumes.
  */
+
+export {
+  compactBoard,
+  describeNotification,
+  formatClock,
+  ParticipantBoard,
+  type ParticipantView,
+  participantLine,
+} from './display.js';
 export { createSimulatedLink, type SimulatedLink, type SimulatedLinkOptions } from './link.js';
+export {
+  buildLoadGateways,
+  type GatewayModule,
+  isLoopback,
+  LOAD_LIMITS,
+  type LoadGateway,
+  type LoadOptions,
+  type LoadOptionsInput,
+  type LoadProgress,
+  type LoadReport,
+  loadOptionsSchema,
+  runLoad,
+} from './load.js';
 export type { Modifiers, Profile, TrueState } from './physiology.js';
 export { type CompiledPlan, compilePlan, type PlanPoint } from './plan.js';
 export { createPrng, type Prng } from './prng.js';
