@@ -74,8 +74,10 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 /** Unset and empty variables are the same (compose files often write `REDIS_URL=`). */
 const opt = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (v === '' || v === undefined ? undefined : v), schema.optional());
-const envPort = z.coerce.number<string>().pipe(port);
-const envInt = (min: number, max: number) => z.coerce.number<string>().pipe(z.int().min(min).max(max));
+const wholeNumber = z.string().regex(/^\d+$/, 'must be a whole number').transform(Number);
+const envInt = (min: number, max: number) =>
+  wholeNumber.pipe(z.int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+const envPort = envInt(0, 65535);
 
 /** Environment of the standalone broker (`main.ts`). Keys are the variable names, so errors name them. */
 export const brokerEnvSchema = z
@@ -99,7 +101,13 @@ export const brokerEnvSchema = z
     /** Largest PUBLISH payload, bytes. Default 262144 (256 KiB). */
     MQTT_MAX_PAYLOAD_BYTES: opt(envInt(1, 64 * 1024 * 1024)),
     /** New connections per second per IP after the burst; 0 disables. Default 5. */
-    MQTT_CONN_RATE_PER_SEC: opt(z.coerce.number<string>().pipe(z.number().min(0).max(1e6))),
+    MQTT_CONN_RATE_PER_SEC: opt(
+      z
+        .string()
+        .regex(/^\d+(\.\d+)?$/, 'must be a non-negative number')
+        .transform(Number)
+        .pipe(z.number().max(1e6, 'must be at most 1000000')),
+    ),
     /** Connections an IP may open at once. Default 50. */
     MQTT_CONN_RATE_BURST: opt(envInt(1, 1e6)),
     /** Time a connection gets to send CONNECT, ms. Default 10000. */

@@ -57,3 +57,26 @@ describe('FrameGuardedConnection', () => {
     expect(inner.destroyed).toBe(true);
   });
 });
+
+describe('FrameGuardedConnection writes', () => {
+  // Regression: without _writev every corked piece of an MQTT packet became its own socket write, and
+  // QoS 1 throughput fell to a quarter of raw aedes.
+  it('regression throughput: coalesces corked writes into one write to the socket', async () => {
+    const inner = new PassThrough();
+    const writes: Buffer[] = [];
+    const write = inner.write.bind(inner);
+    inner.write = ((chunk: Buffer, ...rest: never[]) => {
+      writes.push(Buffer.from(chunk));
+      return write(chunk, ...rest);
+    }) as typeof inner.write;
+    const guarded = new FrameGuardedConnection(inner, 1000, () => {});
+    guarded.cork();
+    guarded.write(Buffer.from([0x40]));
+    guarded.write(Buffer.from([0x02]));
+    guarded.write(Buffer.from([0x00, 0x07]));
+    process.nextTick(() => guarded.uncork());
+    await new Promise((r) => setImmediate(r));
+    expect(writes).toEqual([Buffer.from([0x40, 0x02, 0x00, 0x07])]);
+    guarded.destroy();
+  });
+});

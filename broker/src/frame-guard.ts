@@ -97,6 +97,18 @@ export class FrameGuardedConnection extends Duplex {
   }
 
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
+    this.#send(chunk, cb);
+  }
+
+  /**
+   * mqtt-packet corks the stream and writes each packet in several small pieces; without `_writev` every
+   * piece would become its own socket write (measured: a quarter of the raw aedes QoS 1 throughput).
+   */
+  override _writev(chunks: { chunk: Buffer }[], cb: (err?: Error | null) => void): void {
+    this.#send(Buffer.concat(chunks.map((c) => c.chunk)), cb);
+  }
+
+  #send(chunk: Buffer, cb: (err?: Error | null) => void): void {
     if (this.#inner.write(chunk)) cb();
     else this.once('innerDrain', () => cb());
   }
