@@ -82,17 +82,17 @@ describe('simulated DeviceLink', () => {
     expect(times.at(-1)! - T0).toBeGreaterThan(45_000);
   });
 
-  it('runs in real time with real timers (short run at ×60)', async () => {
+  it('runs in real time with real timers (one second at ×60)', async () => {
     const got: DeviceNotification[] = [];
     const link = createSimulatedLink(oneStrap(600, 60), { tickMs: 20 });
     const t0 = performance.now();
     await link.start((n) => got.push(n));
-    await new Promise((r) => setTimeout(r, 500));
+    await new Promise((r) => setTimeout(r, 1000));
     await link.stop();
     const wallS = (performance.now() - t0) / 1000;
     const simS = data(got).length;
-    // ~60 scenario seconds per wall second, allowing for timer slack on a busy machine.
-    expect(simS).toBeGreaterThan(wallS * 60 * 0.6);
+    // ~60 scenario seconds per wall second; the last tick may lag a little on a busy machine.
+    expect(simS).toBeGreaterThan((wallS - 0.3) * 60);
     expect(simS).toBeLessThanOrEqual(wallS * 60 + 2);
   });
 });
