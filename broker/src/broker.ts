@@ -108,6 +108,15 @@ export async function createBroker(options: BrokerConfig, deps: BrokerDeps): Pro
   // Unknown users are checked against this so a refusal takes as long as a wrong secret.
   const dummyHash = hashSecret(randomBytes(16));
 
+  /** A credential store that hangs must not leave connections paused forever. */
+  function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`credential check took longer than ${ms} ms`)), ms);
+    });
+    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+  }
+
   async function admit(
     client: Client,
     username: string | undefined,
@@ -141,7 +150,7 @@ export async function createBroker(options: BrokerConfig, deps: BrokerDeps): Pro
 
   const authenticate: NonNullable<AedesOptions['authenticate']> = (client, username, password, done) => {
     const ip = (client as Client & { connDetails?: ConnDetails }).connDetails?.ipAddress;
-    admit(client, username, password).then(
+    withTimeout(admit(client, username, password), config.authTimeoutMs).then(
       (result) => {
         wills.delete(client);
         if (result.ok) {
@@ -250,8 +259,10 @@ export async function createBroker(options: BrokerConfig, deps: BrokerDeps): Pro
   try {
     aedes = await Aedes.createBroker(aedesOptions);
   } catch (err) {
-    cluster?.abort();
-    throw err;
+    if (!cluster || !config.redisUrl) throw err;
+    cluster.abort();
+    const { hostname: host, port } = new URL(config.redisUrl);
+    throw new codes.ZW_ERR_REDIS_UNAVAILABLE(`${host}:${port || 6379}`, (err as Error).message);
   }
 
   aedes.on('clientError', (client, err) => {

@@ -49,6 +49,8 @@ export const brokerConfigSchema = z.strictObject({
   redisUrl: z.url({ protocol: /^rediss?$/ }).optional(),
   /** Time a new connection gets to send CONNECT, ms. Default 10 s. */
   connectTimeoutMs: z.int().min(100).default(10_000),
+  /** Longest the credential store plus hash check may take before CONNACK 3 (server unavailable), ms. */
+  authTimeoutMs: z.int().min(100).default(10_000),
 });
 
 /** What callers pass to `createBroker` (defaults filled in). */

@@ -52,6 +52,11 @@ export const codes = {
     'ZW_ERR_MALFORMED_FRAME',
     'Malformed MQTT fixed header (remaining length longer than 4 bytes)',
   ),
+  /** Cluster mode could not reach Redis at start-up (the message names host and port, never a password). */
+  ZW_ERR_REDIS_UNAVAILABLE: createError<'ZW_ERR_REDIS_UNAVAILABLE', [where: string, detail: string]>(
+    'ZW_ERR_REDIS_UNAVAILABLE',
+    'Redis at %s (redisUrl / REDIS_URL) unavailable at start-up: %s',
+  ),
   /** `listen()` called twice, or called after `close()`. */
   ZW_ERR_BROKER_STATE: createError<'ZW_ERR_BROKER_STATE', [detail: string]>(
     'ZW_ERR_BROKER_STATE',

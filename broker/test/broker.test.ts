@@ -108,6 +108,28 @@ describe('authentication', () => {
   });
 });
 
+describe('credential store failures', () => {
+  it('answers CONNACK 3 (server unavailable) when the store throws or hangs, without counting a refusal', async () => {
+    const failing = await startBroker(
+      {
+        lookup: async (username: string) => {
+          if (username === 'hang') return new Promise<undefined>(() => {});
+          throw new Error('registry down');
+        },
+      },
+      { authTimeoutMs: 200 },
+    );
+    const failingUrl = `mqtt://127.0.0.1:${failing.mqttPort}`;
+    try {
+      expect(await refusalCode(failingUrl, { username: 'gw-a', password: 'x', clientId: 'gw-a' })).toBe(3);
+      expect(await refusalCode(failingUrl, { username: 'hang', password: 'x', clientId: 'hang' })).toBe(3);
+      expect(failing.broker.metrics().rejectedAuth).toBe(0);
+    } finally {
+      await failing.broker.close();
+    }
+  });
+});
+
 describe('topic ACL', () => {
   it('the ingest service account receives a gateway telemetry', async () => {
     const ingest = await as('ingest');

@@ -7,7 +7,7 @@ import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { pino } from 'pino';
 import { type Broker, createBroker } from '../src/broker.js';
 import type { BrokerConfig } from '../src/config.js';
-import { InMemoryCredentialStore, type Principal } from '../src/credentials.js';
+import { type CredentialStore, InMemoryCredentialStore, type Principal } from '../src/credentials.js';
 import { hashSecret } from '../src/secrets.js';
 
 /** Accounts every integration test uses. Secrets are test values only. */
@@ -46,7 +46,7 @@ export interface RunningBroker {
 
 /** A broker on free ports (loopback); close it with `broker.close()`. */
 export async function startBroker(
-  credentials: InMemoryCredentialStore,
+  credentials: CredentialStore,
   config: BrokerConfig = {},
 ): Promise<RunningBroker> {
   const broker = await createBroker(
