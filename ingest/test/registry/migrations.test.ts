@@ -1,0 +1,231 @@
+/**
+ * Migrations (idempotent, ordered, atomic, checksummed, safe with concurrent nodes), engine parity
+ * (PGlite and Postgres end with the same schema) and restart (a file-backed PGlite reopens with its data).
+ */
+import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type Db,
+  MIGRATIONS_DIR,
+  migrate,
+  openPostgres,
+  openRegistry,
+  openRegistryDb,
+  pgliteDir,
+  type Registry,
+} from '../../src/registry/index.js';
+import { FAST_SCRYPT, T0 } from './fixtures.js';
+import { type PgServer, startPostgres } from './pg-server.js';
+
+/** Tables, columns, constraints, indexes, triggers and functions of the public schema, as comparable text. */
+async function schemaOf(db: Db): Promise<string[]> {
+  const rows = await db.query<{ line: string }>(
+    `SELECT line FROM (
+       SELECT 'column ' || table_name || '.' || column_name || ': ' || data_type || ' null=' || is_nullable
+              || ' default=' || coalesce(column_default, '-') || ' identity=' || is_identity AS line
+         FROM information_schema.columns WHERE table_schema = 'public'
+       UNION ALL
+       SELECT 'constraint ' || conrelid::regclass::text || '.' || conname || ': ' || pg_get_constraintdef(oid)
+         FROM pg_constraint WHERE connamespace = 'public'::regnamespace AND contype IN ('c', 'f', 'p', 'u', 'x')
+       UNION ALL
+       SELECT 'index ' || indexname || ': ' || indexdef FROM pg_indexes WHERE schemaname = 'public'
+       UNION ALL
+       SELECT 'trigger ' || tgname || ': ' || pg_get_triggerdef(oid) FROM pg_trigger WHERE NOT tgisinternal
+       UNION ALL
+       SELECT 'function ' || proname || ': ' || prosrc FROM pg_proc WHERE pronamespace = 'public'::regnamespace
+     ) s ORDER BY line`,
+  );
+  return rows.map((r) => r.line);
+}
+
+describe('registry migrations and restart', () => {
+  let server: PgServer;
+  let tmp: string;
+  let dbCount = 0;
+  const toClose: Db[] = [];
+  const freshPostgres = async () => {
+    dbCount += 1;
+    const db = await openPostgres(await server.createDatabase(`mig_${dbCount}`));
+    toClose.push(db);
+    return db;
+  };
+  /** A migrations directory: the shipped 0001 plus extra files. */
+  const migrationsDir = async (name: string, extra: Record<string, string>) => {
+    const dir = join(tmp, name);
+    await import('node:fs/promises').then((fs) => fs.mkdir(dir));
+    await copyFile(join(MIGRATIONS_DIR, '0001_init.sql'), join(dir, '0001_init.sql'));
+    for (const [file, sql] of Object.entries(extra)) await writeFile(join(dir, file), sql);
+    return dir;
+  };
+
+  beforeAll(async () => {
+    [server, tmp] = await Promise.all([startPostgres(), mkdtemp(join(tmpdir(), 'zw-registry-mig-'))]);
+  });
+  afterAll(async () => {
+    for (const db of toClose) await db.close().catch(() => undefined);
+    await server?.stop();
+    if (tmp) await rm(tmp, { recursive: true, force: true });
+  });
+
+  let pglite: Registry;
+
+  it('file-backed PGlite: migrating twice is a no-op, and a reopened database has its data (restart)', async () => {
+    const dataDir = join(tmp, 'data');
+    const opts = { dataDir, clock: () => T0, passwordParams: FAST_SCRYPT };
+    const first = await openRegistry(opts);
+    expect(first.registry.db.engine).toBe('pglite');
+    expect(first.migration).toEqual({ applied: [1], current: 1 });
+    expect(await migrate(first.registry.db)).toEqual({ applied: [], current: 1 });
+
+    const r = first.registry;
+    await r.sites.create({ id: 'clinic-a', name: 'Clinic A' });
+    const nurse = await r.users.create({
+      username: 'nurse',
+      displayName: 'Nurse',
+      password: 'long enough pw',
+      roles: ['instructor'],
+      siteIds: ['clinic-a'],
+    });
+    const p = await r.participants.create({ siteId: 'clinic-a', alias: 'Ann', clinical: { ageYears: 64 } });
+    await r.prescriptions.create({
+      participantId: p.id,
+      authorId: nurse.id,
+      body: { zone: { low: 0.4 } },
+      effectiveFrom: T0,
+    });
+    await r.devices.create({ id: 'C8:4F:12:00:01:A1', siteId: 'clinic-a', kind: 'hr-strap' });
+    const cls = await r.classes.create({ siteId: 'clinic-a', name: 'Rehab' });
+    const s = await r.sessions.create({ siteId: 'clinic-a', kind: 'class', classId: cls.id });
+    await r.rosters.bind({ sessionId: s.id, participantId: p.id, deviceId: 'C8:4F:12:00:01:A1', atMs: T0 });
+    await r.sessions.start(s.id, T0);
+    const alert = await r.alerts.raise({
+      sessionId: s.id,
+      participantId: p.id,
+      rule: 'SPO2_LOW',
+      severity: 'critical',
+      atMs: T0 + 1000,
+    });
+    const before = {
+      sessions: await r.sessions.active(),
+      bindings: await r.rosters.activeBindings(),
+      alerts: await r.alerts.open(),
+    };
+    await r.db.close();
+
+    const second = await openRegistry(opts);
+    pglite = second.registry;
+    expect(second.migration.applied).toEqual([]);
+    const again = second.registry;
+    expect(await again.sessions.active()).toEqual(before.sessions);
+    expect(await again.rosters.activeBindings()).toEqual(before.bindings);
+    expect(await again.alerts.open()).toEqual(before.alerts);
+    expect(await again.participants.getClinical(p.id)).toMatchObject({ ageYears: 64 });
+    expect((await again.prescriptions.current(p.id, T0))?.body).toEqual({ zone: { low: 0.4 } });
+    expect(await again.users.authenticate('nurse', 'long enough pw')).toMatchObject({ id: nurse.id });
+    // The restored critical alert still latches: clearing leaves it open until someone acknowledges it.
+    const cleared = await again.alerts.recordEvent({
+      alertId: alert.alert.id,
+      event: 'cleared',
+      atMs: T0 + 60_000,
+    });
+    expect(cleared.alert.state).toBe('open');
+    const acked = await again.alerts.recordEvent({
+      alertId: alert.alert.id,
+      event: 'acknowledged',
+      actorId: nurse.id,
+      atMs: T0 + 70_000,
+    });
+    expect(acked.alert.state).toBe('closed');
+    expect(pgliteDir(dataDir)).toBe(join(dataDir, 'registry'));
+  });
+
+  it('Postgres ends with exactly the same schema as PGlite', async () => {
+    const pg = await openRegistry({
+      databaseUrl: await server.createDatabase('parity'),
+      dataDir: join(tmp, 'unused'),
+    });
+    toClose.push(pg.registry.db);
+    expect(pg.registry.db.engine).toBe('postgres');
+    expect(pg.migration.applied).toEqual([1]);
+    expect(await migrate(pg.registry.db)).toEqual({ applied: [], current: 1 });
+    const [a, b] = [await schemaOf(pglite.db), await schemaOf(pg.registry.db)];
+    expect(a.length).toBeGreaterThan(100);
+    expect(b).toEqual(a);
+    await pglite.db.close();
+  });
+
+  it('nodes starting together against one Postgres apply each migration once', async () => {
+    const url = await server.createDatabase('race');
+    const dbs = await Promise.all([1, 2, 3].map(() => openPostgres(url)));
+    toClose.push(...dbs);
+    const results = await Promise.all(dbs.map((db) => migrate(db)));
+    expect(results.flatMap((r) => r.applied)).toEqual([1]);
+    const rows = await dbs[0]!.query<{ version: number }>('SELECT version FROM schema_migrations');
+    expect(rows).toEqual([{ version: 1 }]);
+  });
+
+  it('applies only new migrations, in order; a failing one applies nothing', async () => {
+    const db = await freshPostgres();
+    await migrate(db);
+    const good = await migrationsDir('good', {
+      '0002_notes.sql': 'ALTER TABLE sites ADD COLUMN notes text;',
+      '0003_more.sql': 'ALTER TABLE sites ADD COLUMN phone text;',
+    });
+    expect(await migrate(db, { dir: good })).toEqual({ applied: [2, 3], current: 3 });
+    expect(await migrate(db, { dir: good })).toEqual({ applied: [], current: 3 });
+
+    const db2 = await freshPostgres();
+    await migrate(db2);
+    const bad = await migrationsDir('bad', {
+      '0002_ok.sql': 'CREATE TABLE extra (id int);',
+      '0003_broken.sql': 'CREATE TABLE broken (id int REFERENCES nowhere (id));',
+    });
+    await expect(migrate(db2, { dir: bad })).rejects.toMatchObject({
+      code: 'ZW_ERR_MIGRATION',
+      message: expect.stringContaining('0003_broken'),
+    });
+    expect(await db2.query('SELECT version FROM schema_migrations')).toEqual([{ version: 1 }]);
+    expect(await db2.query("SELECT 1 FROM information_schema.tables WHERE table_name = 'extra'")).toEqual([]);
+  });
+
+  it('refuses edited, unknown, misnamed and missing migrations', async () => {
+    const db = await freshPostgres();
+    await migrate(db);
+    const edited = await migrationsDir('edited', {});
+    await writeFile(join(edited, '0001_init.sql'), '-- tweaked\n', { flag: 'a' });
+    await expect(migrate(db, { dir: edited })).rejects.toMatchObject({
+      code: 'ZW_ERR_MIGRATION',
+      message: expect.stringContaining('edited after it was applied'),
+    });
+    const newer = await migrationsDir('newer', { '0002_x.sql': 'SELECT 1;' });
+    await migrate(db, { dir: newer });
+    await expect(migrate(db)).rejects.toMatchObject({
+      message: expect.stringContaining('unknown to this build'),
+    });
+    const misnamed = await migrationsDir('misnamed', { '2_x.sql': 'SELECT 1;' });
+    await expect(migrate(db, { dir: misnamed })).rejects.toMatchObject({
+      message: expect.stringContaining('does not match NNNN_name.sql'),
+    });
+    const gap = await migrationsDir('gap', { '0003_x.sql': 'SELECT 1;' });
+    await expect(migrate(db, { dir: gap })).rejects.toMatchObject({
+      message: expect.stringContaining('expected version 2'),
+    });
+  });
+
+  it('reports an unreachable or invalid DATABASE_URL without its password', async () => {
+    const err = await openRegistryDb({
+      databaseUrl: 'postgres://zw:hunter2@127.0.0.1:1/registry',
+      dataDir: tmp,
+    }).catch((e: Error) => e);
+    expect(err).toMatchObject({
+      code: 'ZW_ERR_DB_OPEN',
+      message: expect.stringContaining('127.0.0.1:1/registry'),
+    });
+    expect((err as Error).message).not.toContain('hunter2');
+    await expect(openRegistryDb({ databaseUrl: 'mysql://x@y/z', dataDir: tmp })).rejects.toMatchObject({
+      code: 'ZW_ERR_DB_OPEN',
+    });
+  });
+});
