@@ -273,7 +273,7 @@ export class DiskOutbox implements Outbox {
       this.stateTimer = undefined;
       if (!this.stateDirty || !this.isOpen) return;
       this.serial(() => this.persistState()).catch((err: unknown) =>
-        this.log?.error({ err: { message: (err as Error).message } }, 'outbox state could not be saved'),
+        this.log?.error({ error: { message: (err as Error).message } }, 'outbox state could not be saved'),
       );
     }, STATE_PERSIST_INTERVAL_MS);
     this.stateTimer.unref();
@@ -294,7 +294,7 @@ export class DiskOutbox implements Outbox {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
         this.log?.warn(
-          { err: { message: (err as Error).message } },
+          { error: { message: (err as Error).message } },
           'outbox state file unreadable; ignoring it',
         );
       }

@@ -203,7 +203,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
           (err: unknown) => {
             counters.outboxWriteErrors++;
             log.error(
-              { err: errSummary(err), seq, samples: chunk.length },
+              { error: errSummary(err), seq, samples: chunk.length },
               'batch could not be stored; lost',
             );
           },
@@ -253,7 +253,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
         await pumpOnce();
       } while (pumpAgain);
     } catch (err) {
-      log.error({ err: errSummary(err) }, 'outbox read failed; retrying');
+      log.error({ error: errSummary(err) }, 'outbox read failed; retrying');
       schedulePump(1000);
     } finally {
       pumping = false;
@@ -290,7 +290,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
         if (failures < 3) throw err;
         readFailures.delete(seq);
         counters.outboxUnreadable++;
-        log.error({ err: errSummary(err), seq }, 'stored batch unreadable; dropped');
+        log.error({ error: errSummary(err), seq }, 'stored batch unreadable; dropped');
         await outbox.ack(seq);
         continue;
       }
@@ -310,7 +310,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     if (err || !f) {
       // MQTT 3.1.1 has no negative PUBACK; a publish error means the connection is unusable. Reconnect so
       // the batch is re-sent in order from the outbox.
-      log.warn({ err: errSummary(err), seq }, 'publish failed; reconnecting');
+      log.warn({ error: errSummary(err), seq }, 'publish failed; reconnecting');
       c.client.end(true);
       return;
     }
@@ -318,7 +318,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     counters.samplesPublished += f.samples;
     if (f.replayed) counters.replayed++;
     counters.lastPublishLatencyMs = Math.round((performance.now() - f.startedAt) * 10) / 10;
-    outbox.ack(seq).catch((e: unknown) => log.error({ err: errSummary(e), seq }, 'outbox ack failed'));
+    outbox.ack(seq).catch((e: unknown) => log.error({ error: errSummary(e), seq }, 'outbox ack failed'));
     void pump();
   };
 
@@ -338,7 +338,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
 
   const publishStatus = (c: Connection): void => {
     c.client.publish(topics.status, statusPayload(), { qos: 1, retain: true }, (err) => {
-      if (err && conn === c) log.warn({ err: errSummary(err) }, 'status publish failed');
+      if (err && conn === c) log.warn({ error: errSummary(err) }, 'status publish failed');
     });
   };
 
@@ -381,13 +381,17 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
       log.info({ backlog: outbox.stats().depth }, 'connected to broker');
       publishStatus(connection);
       c.subscribe(topics.cmd, { qos: 1 }, (err) => {
-        if (err && conn === connection) log.warn({ err: errSummary(err) }, 'command subscription failed');
+        if (err && conn === connection) log.warn({ error: errSummary(err) }, 'command subscription failed');
       });
       statusTimer = setInterval(() => publishStatus(connection), config.statusIntervalMs);
       void pump();
     });
     c.on('message', onCommand);
-    c.on('error', (err) => log.warn({ err: errSummary(err) }, 'mqtt error'));
+    let lastError: Error | undefined;
+    c.on('error', (err) => {
+      lastError = err;
+      log.debug({ error: errSummary(err) }, 'mqtt error');
+    });
     c.once('close', () => {
       if (client === c) client = undefined;
       if (conn?.client === c) {
@@ -400,7 +404,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
       counters.connectionFailures++;
       const delay = backoff(attempt++, config.reconnectMinMs, config.reconnectMaxMs, random);
       log.warn(
-        { wasConnected: opened, retryInMs: delay },
+        { wasConnected: opened, retryInMs: delay, error: errSummary(lastError) },
         opened ? 'broker connection lost' : 'connect failed',
       );
       reconnectTimer = setTimeout(connect, delay);
@@ -412,7 +416,10 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
       if (state !== 'new') throw new GatewayStateError(`start() in state ${state}`);
       state = 'starting';
       const { lastSeq } = await outbox.open();
-      nextSeq = (lastSeq ?? 0) + 1;
+      // A fresh data directory (first start, or a wiped or replaced disk) starts from the clock in ms: the
+      // gateway makes far fewer than 1000 batches a second, so this stays above any seq it sent before and
+      // consumers that dedupe by (gateway, seq) never discard its new batches as old ones.
+      nextSeq = lastSeq !== undefined ? lastSeq + 1 : Math.max(1, Math.floor(clock()));
       const s = outbox.stats();
       log.info(
         { nextSeq, outboxDepth: s.depth, outboxBytes: s.bytes, outboxCorrupt: s.corrupt },
@@ -430,7 +437,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
       try {
         await deps.link.stop();
       } catch (err) {
-        log.warn({ err: errSummary(err) }, 'device link did not stop cleanly');
+        log.warn({ error: errSummary(err) }, 'device link did not stop cleanly');
       }
       clearInterval(flushTimer);
       await flush();

@@ -51,7 +51,7 @@ export async function runGateway(
       shutdown().then(
         () => process.exit(0),
         (err: unknown) => {
-          logger.error({ err }, 'shutdown failed');
+          logger.error({ error: (err as Error).message }, 'shutdown failed');
           process.exit(1);
         },
       );

@@ -141,6 +141,7 @@ describe.each([
 
   it('publishes one QoS1 batch per flush with strictly increasing seq, skips empty flushes, and keeps the seq across restarts', async () => {
     const dataDir = tempDir();
+    const startedAt = Date.now();
     const { gateway, link } = await startGateway('gw-b', { dataDir }, { flushIntervalMs: 100 });
     await waitFor(() => gateway.stats().connected, 5000, 'gateway connected');
     // Bursts emitted in one tick cannot straddle a flush; bursts 2.5 intervals apart cannot share one.
@@ -171,6 +172,14 @@ describe.each([
     again.link.emitHr('strap-b', 150);
     await waitFor(() => sub.unique('gw-b').length >= 6, 5000, 'batch after restart');
     expect(sub.unique('gw-b').at(-1)!.seq).toBe(seqs[4]! + 1);
+
+    // A fresh data directory starts from the clock, so a wiped disk never reuses a seq.
+    expect(seqs[0]).toBeGreaterThanOrEqual(startedAt);
+    await stopGateway(again.gateway);
+    const wiped = await startGateway('gw-b', { dataDir: tempDir() }, { flushIntervalMs: 100 });
+    wiped.link.emitHr('strap-b', 151);
+    await waitFor(() => sub.unique('gw-b').length >= 7, 5000, 'batch after a wiped disk');
+    expect(sub.unique('gw-b').at(-1)!.seq).toBeGreaterThan(seqs[4]! + 1);
   });
 
   it('loses nothing through a broker outage and a gateway restart during it: every accepted sample arrives once, in order', async () => {
