@@ -149,6 +149,11 @@ describe('ceiling (section 1, 3a)', () => {
     expect(exact.ceilingBpm).toBe(152); // 0.95·160 = 152 exactly
   });
 
+  it('treats a top-level null as "not given"', () => {
+    const r = resolvePrescription({ ...PORTABLE, ceilingBpm: null, hrMode: null, spo2Floor: null });
+    expect([r.ceilingBpm, r.hrMode, r.spo2Floor]).toEqual([141, 'enforce', 90]);
+  });
+
   it('a clinician ceiling is used as given', () => {
     expect(resolvePrescription({ ...PORTABLE, ceilingBpm: 137.5 }).ceilingBpm).toBe(137.5);
   });

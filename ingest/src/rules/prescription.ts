@@ -120,9 +120,8 @@ export const prescriptionBaseSchema = z.object({
   preset: z.enum(PRESET_NAMES, { error: `must be one of ${PRESET_NAMES.join(', ')}` }).optional(),
   /** Age (years); required when hrMax comes from a formula. */
   age: finite('years').min(1, 'must be at least 1 year').max(120, 'must be at most 120 years').optional(),
-  sex: z
-    .enum(['male', 'female', 'other', 'unspecified'], { error: 'must be male, female, other or unspecified' })
-    .optional(),
+  /** Free text (e.g. `male`, `female`); only used to warn about a formula derived in the other sex. */
+  sex: z.string().optional(),
   /** Measured resting HR (bpm); required for method `hrr`. */
   hrRest: finite('bpm').min(25, 'must be at least 25 bpm').max(150, 'must be at most 150 bpm').optional(),
   /** Max HR source; default `{ source: 'tanaka' }`. */
@@ -231,7 +230,7 @@ function compute(
     warnings.push(
       'hrMax from Brawner (β-blockers), an estimate with SEE ±18 bpm: a stress test is preferred',
     );
-  if (hrMaxIn.source === 'gulati' && rx.sex !== undefined && rx.sex !== 'female')
+  if (hrMaxIn.source === 'gulati' && rx.sex !== undefined && !/^(f|female|woman)$/i.test(rx.sex.trim()))
     warnings.push('hrMax from Gulati, a formula derived in women');
   if (hrMaxIn.source === 'override') warnings.push('hrMax overridden by a clinician');
 
@@ -390,11 +389,17 @@ function toIssues(err: z.ZodError): PrescriptionIssue[] {
   });
 }
 
+/** A top-level `null` means "not given" (JSON writers often emit null for an absent optional field). */
+function withoutNulls(input: unknown): unknown {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) return input;
+  return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== null));
+}
+
 /** Validates without throwing; `issues` name the field of each refusal. */
 export function parsePrescription(
   input: unknown,
 ): { ok: true; value: Prescription } | { ok: false; issues: PrescriptionIssue[] } {
-  const r = prescriptionSchema.safeParse(input);
+  const r = prescriptionSchema.safeParse(withoutNulls(input));
   return r.success ? { ok: true, value: r.data } : { ok: false, issues: toIssues(r.error) };
 }
 
@@ -402,7 +407,7 @@ export function parsePrescription(
 export function parsePrescriptionVersion(
   input: unknown,
 ): { ok: true; value: PrescriptionVersion } | { ok: false; issues: PrescriptionIssue[] } {
-  const r = prescriptionVersionSchema.safeParse(input);
+  const r = prescriptionVersionSchema.safeParse(withoutNulls(input));
   return r.success ? { ok: true, value: r.data } : { ok: false, issues: toIssues(r.error) };
 }
 

@@ -69,6 +69,7 @@ describe('replay output (section 7)', () => {
       }),
     ];
     expect(replay(RX, reordered.join('\n'))).toEqual(base);
+    expect(replay(RX, csv(rows).replace(/,1$/gm, ',true'))).toEqual(base);
   });
 
   it('--exercise-end-ms adds hrRecovery to the metrics', () => {

@@ -71,7 +71,7 @@ function splitLine(line: string): Cell[] | { error: string; column: number } {
 /**
  * Parses a replay trace: header `t_ms,hr,spo2,steps,contact` (any order; extra unknown columns are
  * ignored), one sample per row, `t_ms` a non-negative integer, an empty cell = not measured, `contact`
- * `1`/`0`/empty. Blank lines are skipped. Rows are returned in file order. Throws {@link TraceFormatError}.
+ * `1`/`0`/empty (`true`/`false` accepted too). Blank lines are skipped. Rows are returned in file order. Throws {@link TraceFormatError}.
  */
 export function parseTraceCsv(source: string): Sample[] {
   const text = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
@@ -156,9 +156,10 @@ export function parseTraceCsv(source: string): Sample[] {
     const cadence = num('cadence', true);
     const cc = cell('contact') as Cell;
     let contact: boolean | null = null;
-    if (cc.text === '1') contact = true;
-    else if (cc.text === '0') contact = false;
-    else if (cc.text !== '') err(lineNo, cc.column, `contact: "${cc.text}" must be 1, 0 or empty`);
+    const ct = cc.text.toLowerCase();
+    if (ct === '1' || ct === 'true') contact = true;
+    else if (ct === '0' || ct === 'false') contact = false;
+    else if (ct !== '') err(lineNo, cc.column, `contact: "${cc.text}" must be 1, 0 or empty`);
     let rrMs: number[] | null = null;
     const rc = cell('rr_ms');
     if (rc && rc.text !== '') {
