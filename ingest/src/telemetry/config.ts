@@ -57,24 +57,41 @@ export const influxEnvSchema = z.object({
 
 /** Parsed, frozen telemetry storage configuration (camelCase; units in the names). */
 export interface InfluxConfig {
-  /** Base URL without a trailing slash; `undefined` = storage disabled (the platform runs without it). */
+  /** `INFLUX_URL` without a trailing slash; `undefined` = storage disabled (the platform runs without it). */
   readonly url: string | undefined;
+  /** `INFLUX_API`: write endpoint, `auto` = detected from `/ping` on the first write. */
   readonly api: 'auto' | 'v1' | 'v2';
+  /** `INFLUX_TOKEN` (v2 writes, InfluxQL queries). */
   readonly token: string | undefined;
+  /** `INFLUX_ORG` (v2 writes on 2.x). */
   readonly org: string;
+  /** `INFLUX_BUCKET` (v2 writes). */
   readonly bucket: string;
+  /** `INFLUX_DATABASE` (v1 writes, every InfluxQL query). */
   readonly database: string;
+  /** `INFLUX_RETENTION_POLICY` (v1 writes, queries); `undefined` = the database default. */
   readonly retentionPolicy: string | undefined;
+  /** `INFLUX_USERNAME` (v1, HTTP Basic). */
   readonly username: string | undefined;
+  /** `INFLUX_PASSWORD` (v1, HTTP Basic). */
   readonly password: string | undefined;
+  /** `INFLUX_FLUSH_INTERVAL_MS`: ms between batches. */
   readonly flushIntervalMs: number;
+  /** `INFLUX_BATCH_SIZE`: lines per write request at most. */
   readonly batchSize: number;
+  /** `INFLUX_MAX_BUFFER_LINES`: lines waiting for a retry at most (the documented buffer bound). */
   readonly maxBufferLines: number;
+  /** `INFLUX_MAX_RETRIES`: retries of one batch. */
   readonly maxRetries: number;
+  /** `INFLUX_MAX_RETRY_TIME_MS`: ms one batch is retried. */
   readonly maxRetryTimeMs: number;
+  /** `INFLUX_MIN_RETRY_DELAY_MS`: first back-off delay, ms. */
   readonly minRetryDelayMs: number;
+  /** `INFLUX_MAX_RETRY_DELAY_MS`: longest back-off delay, ms. */
   readonly maxRetryDelayMs: number;
+  /** `INFLUX_TIMEOUT_MS`: HTTP request timeout, ms. */
   readonly timeoutMs: number;
+  /** `INFLUX_DEVICE_INTERVAL_MS`: period of `device` health points, ms. */
   readonly deviceIntervalMs: number;
 }
 

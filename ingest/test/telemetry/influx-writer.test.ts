@@ -108,7 +108,8 @@ describe('retries with back-off', () => {
     const gaps = at.slice(1).map((t, i) => t - (at[i] ?? 0));
     gaps.forEach((gap, i) => {
       expect(gap).toBeGreaterThanOrEqual(100 * 2 ** i - 15);
-      expect(gap).toBeLessThanOrEqual(100 * 2 ** (i + 1) + 100 + 150);
+      // timers never fire early, but a loaded machine may fire them late
+      expect(gap).toBeLessThanOrEqual(100 * 2 ** (i + 1) + 100 + 400);
     });
     expect(writer.stats()).toMatchObject({
       writeFailures: failures,

@@ -140,7 +140,7 @@ describe('InfluxDB outage', () => {
       expect(s.retries).toBeGreaterThan(0);
       expect(s.maxFailedAttempt).toBeGreaterThanOrEqual(3);
       // writes never block the caller (alerting goes on), whatever InfluxDB does
-      expect(cls.slowestWriteMs).toBeLessThan(50);
+      expect(cls.slowestWriteMs).toBeLessThan(200); // a blocking write would take the 2 s request timeout
 
       const window = `time >= ${T0 + outage.fromTick * TICK_MS}ms AND time < ${T0 + outageEndTick * TICK_MS}ms`;
       const [hrOut] = await influx.query(`SELECT count("bpm") FROM "hr" WHERE ${window}`);
