@@ -30,6 +30,7 @@ describe('main: the simulator drives a standalone gateway', () => {
       LOG_LEVEL: 'silent',
       SIM_SCENARIO: path.resolve(import.meta.dirname, '../../firmware-sim/scenarios/home-walk.yaml'),
       SIM_SPEEDUP: '30',
+      STATUS_INTERVAL_MS: '1000',
     };
     const { gateway, shutdown } = await runGateway(env, undefined, { handleSignals: false });
     try {
@@ -42,6 +43,11 @@ describe('main: the simulator drives a standalone gateway', () => {
       expect(kinds.has('hr')).toBe(true);
       expect(kinds.has('steps')).toBe(true);
       expect(gateway.stats().decodeErrors).toEqual({});
+      // The retained status is refreshed every STATUS_INTERVAL_MS, not only at connect.
+      const online = () =>
+        sub.statuses.filter((x) => x.status.gatewayId === 'gw-a' && x.status.state === 'online');
+      await waitFor(() => online().length >= 2, 5000, 'a periodic status refresh');
+      expect(online()[1]!.status.at! - online()[0]!.status.at!).toBeGreaterThanOrEqual(900);
     } finally {
       await shutdown();
     }
