@@ -52,3 +52,11 @@ describe('registry errors', () => {
     expect(isRegistryError(plain)).toBe(false);
   });
 });
+
+describe('test Postgres', () => {
+  it('names the Debian package when the server binaries are missing', async () => {
+    const { findPgBin } = await import('./pg-server.js');
+    expect(() => findPgBin('/nonexistent/postgresql')).toThrow(/Debian package `postgresql`/);
+    expect(findPgBin().version).toBeGreaterThanOrEqual(13);
+  });
+});

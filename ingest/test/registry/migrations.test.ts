@@ -2,9 +2,11 @@
  * Migrations (idempotent, ordered, atomic, checksummed, safe with concurrent nodes), engine parity
  * (PGlite and Postgres end with the same schema) and restart (a file-backed PGlite reopens with its data).
  */
+import { spawn } from 'node:child_process';
 import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Db,
@@ -70,6 +72,7 @@ describe('registry migrations and restart', () => {
   });
 
   let pglite: Registry;
+  const restored = { sessionId: '', participantId: '' };
 
   it('file-backed PGlite: migrating twice is a no-op, and a reopened database has its data (restart)', async () => {
     const dataDir = join(tmp, 'data');
@@ -139,6 +142,7 @@ describe('registry migrations and restart', () => {
     });
     expect(acked.alert.state).toBe('closed');
     expect(pgliteDir(dataDir)).toBe(join(dataDir, 'registry'));
+    Object.assign(restored, { sessionId: s.id, participantId: p.id });
   });
 
   it('Postgres ends with exactly the same schema as PGlite', async () => {
@@ -155,6 +159,44 @@ describe('registry migrations and restart', () => {
     expect(b).toEqual(a);
     await pglite.db.close();
   });
+
+  it('a process killed with SIGKILL right after a commit loses nothing (file-backed PGlite)', async () => {
+    const dataDir = join(tmp, 'data');
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        fileURLToPath(new URL('./crash-writer.ts', import.meta.url)),
+        dataDir,
+        restored.sessionId,
+        restored.participantId,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    const alertId = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (b: Buffer) => {
+        out += b.toString();
+        const m = /committed (\S+)\n/.exec(out);
+        if (m) resolve(m[1]!);
+      });
+      child.once('exit', (code) => reject(new Error(`crash-writer exited early (${code})`)));
+    });
+    child.kill('SIGKILL');
+    await exited;
+    const { registry } = await openRegistry({ dataDir });
+    try {
+      expect((await registry.alerts.open()).map((a) => [a.id, a.rule, a.state])).toContainEqual([
+        alertId,
+        'HR_OVER_CEILING',
+        'open',
+      ]);
+    } finally {
+      await registry.db.close();
+    }
+  }, 30_000);
 
   it('nodes starting together against one Postgres apply each migration once', async () => {
     const url = await server.createDatabase('race');

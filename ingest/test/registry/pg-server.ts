@@ -28,9 +28,8 @@ const MISSING =
   'Postgres server binaries not found (looked in /usr/lib/postgresql/*/bin). Install the Debian package ' +
   '`postgresql` (apt-get install -y postgresql); the registry integration tests need a real server.';
 
-/** The newest installed `/usr/lib/postgresql/{major}/bin`. */
-export function findPgBin(): { bin: string; version: number } {
-  const root = '/usr/lib/postgresql';
+/** The newest installed `{root}/{major}/bin` (Debian layout); throws naming the package when there is none. */
+export function findPgBin(root = '/usr/lib/postgresql'): { bin: string; version: number } {
   const majors = existsSync(root)
     ? readdirSync(root)
         .map(Number)

@@ -164,6 +164,7 @@ function checkSeverity(field: string, s: unknown): asserts s is Severity {
   }
 }
 
+/** Alert repository over `ctx.db`. */
 export function alertsRepo({ db }: RepoContext): AlertsRepo {
   return {
     async raise(input) {

@@ -58,6 +58,7 @@ export interface AuditRepo {
   }): Promise<AuditEntry[]>;
 }
 
+/** Audit log repository over `ctx.db`. */
 export function auditRepo({ db, clock }: RepoContext): AuditRepo {
   return {
     async log(input) {

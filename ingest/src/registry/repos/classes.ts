@@ -49,6 +49,7 @@ export interface ClassesRepo {
   ): Promise<ClassRecord>;
 }
 
+/** Class repository over `ctx.db`. */
 export function classesRepo({ db, clock }: RepoContext): ClassesRepo {
   return {
     async create(input) {

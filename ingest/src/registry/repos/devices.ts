@@ -44,6 +44,7 @@ export interface DevicesRepo {
   retire(id: string, atMs?: number): Promise<Device>;
 }
 
+/** Device repository over `ctx.db`. */
 export function devicesRepo({ db, clock }: RepoContext): DevicesRepo {
   return {
     async create(input) {

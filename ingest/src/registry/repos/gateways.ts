@@ -63,6 +63,7 @@ const toCred = (r: CredRow): GatewayCredential => ({
   secretHash: r.secret_hash,
 });
 
+/** Gateway repository over `ctx.db`. */
 export function gatewaysRepo({ db, clock }: RepoContext): GatewaysRepo {
   return {
     async create(input) {

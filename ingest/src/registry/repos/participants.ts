@@ -81,6 +81,7 @@ export interface ParticipantsRepo {
   setClinical(participantId: string, input: ClinicalInput): Promise<ClinicalDetails>;
 }
 
+/** Participant repository over `ctx.db`. */
 export function participantsRepo({ db, clock }: RepoContext): ParticipantsRepo {
   const get = async (id: string) => {
     const [row] = await db.query<ParticipantRow>(`SELECT ${COLS} FROM participants WHERE id = $1`, [id]);

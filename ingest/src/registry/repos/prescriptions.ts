@@ -60,6 +60,7 @@ export interface PrescriptionsRepo {
   history(participantId: string): Promise<PrescriptionRecord[]>;
 }
 
+/** Prescription repository over `ctx.db`. */
 export function prescriptionsRepo({ db, clock }: RepoContext): PrescriptionsRepo {
   return {
     async create(input) {

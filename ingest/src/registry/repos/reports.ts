@@ -37,6 +37,7 @@ export interface ReportsRepo {
   listByParticipant(participantId: string, options?: { limit?: number }): Promise<SessionReport[]>;
 }
 
+/** Session report repository over `ctx.db`. */
 export function reportsRepo({ db, clock }: RepoContext): ReportsRepo {
   return {
     async save(input) {

@@ -52,6 +52,7 @@ export interface RostersRepo {
   activeBindings(filter?: { siteIds?: readonly string[] }): Promise<ActiveBinding[]>;
 }
 
+/** Roster repository over `ctx.db`. */
 export function rostersRepo({ db, clock }: RepoContext): RostersRepo {
   return {
     async bind(input) {

@@ -71,6 +71,7 @@ export interface SessionsRepo {
   end(id: string, atMs?: number): Promise<SessionRecord>;
 }
 
+/** Session repository over `ctx.db`. */
 export function sessionsRepo({ db, clock }: RepoContext): SessionsRepo {
   const get = async (id: string) => {
     const [row] = await db.query<SessionRow>(`SELECT ${COLS} FROM sessions WHERE id = $1`, [id]);

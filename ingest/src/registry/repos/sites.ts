@@ -29,6 +29,7 @@ export interface SitesRepo {
   update(id: string, patch: { name?: string; timezone?: string }): Promise<Site>;
 }
 
+/** Site repository over `ctx.db`. */
 export function sitesRepo({ db, clock }: RepoContext): SitesRepo {
   const get = async (id: string) => {
     const [row] = await db.query<SiteRow>(`SELECT ${COLS} FROM sites WHERE id = $1`, [id]);

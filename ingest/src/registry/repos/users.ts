@@ -91,6 +91,7 @@ function checkRoles(roles: readonly string[]): void {
 // One hash per cost setting, so an unknown username costs what a real check costs.
 const dummyHashes = new Map<string, Promise<string>>();
 
+/** User repository over `ctx.db` (hashes with `ctx.passwordParams`). */
 export function usersRepo(ctx: RepoContext): UsersRepo {
   const { db, clock } = ctx;
   const get = async (id: string) => {
