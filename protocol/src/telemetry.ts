@@ -21,7 +21,7 @@ export const hrSampleSchema = z.strictObject({
   /** Beats per minute as measured; plausibility is the rules engine's job, not the wire's. */
   bpm: z.number().int().min(0).max(300),
   /** RR intervals in milliseconds. */
-  rrMs: z.array(z.number().min(0).max(65_535)).max(32).optional(),
+  rrMs: z.array(z.number().min(0).max(65_535)).max(256).optional(),
   /** Sensor contact: true/false when the strap reports it, absent when it cannot tell. */
   contact: z.boolean().optional(),
   energyKj: z.number().int().min(0).max(65_535).optional(),
@@ -34,7 +34,7 @@ export const spo2SampleSchema = z.strictObject({
   /** Oxygen saturation in percent. */
   spo2: z.number().min(0).max(100),
   pulseRate: z.number().min(0).max(300).optional(),
-  /** Signal quality 0–100 (pulse amplitude index or device status), when known. */
+  /** Pulse Amplitude Index in percent (0x2A5F), when the oximeter reports it: perfusion, not a quality grade. */
   quality: z.number().min(0).max(100).optional(),
   /** The oximeter reports its sensor is off the finger. */
   contact: z.boolean().optional(),

@@ -34,5 +34,16 @@ export function decodeGatt(characteristic: Characteristic, bytes: Uint8Array): D
       return tag(decodeBatteryLevel(bytes));
     case 'zw-steps':
       return tag(decodeStepCount(bytes));
+    default:
+      // A real BLE link may hand over a characteristic this build does not know.
+      return {
+        ok: false,
+        error: {
+          code: 'INVALID_VALUE',
+          characteristic,
+          offset: 0,
+          message: `unsupported characteristic ${String(characteristic)}`,
+        },
+      };
   }
 }
