@@ -963,6 +963,56 @@ describe.each(ENGINES)('registry on $name', (engine) => {
       ).rejects.toMatchObject({ code: 'ZW_ERR_INVALID_INPUT' });
     });
 
+    it('an upgrade after an acknowledgement needs a new acknowledgement', async () => {
+      const { session, ann, instructor } = await activeWorld();
+      const { alert } = await reg().alerts.raise({
+        sessionId: session.id,
+        participantId: ann.id,
+        rule: 'HR_OVER_CEILING',
+        severity: 'warning',
+        atMs: T0,
+      });
+      await reg().alerts.recordEvent({
+        alertId: alert.id,
+        event: 'acknowledged',
+        actorId: instructor.id,
+        atMs: T0 + 1000,
+      });
+      const up = await reg().alerts.recordEvent({
+        alertId: alert.id,
+        event: 'upgraded',
+        severity: 'critical',
+        atMs: T0 + 2000,
+      });
+      expect(up.alert).toMatchObject({
+        state: 'open',
+        acknowledgedAt: null,
+        acknowledgedBy: null,
+        severity: 'critical',
+      });
+      const cleared = await reg().alerts.recordEvent({
+        alertId: alert.id,
+        event: 'cleared',
+        atMs: T0 + 3000,
+      });
+      expect(cleared.alert.state).toBe('open');
+      const acked = await reg().alerts.recordEvent({
+        alertId: alert.id,
+        event: 'acknowledged',
+        actorId: instructor.id,
+        atMs: T0 + 4000,
+      });
+      expect(acked.alert).toMatchObject({ state: 'closed', acknowledgedAt: T0 + 4000 });
+      expect((await reg().alerts.events(alert.id)).map((e) => e.event)).toEqual([
+        'raised',
+        'acknowledged',
+        'upgraded',
+        'cleared',
+        'acknowledged',
+        'closed',
+      ]);
+    });
+
     it('unconfirmed warnings can be confirmed by an upgrade; closed can be recorded directly', async () => {
       const { session, ann } = await activeWorld();
       const a = await reg().alerts.raise({

@@ -124,7 +124,8 @@ export interface AlertsRepo {
    */
   raise(input: RaiseAlert): Promise<AlertChange>;
   /**
-   * Records a transition: `upgraded` (severity only goes up), `escalated` (level only goes up),
+   * Records a transition: `upgraded` (severity only goes up; an acknowledged alert becomes open again and
+   *   needs a new acknowledgement), `escalated` (level only goes up),
    * `acknowledged` (needs an actor; once), `cleared` (condition cleared; once), `resounded`, `closed`.
    * @throws ZW_ERR_NOT_FOUND, ZW_ERR_INVALID_STATE (alert closed, already acknowledged/cleared),
    *   ZW_ERR_INVALID_INPUT (missing actor or severity, severity not stronger, level not higher)
@@ -229,6 +230,13 @@ export function alertsRepo({ db }: RepoContext): AlertsRepo {
             }
             severity = input.severity;
             unconfirmed = input.unconfirmed ?? false;
+            // An acknowledgement silenced the weaker alarm only: a stronger one must be acknowledged again
+            // (IEC 60601-1-8 re-annunciation). The earlier acknowledgement stays in the event history.
+            if (stronger && state === 'acknowledged') {
+              state = 'open';
+              ackAt = null;
+              ackBy = null;
+            }
             break;
           }
           case 'escalated': {
