@@ -123,8 +123,10 @@ export interface ParticipantState {
   readonly spo2: SignalState;
   /** Time of the last sample that reported contact. */
   contactLastT: number;
-  /** The last HR reading (of any usability) was an artefact: the next one is an artefact neighbour. */
+  /** The last HR reading (of any usability) was an artefact, at `lastHrArtefactT`: a sample following it
+   * within the artefact window is an artefact neighbour (doubtful data). */
   lastHrReadingArtefact: boolean;
+  lastHrArtefactT: number;
   /** Latest raw readings, for the tile. */
   latest: {
     hr: { t: number; value: number; usable: boolean; artefact: boolean } | null;
@@ -244,6 +246,7 @@ export function createParticipant(
     spo2: { lastUsableT: Number.NaN, lastUsableValue: Number.NaN },
     contactLastT: Number.NaN,
     lastHrReadingArtefact: false,
+    lastHrArtefactT: Number.NaN,
     latest: { hr: null, spo2: null, contact: null, steps: null, cadence: null },
     baselineSamples: [],
     lastSampleT: Number.NEGATIVE_INFINITY,
@@ -466,7 +469,7 @@ export function evaluateSample(state: ParticipantState, sample: Sample): StepRes
   const hrv = sample.hr;
   let hrUsable = false;
   let hrArtefact = false;
-  const prevReadingArtefact = state.lastHrReadingArtefact;
+  const artefactNeighbour = state.lastHrReadingArtefact && t - state.lastHrArtefactT < sig.artefactWindowMs;
   if (isNum(hrv)) {
     if (hrv >= sig.hrMinBpm && hrv <= sig.hrMaxBpm && contact !== false) {
       const h = state.hr;
@@ -482,6 +485,7 @@ export function evaluateSample(state: ParticipantState, sample: Sample): StepRes
       }
     }
     state.lastHrReadingArtefact = hrArtefact;
+    if (hrArtefact) state.lastHrArtefactT = t;
     latest.hr = { t, value: hrv, usable: hrUsable, artefact: hrArtefact };
   }
   const spo2v = sample.spo2;
@@ -501,7 +505,7 @@ export function evaluateSample(state: ParticipantState, sample: Sample): StepRes
   if (isNum(sample.cadence) && sample.cadence >= 0) addCadence(m, sample.cadence);
 
   // Critical-strength conditions on doubtful data become unconfirmed warnings (section 3).
-  const doubtful = contact === false || hrArtefact || prevReadingArtefact;
+  const doubtful = contact === false || hrArtefact || artefactNeighbour;
   let out: EngineEvent[] | null = null;
   const maxGap = sig.maxGapMs;
 

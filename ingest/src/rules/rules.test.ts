@@ -432,6 +432,40 @@ describe('unconfirmed: a critical condition on doubtful data is raised as an unc
     ]);
   });
 
+  it('a sample is an artefact neighbour only within the artefact window after the artefact', () => {
+    const samples: Sample[] = [
+      ...every(0, 4, { spo2: 95, hr: 100 }),
+      ...every(5, 8, { spo2: 78, hr: 100 }),
+      { t: 8500, hr: 160, spo2: 78 }, // HR artefact (60 from 100 at 8 s)
+      ...every(9, 12, { spo2: 78 }), // no HR reading since the artefact
+    ];
+    // SpO2 ≤ 80 from 5 s → held 5 s at 10 s, 1.5 s after the artefact → doubtful; 11 s is 2.5 s after.
+    expect(run(samples).alerts).toEqual([
+      '10s SPO2_LOW warning raised unconfirmed',
+      '11s SPO2_LOW critical upgraded',
+    ]);
+    const late: Sample[] = [
+      ...every(0, 3, { spo2: 95, hr: 100 }),
+      { t: 3500, hr: 160, spo2: 95 },
+      ...every(4, 4, { spo2: 78 }),
+      ...every(5, 9, { spo2: 78 }), // critical (≤ 80) held 5 s at 9 s: 9 − 3.5 ≥ 2 s → not a neighbour
+      { t: 9500, hr: 100, spo2: 78 },
+    ];
+    expect(run(late).alerts).toEqual(['9s SPO2_LOW critical raised']);
+    const near: Sample[] = [
+      ...every(0, 3, { spo2: 95, hr: 100 }),
+      ...every(4, 8, { spo2: 78, hr: 100 }),
+      { t: 8500, hr: 160, spo2: 78 }, // artefact
+      { t: 9000, spo2: 78 }, // critical held 5 s, 0.5 s after the artefact → unconfirmed
+      { t: 9500, hr: 100, spo2: 78 }, // next HR reading after the artefact, 1 s later → still doubtful
+      { t: 10_000, hr: 100, spo2: 78 }, // previous HR reading usable → confirmed
+    ];
+    expect(run(near).alerts).toEqual([
+      '9s SPO2_LOW warning raised unconfirmed',
+      '10s SPO2_LOW critical upgraded',
+    ]);
+  });
+
   it('HR_LOW on an artefact neighbour is unconfirmed too', () => {
     const samples: Sample[] = [...every(0, 9, { hr: 35 }), { t: 9500, hr: 90 }, ...every(10, 11, { hr: 35 })];
     expect(run(samples).alerts).toEqual([
