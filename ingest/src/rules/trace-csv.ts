@@ -99,13 +99,16 @@ export function parseTraceCsv(source: string): Sample[] {
     if (index.has(name as Column)) err(1, c.column, `duplicate column "${name}"`);
     else index.set(name as Column, k);
   });
-  for (const name of REQUIRED_TRACE_COLUMNS)
-    if (!index.has(name))
-      err(
-        1,
-        headerLine.length + 1,
-        `header lacks column "${name}" (expected ${REQUIRED_TRACE_COLUMNS.join(',')})`,
-      );
+  const missing = REQUIRED_TRACE_COLUMNS.filter((name) => !index.has(name));
+  if (missing.length > 0) {
+    const names = missing.map((m) => `"${m}"`).join(', ');
+    const expected = REQUIRED_TRACE_COLUMNS.join(',');
+    err(
+      1,
+      headerLine.length + 1,
+      `header lacks column${missing.length > 1 ? 's' : ''} ${names} (expected ${expected})`,
+    );
+  }
   if (diags.length > 0) throw new TraceFormatError(diags);
 
   const samples: Sample[] = [];
