@@ -17,6 +17,8 @@ export {
   type ParticipantOptions,
   type ParticipantState,
   type ParticipantView,
+  type RestoredAlert,
+  restoreAlert,
   runTrace,
   type SessionAdherence,
   type SessionReport,

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import {
+  acknowledge,
+  createParticipant,
+  evaluateSample,
+  resolvePrescription,
+  restoreAlert,
+  view,
+} from './index.js';
+
+const rx = resolvePrescription({
+  age: 60,
+  hrRest: 70,
+  hrMax: { source: 'measured', bpm: 160 },
+  zone: { method: 'bpm', low: 100, high: 120 },
+  ceilingBpm: 135,
+});
+
+describe('restoreAlert (ingest restart)', () => {
+  it('a restored active alert is not raised twice and clears by hysteresis', () => {
+    const st = createParticipant(rx, undefined, 0, { participantId: 'p' });
+    restoreAlert(
+      st,
+      {
+        alertId: 'al-1',
+        rule: 'HR_ABOVE_ZONE',
+        severity: 'advisory',
+        unconfirmed: false,
+        raisedAt: 0,
+        conditionCleared: false,
+        acknowledgedAt: null,
+        acknowledgedBy: null,
+        escalationLevel: 0,
+      },
+      1_000,
+    );
+    const events = [];
+    for (let t = 1_000; t <= 40_000; t += 1_000) events.push(...evaluateSample(st, { t, hr: 125 }).events);
+    expect(events.filter((e) => e.event === 'raised')).toEqual([]);
+    for (let t = 41_000; t <= 52_000; t += 1_000) events.push(...evaluateSample(st, { t, hr: 110 }).events);
+    expect(events.map((e) => [e.alertId, e.event])).toContainEqual(['al-1', 'cleared']);
+  });
+
+  it('a restored latched critical still needs acknowledgement, then closes', () => {
+    const st = createParticipant(rx, undefined, 0);
+    restoreAlert(
+      st,
+      {
+        alertId: 'al-2',
+        rule: 'HR_OVER_CEILING',
+        severity: 'critical',
+        unconfirmed: false,
+        raisedAt: 0,
+        conditionCleared: true,
+        acknowledgedAt: null,
+        acknowledgedBy: null,
+        escalationLevel: 1,
+      },
+      5_000,
+    );
+    expect(view(st, 6_000).alerts).toMatchObject([
+      { alertId: 'al-2', status: 'open', conditionActive: false },
+    ]);
+    const r = acknowledge(st, 'al-2', 'u1', 7_000);
+    expect(r.events.map((e) => e.event)).toEqual(['acknowledged', 'closed']);
+    expect(view(st, 8_000).alerts).toEqual([]);
+  });
+});
