@@ -3,6 +3,7 @@
  * (PGlite and Postgres end with the same schema) and restart (a file-backed PGlite reopens with its data).
  */
 import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,10 +55,17 @@ describe('registry migrations and restart', () => {
     return db;
   };
   /** A migrations directory: the shipped 0001 plus extra files. */
+  /** Versions this build ships, and the file name of a version past them. */
+  const SHIPPED = readdirSync(MIGRATIONS_DIR)
+    .filter((f) => /^\d{4}_.*\.sql$/.test(f))
+    .sort();
+  const ALL = SHIPPED.map((_, i) => i + 1);
+  const N = SHIPPED.length;
+  const next = (k: number, name: string) => `${String(N + k).padStart(4, '0')}_${name}.sql`;
   const migrationsDir = async (name: string, extra: Record<string, string>) => {
     const dir = join(tmp, name);
     await import('node:fs/promises').then((fs) => fs.mkdir(dir));
-    await copyFile(join(MIGRATIONS_DIR, '0001_init.sql'), join(dir, '0001_init.sql'));
+    for (const f of SHIPPED) await copyFile(join(MIGRATIONS_DIR, f), join(dir, f));
     for (const [file, sql] of Object.entries(extra)) await writeFile(join(dir, file), sql);
     return dir;
   };
@@ -79,8 +87,8 @@ describe('registry migrations and restart', () => {
     const opts = { dataDir, clock: () => T0, passwordParams: FAST_SCRYPT };
     const first = await openRegistry(opts);
     expect(first.registry.db.engine).toBe('pglite');
-    expect(first.migration).toEqual({ applied: [1], current: 1 });
-    expect(await migrate(first.registry.db)).toEqual({ applied: [], current: 1 });
+    expect(first.migration).toEqual({ applied: ALL, current: N });
+    expect(await migrate(first.registry.db)).toEqual({ applied: [], current: N });
 
     const r = first.registry;
     await r.sites.create({ id: 'clinic-a', name: 'Clinic A' });
@@ -152,8 +160,8 @@ describe('registry migrations and restart', () => {
     });
     toClose.push(pg.registry.db);
     expect(pg.registry.db.engine).toBe('postgres');
-    expect(pg.migration.applied).toEqual([1]);
-    expect(await migrate(pg.registry.db)).toEqual({ applied: [], current: 1 });
+    expect(pg.migration.applied).toEqual(ALL);
+    expect(await migrate(pg.registry.db)).toEqual({ applied: [], current: N });
     const [a, b] = [await schemaOf(pglite.db), await schemaOf(pg.registry.db)];
     expect(a.length).toBeGreaterThan(100);
     expect(b).toEqual(a);
@@ -203,32 +211,36 @@ describe('registry migrations and restart', () => {
     const dbs = await Promise.all([1, 2, 3].map(() => openPostgres(url)));
     toClose.push(...dbs);
     const results = await Promise.all(dbs.map((db) => migrate(db)));
-    expect(results.flatMap((r) => r.applied)).toEqual([1]);
-    const rows = await dbs[0]!.query<{ version: number }>('SELECT version FROM schema_migrations');
-    expect(rows).toEqual([{ version: 1 }]);
+    expect(results.flatMap((r) => r.applied).sort()).toEqual(ALL);
+    const rows = await dbs[0]!.query<{ version: number }>(
+      'SELECT version FROM schema_migrations ORDER BY version',
+    );
+    expect(rows).toEqual(ALL.map((version) => ({ version })));
   });
 
   it('applies only new migrations, in order; a failing one applies nothing', async () => {
     const db = await freshPostgres();
     await migrate(db);
     const good = await migrationsDir('good', {
-      '0002_notes.sql': 'ALTER TABLE sites ADD COLUMN notes text;',
-      '0003_more.sql': 'ALTER TABLE sites ADD COLUMN phone text;',
+      [next(1, 'notes')]: 'ALTER TABLE sites ADD COLUMN notes text;',
+      [next(2, 'more')]: 'ALTER TABLE sites ADD COLUMN phone text;',
     });
-    expect(await migrate(db, { dir: good })).toEqual({ applied: [2, 3], current: 3 });
-    expect(await migrate(db, { dir: good })).toEqual({ applied: [], current: 3 });
+    expect(await migrate(db, { dir: good })).toEqual({ applied: [N + 1, N + 2], current: N + 2 });
+    expect(await migrate(db, { dir: good })).toEqual({ applied: [], current: N + 2 });
 
     const db2 = await freshPostgres();
     await migrate(db2);
     const bad = await migrationsDir('bad', {
-      '0002_ok.sql': 'CREATE TABLE extra (id int);',
-      '0003_broken.sql': 'CREATE TABLE broken (id int REFERENCES nowhere (id));',
+      [next(1, 'ok')]: 'CREATE TABLE extra (id int);',
+      [next(2, 'broken')]: 'CREATE TABLE broken (id int REFERENCES nowhere (id));',
     });
     await expect(migrate(db2, { dir: bad })).rejects.toMatchObject({
       code: 'ZW_ERR_MIGRATION',
-      message: expect.stringContaining('0003_broken'),
+      message: expect.stringContaining(next(2, 'broken').replace('.sql', '')),
     });
-    expect(await db2.query('SELECT version FROM schema_migrations')).toEqual([{ version: 1 }]);
+    expect(await db2.query('SELECT version FROM schema_migrations ORDER BY version')).toEqual(
+      ALL.map((version) => ({ version })),
+    );
     expect(await db2.query("SELECT 1 FROM information_schema.tables WHERE table_name = 'extra'")).toEqual([]);
   });
 
@@ -241,7 +253,7 @@ describe('registry migrations and restart', () => {
       code: 'ZW_ERR_MIGRATION',
       message: expect.stringContaining('edited after it was applied'),
     });
-    const newer = await migrationsDir('newer', { '0002_x.sql': 'SELECT 1;' });
+    const newer = await migrationsDir('newer', { [next(1, 'x')]: 'SELECT 1;' });
     await migrate(db, { dir: newer });
     await expect(migrate(db)).rejects.toMatchObject({
       message: expect.stringContaining('unknown to this build'),
@@ -250,9 +262,9 @@ describe('registry migrations and restart', () => {
     await expect(migrate(db, { dir: misnamed })).rejects.toMatchObject({
       message: expect.stringContaining('does not match NNNN_name.sql'),
     });
-    const gap = await migrationsDir('gap', { '0003_x.sql': 'SELECT 1;' });
+    const gap = await migrationsDir('gap', { [next(2, 'x')]: 'SELECT 1;' });
     await expect(migrate(db, { dir: gap })).rejects.toMatchObject({
-      message: expect.stringContaining('expected version 2'),
+      message: expect.stringContaining(`expected version ${N + 1}`),
     });
   });
 

@@ -916,6 +916,31 @@ describe.each(ENGINES)('registry on $name', (engine) => {
       );
     });
 
+    it('a latched critical (cleared, not yet acknowledged) does not block a new raise of the same rule', async () => {
+      const { session, ann, instructor } = await activeWorld();
+      const input = {
+        sessionId: session.id,
+        participantId: ann.id,
+        rule: 'HR_OVER_CEILING',
+        severity: 'critical' as const,
+      };
+      const latched = await reg().alerts.raise({ ...input, atMs: T0 });
+      await reg().alerts.recordEvent({ alertId: latched.alert.id, event: 'cleared', atMs: T0 + 20_000 });
+      const again = await reg().alerts.raise({ ...input, atMs: T0 + 30_000 });
+      expect(again.alert.state).toBe('open');
+      // Two active conditions of one rule are still refused.
+      await expect(reg().alerts.raise({ ...input, atMs: T0 + 31_000 })).rejects.toMatchObject({
+        code: 'ZW_ERR_CONFLICT',
+      });
+      const ack = await reg().alerts.recordEvent({
+        alertId: latched.alert.id,
+        event: 'acknowledged',
+        actorId: instructor.id,
+        atMs: T0 + 40_000,
+      });
+      expect(ack.alert.state).toBe('closed');
+    });
+
     it('one live alert per (session, participant, rule): unique partial index; closed alerts free the slot', async () => {
       const { session, ann, instructor } = await activeWorld();
       const input = {
