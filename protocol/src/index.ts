@@ -1,5 +1,6 @@
+export * from './api.js';
+export * from './device-link.js';
 export * from './gatt/index.js';
 export * from './live.js';
 export * from './telemetry.js';
 export * from './topics.js';
-export * from './device-link.js';
