@@ -12,13 +12,20 @@ import { REPO } from './grafana-model.js';
 import { type InfluxServer, startInflux } from './influx-server.js';
 import { simulateClass, writePoints } from './simulated-class.js';
 
-/** Runs the set-up CLI as operators do, with only the given environment. */
+/**
+ * Runs the set-up CLI as operators do, with only the given environment: through
+ * `provisioning/influxdb/setup.sh` (`viaScript`) or `node --import tsx` as compose does.
+ */
 function runCli(
   env: Record<string, string>,
   args: string[] = [],
+  viaScript = false,
 ): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'provisioning/src/influx-setup.ts', ...args], {
+    const [cmd, argv] = viaScript
+      ? ['sh', ['provisioning/influxdb/setup.sh', ...args]]
+      : [process.execPath, ['--import', 'tsx', 'provisioning/src/influx-setup.ts', ...args]];
+    const child = spawn(cmd, argv, {
       cwd: REPO,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     });
@@ -117,7 +124,7 @@ describe('InfluxDB 1.x set-up against a real influxd', () => {
 
   it('runs as a CLI: detects 1.x from /ping, sets up, and is idempotent', async () => {
     const env = { INFLUX_URL: server.url, INFLUX_DATABASE: 'zw_cli' };
-    const first = await runCli(env);
+    const first = await runCli(env, [], true);
     expect(first.err).toBe('');
     expect(first.code).toBe(0);
     expect(first.out).toMatch(/^InfluxDB 1\.6\.\d/);
