@@ -1,18 +1,38 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { joinSessionSchema, SOCKET_EVENTS } from '@zonewatch/protocol';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import { ackAlertSchema, joinSessionSchema, SOCKET_EVENTS } from '@zonewatch/protocol';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { Server as SocketServer } from 'socket.io';
+import { type Socket, Server as SocketServer } from 'socket.io';
 import type { IngestConfig } from './config.js';
-import type { LiveHub } from './live/hub.js';
+import type { LiveService } from './live/service.js';
+import type { Registry } from './registry/index.js';
+
+/** Who is behind a console connection. */
+export interface ConsoleUser {
+  id: string;
+  username: string;
+  roles: readonly string[];
+  siteIds: readonly string[];
+}
 
 export interface AppDeps {
-  hub: LiveHub;
+  live: LiveService;
+  registry: Registry;
   logger: Logger;
   /** Injected clock (ms since epoch). */
   clock?: () => number;
-  /** Extra stats shown on /healthz (e.g. the MQTT consumer's counters). */
+  /** Extra stats shown on /healthz (counters only, no health data). */
   stats?: () => Record<string, unknown>;
+  /**
+   * Resolves the user of a Socket.IO handshake (session cookie or `auth.token`); null refuses the
+   * connection. Absent only in tests of the live channel itself.
+   */
+  authenticateSocket?: (handshake: Socket['handshake']) => Promise<ConsoleUser | null>;
+  /** Registers the REST API (auth, CRUD, OpenAPI) under /api. */
+  registerApi?: (app: FastifyInstance) => Promise<void>;
 }
 
 declare module 'fastify' {
@@ -21,7 +41,13 @@ declare module 'fastify' {
   }
 }
 
-const PAGE = new URL('../public/index.html', import.meta.url);
+const UI_DIST = fileURLToPath(new URL('../../monitor-ui/dist/', import.meta.url));
+const BARE_PAGE = new URL('../public/index.html', import.meta.url);
+
+/** A user may watch a session of a site they belong to (admins: every site). */
+export function maySee(user: ConsoleUser, siteId: string): boolean {
+  return user.roles.includes('admin') || user.siteIds.includes(siteId);
+}
 
 /**
  * Builds the ingest HTTP app and its Socket.IO live channel. Never listens: the caller does, so tests
@@ -29,24 +55,61 @@ const PAGE = new URL('../public/index.html', import.meta.url);
  */
 export async function buildApp(config: IngestConfig, deps: AppDeps): Promise<FastifyInstance> {
   const clock = deps.clock ?? Date.now;
-  const app: FastifyInstance = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger });
-  const io = new SocketServer(app.server, { serveClient: false });
+  const { live } = deps;
+  const app: FastifyInstance = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    trustProxy: true,
+  });
+  const io = new SocketServer(app.server, { serveClient: !existsSync(UI_DIST) });
   app.decorate('io', io);
 
+  live.setBroadcaster({
+    alert: (ev) => io.to(`session:${ev.sessionId}`).emit(SOCKET_EVENTS.alert, ev),
+  });
+
+  if (deps.authenticateSocket) {
+    const authenticate = deps.authenticateSocket;
+    io.use((socket, next) => {
+      authenticate(socket.handshake).then(
+        (user) => {
+          if (!user) return next(new Error('ZW_ERR_UNAUTHENTICATED: log in first'));
+          socket.data.user = user;
+          next();
+        },
+        () => next(new Error('ZW_ERR_INTERNAL')),
+      );
+    });
+  }
+
   io.on('connection', (socket) => {
+    const user = socket.data.user as ConsoleUser | undefined;
     socket.on(SOCKET_EVENTS.join, (raw: unknown, ack?: (r: unknown) => void) => {
       const r = joinSessionSchema.safeParse(raw);
-      const snap = r.success ? deps.hub.snapshot(r.data.sessionId, clock()) : undefined;
-      if (!r.success || !snap) {
-        ack?.({
-          ok: false,
-          error: r.success ? `unknown session ${r.data.sessionId}` : 'sessionId is required',
-        });
-        return;
+      if (!r.success) return ack?.({ ok: false, error: 'sessionId is required' });
+      const info = live.session(r.data.sessionId);
+      // An unknown session and one of another site look the same to the console.
+      if (!info || (user && !maySee(user, info.siteId))) {
+        return ack?.({ ok: false, error: `unknown session ${r.data.sessionId}` });
       }
-      void socket.join(`session:${r.data.sessionId}`);
-      socket.emit(SOCKET_EVENTS.snapshot, snap);
+      void socket.join(`session:${info.id}`);
+      socket.emit(SOCKET_EVENTS.snapshot, live.snapshot(info.id, clock()));
       ack?.({ ok: true });
+    });
+    socket.on(SOCKET_EVENTS.leave, (raw: unknown) => {
+      const r = joinSessionSchema.safeParse(raw);
+      if (r.success) void socket.leave(`session:${r.data.sessionId}`);
+    });
+    socket.on(SOCKET_EVENTS.ack, (raw: unknown, ack?: (r: unknown) => void) => {
+      const r = ackAlertSchema.safeParse(raw);
+      if (!r.success) return ack?.({ ok: false, error: 'alertId is required; note at most 500 characters' });
+      if (!user) return ack?.({ ok: false, error: 'log in to acknowledge' });
+      if (!user.roles.some((role) => ['admin', 'instructor', 'coach', 'clinician'].includes(role))) {
+        return ack?.({ ok: false, error: 'your role may not acknowledge alerts' });
+      }
+      live
+        .acknowledge(r.data.alertId, { userId: user.id, username: user.username }, r.data.note)
+        .then((res) => ack?.(res.ok ? { ok: true, alert: res.alert } : { ok: false, error: res.code }))
+        .catch(() => ack?.({ ok: false, error: 'internal error' }));
     });
   });
 
@@ -54,8 +117,8 @@ export async function buildApp(config: IngestConfig, deps: AppDeps): Promise<Fas
   app.addHook('onListen', async () => {
     frameTimer = setInterval(() => {
       const now = clock();
-      for (const id of deps.hub.sessionIds()) {
-        const frame = deps.hub.frame(id, now);
+      for (const id of live.sessionIds()) {
+        const frame = live.frame(id, now);
         if (frame) io.to(`session:${id}`).emit(SOCKET_EVENTS.frame, frame);
       }
     }, config.FRAME_INTERVAL_MS);
@@ -65,14 +128,28 @@ export async function buildApp(config: IngestConfig, deps: AppDeps): Promise<Fas
     await io.close();
   });
 
-  const page = await readFile(PAGE, 'utf8');
-  app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(page));
   app.get('/healthz', async () => ({ status: 'ok', ...deps.stats?.() }));
-  app.get('/api/live/sessions', async () => ({
-    sessions: deps.hub
-      .sessionIds()
-      .map((id) => deps.hub.session(id))
-      .filter((s) => s !== undefined),
-  }));
+  if (deps.registerApi) await app.register(deps.registerApi, { prefix: '/api' });
+
+  if (existsSync(UI_DIST)) {
+    await app.register(fastifyStatic, { root: UI_DIST, wildcard: false });
+    // Client-side routes (/wall/…, /coach/…) all load the app.
+    app.setNotFoundHandler((req, reply) =>
+      req.method === 'GET' && !req.url.startsWith('/api/') && !req.url.startsWith('/socket.io/')
+        ? reply.sendFile('index.html')
+        : reply
+            .code(404)
+            .send({ error: 'ZW_ERR_NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}` }),
+    );
+  } else {
+    const page = await readFile(BARE_PAGE, 'utf8');
+    app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(page));
+    app.get('/api/live/sessions', async () => ({
+      sessions: live
+        .sessionIds()
+        .map((id) => live.session(id))
+        .filter((s) => s !== undefined),
+    }));
+  }
   return app;
 }

@@ -28,8 +28,14 @@ export const configSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   /** Start a simulated demo class and home session in-process. */
   DEMO: bool.default(true),
-  /** Scenario file of the demo class (firmware-sim format). */
+  /** Scenario files of the demo sessions (firmware-sim format), comma-separated; the first is the class. */
   DEMO_SCENARIO: z.string().min(1).optional(),
+  /** Registry on a Postgres server (postgres://…); when unset an embedded PGlite under DATA_DIR/registry. */
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  /** Redis for more than one ingest node (Socket.IO adapter); unset = single node. */
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  /** Send the session cookie only over HTTPS (set behind a TLS-terminating proxy). */
+  SECURE_COOKIES: bool.default(false),
   /** Sites this ingest node owns (comma-separated ids); empty = every site. */
   SITES: z
     .string()
@@ -48,6 +54,8 @@ export const configSchema = z.object({
 
 export type IngestConfig = Readonly<z.infer<typeof configSchema>>;
 
+const SECRET_KEYS = new Set(['MQTT_PASSWORD', 'DATABASE_URL', 'REDIS_URL', 'MQTT_URL']);
+
 /** Thrown when an environment variable is invalid; the message names the variable, value and reason. */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -64,7 +72,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!r.success) {
     const lines = r.error.issues.map((i) => {
       const key = String(i.path[0] ?? '');
-      return `${key}=${JSON.stringify(input[key] ?? '')}: ${i.message}`;
+      // Values that may hold credentials are never echoed.
+      const shown = SECRET_KEYS.has(key) ? '' : `=${JSON.stringify(input[key] ?? '')}`;
+      return `${key}${shown}: ${i.message}`;
     });
     throw new ConfigError(`invalid configuration: ${lines.join('; ')}`);
   }

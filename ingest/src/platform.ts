@@ -1,14 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  type Broker,
-  createBroker,
-  generateSecret,
-  hashSecret,
-  InMemoryCredentialStore,
-  type Principal,
-} from '@zonewatch/broker';
+import { type Broker, createBroker, generateSecret, hashSecret, type Principal } from '@zonewatch/broker';
 import {
   createSimulatedLink,
   loadScenario,
@@ -16,14 +9,22 @@ import {
   scenarioRoster,
   type TruthRecord,
 } from '@zonewatch/firmware-sim';
-import { createGateway, type Gateway, gatewayConfig } from '@zonewatch/gateway';
-import type { SessionInfo } from '@zonewatch/protocol';
+import { createGateway, gatewayConfig } from '@zonewatch/gateway';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildApp } from './app.js';
 import type { IngestConfig } from './config.js';
-import { LiveHub, type RosterEntry } from './live/hub.js';
+import { LiveService } from './live/service.js';
 import { createTelemetryConsumer, type TelemetryConsumer } from './mqtt/consumer.js';
+import { type DemoSeedResult, openRegistry, type Registry, seedDemo } from './registry/index.js';
+import { PRESET_NAMES, type PresetName } from './rules/index.js';
+import {
+  createTelemetryWriter,
+  type InfluxConfig,
+  loadInfluxConfig,
+  type TelemetryWriter,
+  writerMetricFields,
+} from './telemetry/index.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -33,75 +34,100 @@ export const DEFAULT_DEMO_SCENARIOS = [
   'firmware-sim/scenarios/home-walk.yaml',
 ];
 
+/** How often ingest writes its own metrics and session completeness to InfluxDB (ms). */
+export const METRICS_INTERVAL_MS = 10_000;
+
 export interface Platform {
   /** URL of the console. */
   url: string;
   /** Port of the embedded MQTT broker, when one runs. */
   mqttPort: number | undefined;
   app: FastifyInstance;
-  hub: LiveHub;
+  live: LiveService;
+  registry: Registry;
   consumer: TelemetryConsumer;
-  /** Scenarios of the demo sessions, by session id. */
-  demo: Map<string, Scenario>;
+  writer: TelemetryWriter;
+  /** The demo: what was seeded (logins with their one-time passwords) and the scenario of each session. */
+  demo: { seed: DemoSeedResult; scenarios: Map<string, Scenario> } | undefined;
   close(): Promise<void>;
 }
 
 export interface PlatformDeps {
   logger: Logger;
   clock?: () => number;
+  /** InfluxDB settings; default from the environment (INFLUX_*). */
+  influx?: InfluxConfig;
   /** Receives the simulator's ground truth for every demo notification (end-to-end tests). */
   onTruth?: (truth: TruthRecord) => void;
 }
 
+const CONDITION_PRESET: Record<string, PresetName> = {
+  'cardiac-rehab': 'cardiac-rehab',
+  'heart-failure': 'heart-failure',
+  copd: 'copd',
+  diabetes: 'diabetes',
+  hypertension: 'hypertension',
+  obesity: 'obesity',
+  'older-adult': 'older-adults',
+};
+
 /**
- * Starts the whole platform in one process: an embedded broker (unless MQTT_URL points to one), the ingest
- * service with its console, and, with DEMO on, a gateway and simulated wearables per demo scenario.
+ * Starts the whole platform in one process: registry (PGlite unless DATABASE_URL), an embedded broker
+ * (unless MQTT_URL points to one), the ingest service with its console, and, with DEMO on, a demo site
+ * seeded in the registry plus a gateway and simulated wearables per demo scenario.
  */
 export async function startPlatform(config: IngestConfig, deps: PlatformDeps): Promise<Platform> {
   const { logger } = deps;
   const clock = deps.clock ?? Date.now;
   const closers: (() => Promise<void>)[] = [];
+  const timers: NodeJS.Timeout[] = [];
   const close = async () => {
+    for (const t of timers) clearInterval(t);
     for (const c of closers.reverse()) {
       await c().catch((e: unknown) => logger.error({ err: e }, 'error while closing'));
     }
   };
   try {
     await mkdir(config.DATA_DIR, { recursive: true });
-    const hub = new LiveHub();
-    const demo = new Map<string, Scenario>();
-    const scenarios = config.DEMO
-      ? await Promise.all(
-          (config.DEMO_SCENARIO ? [config.DEMO_SCENARIO] : DEFAULT_DEMO_SCENARIOS).map((p) =>
-            loadScenario(path.isAbsolute(p) || config.DEMO_SCENARIO ? p : path.join(REPO_ROOT, p)),
-          ),
-        )
-      : [];
+    const { registry } = await openRegistry({
+      ...(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : {}),
+      dataDir: config.DATA_DIR,
+      logger,
+    });
+    closers.push(() => registry.db.close());
 
-    // Credentials are made up at start: the embedded platform has no secret to keep in the repo.
+    const writer = createTelemetryWriter(deps.influx ?? loadInfluxConfig(process.env), { logger });
+    closers.push(() => writer.close());
+
+    const scenarios = config.DEMO ? await loadDemoScenarios(config) : [];
+    const seed = scenarios.length ? await seedDemo(registry, demoInput(scenarios)) : undefined;
+
+    // The ingest service account of the embedded broker: made up at start, never stored.
     const ingestSecret = generateSecret();
-    const gatewaySecrets = new Map(scenarios.map((s) => [s.gateway.id, generateSecret()]));
     let broker: Broker | undefined;
     let mqttUrl = config.MQTT_URL;
     let mqttUser = config.MQTT_USERNAME;
     let mqttPass = config.MQTT_PASSWORD;
     if (!mqttUrl) {
-      const principals: Principal[] = [
-        { kind: 'service', username: 'ingest', role: 'ingest', secretHash: await hashSecret(ingestSecret) },
-      ];
-      for (const s of scenarios) {
-        const secret = gatewaySecrets.get(s.gateway.id)!;
-        principals.push({
-          kind: 'gateway',
-          username: s.gateway.id,
-          gatewayId: s.gateway.id,
-          siteId: s.site,
-          secretHash: await hashSecret(secret),
-        });
-      }
+      const ingest: Principal = {
+        kind: 'service',
+        username: 'ingest',
+        role: 'ingest',
+        secretHash: await hashSecret(ingestSecret),
+      };
       broker = await createBroker(
         { host: config.MQTT_HOST, mqttPort: config.MQTT_PORT },
-        { logger, credentials: new InMemoryCredentialStore(principals) },
+        {
+          logger,
+          credentials: {
+            // Gateways are looked up in the registry at every connect, so a revoked one is refused at once.
+            async lookup(username) {
+              if (username === ingest.username) return ingest;
+              const c = await registry.gateways.lookupCredential(username);
+              return c ? { kind: 'gateway', ...c } : undefined;
+            },
+          },
+        },
       );
       closers.push(() => broker!.close());
       const ports = await broker.listen();
@@ -110,20 +136,52 @@ export async function startPlatform(config: IngestConfig, deps: PlatformDeps): P
       mqttPass = ingestSecret;
     }
 
+    const live = new LiveService({ registry, writer, logger, clock, sites: config.SITES });
+    await live.start();
+    closers.push(() => live.drain());
+
     const consumer = createTelemetryConsumer({
       url: mqttUrl,
       ...(mqttUser ? { username: mqttUser } : {}),
       ...(mqttPass ? { password: mqttPass } : {}),
       sites: config.SITES,
       logger: logger.child({ component: 'consumer' }),
-      onBatch: (siteId, batch) => {
-        const r = hub.ingestBatch(siteId, batch);
-        if (r.unbound > 0)
-          logger.debug({ siteId, gatewayId: batch.gatewayId, unbound: r.unbound }, 'unbound samples');
+      onBatch: (siteId, batch) => live.onBatch(siteId, batch),
+      onStatus: (siteId, gatewayId, status) => {
+        writer.writeMetrics(
+          'gateway',
+          { site: siteId, gateway: gatewayId },
+          {
+            online: status.state === 'online' ? 1 : 0,
+            outbox_depth: status.outboxDepth ?? 0,
+            outbox_dropped: status.outboxDropped ?? 0,
+          },
+        );
+        if (status.state === 'online') void registry.gateways.touch(gatewayId).catch(() => undefined);
       },
+      onBrokerMetrics: (m) =>
+        writer.writeMetrics(
+          'broker',
+          { node: m.nodeId },
+          {
+            clients: m.connectedClients,
+            messages_in: m.messagesIn,
+            messages_out: m.messagesOut,
+            auth_rejected: m.rejectedAuth,
+            publish_rejected: m.rejectedPublishes.total,
+            subscribe_rejected: m.rejectedSubscribes,
+          },
+          m.timestampMs,
+        ),
     });
 
-    const app = await buildApp(config, { hub, logger, clock, stats: () => ({ consumer: consumer.stats() }) });
+    const app = await buildApp(config, {
+      live,
+      registry,
+      logger,
+      clock,
+      stats: () => ({ consumer: consumer.stats(), live: live.stats() }),
+    });
     closers.push(() => app.close());
     await app.listen({ port: config.PORT, host: config.HOST });
     const address = app.server.address();
@@ -132,11 +190,44 @@ export async function startPlatform(config: IngestConfig, deps: PlatformDeps): P
     await consumer.start();
     closers.push(() => consumer.stop());
 
-    const gateways: Gateway[] = [];
+    timers.push(setInterval(() => live.tick(clock()), 1000));
+    timers.push(
+      setInterval(() => {
+        const c = consumer.stats();
+        const l = live.stats();
+        writer.writeMetrics(
+          'ingest',
+          { node: 'ingest' },
+          {
+            batches: c.batches,
+            samples: c.samples,
+            invalid: c.invalid,
+            duplicates: c.duplicates,
+            unbound: l.unbound,
+            alerts_open: l.alertsOpen,
+            ...writerMetricFields(writer.stats()),
+          },
+        );
+        for (const s of live.sessionHealth()) {
+          writer.writeMetrics(
+            'session',
+            { site: s.siteId, session: s.sessionId },
+            { participants: s.participants, completeness: s.completeness },
+          );
+        }
+      }, METRICS_INTERVAL_MS),
+    );
+
+    const byGateway = new Map(seed?.gateways.map((g) => [g.gatewayId, g]) ?? []);
+    const scenarioBySession = new Map<string, Scenario>();
     for (const scenario of scenarios) {
-      const sessionId = `demo-${scenario.gateway.id}`;
-      hub.openSession(demoSessionInfo(sessionId, scenario, clock()), demoRoster(scenario));
-      demo.set(sessionId, scenario);
+      const creds = byGateway.get(scenario.gateway.id);
+      if (!creds) continue;
+      const sessionId =
+        scenario.kind === 'home'
+          ? seed?.homeSessions.find((h) => h.participantId === scenario.participants[0]?.id)?.sessionId
+          : seed?.sessionId;
+      if (sessionId) scenarioBySession.set(sessionId, scenario);
       const link = createSimulatedLink(scenario, {
         loop: true,
         logger,
@@ -147,13 +238,12 @@ export async function startPlatform(config: IngestConfig, deps: PlatformDeps): P
           gatewayId: scenario.gateway.id,
           siteId: scenario.site,
           mqttUrl,
-          secret: gatewaySecrets.get(scenario.gateway.id)!,
+          secret: creds.secret,
           dataDir: path.join(config.DATA_DIR, `gateway-${scenario.gateway.id}`),
         }),
         { link, logger },
       );
       await gw.start();
-      gateways.push(gw);
       closers.push(() => gw.stop());
     }
 
@@ -162,9 +252,11 @@ export async function startPlatform(config: IngestConfig, deps: PlatformDeps): P
       url: `http://${host}:${port}/`,
       mqttPort: broker ? Number(new URL(mqttUrl).port) : undefined,
       app,
-      hub,
+      live,
+      registry,
       consumer,
-      demo,
+      writer,
+      demo: seed ? { seed, scenarios: scenarioBySession } : undefined,
       close,
     };
   } catch (e) {
@@ -173,33 +265,52 @@ export async function startPlatform(config: IngestConfig, deps: PlatformDeps): P
   }
 }
 
-function demoSessionInfo(id: string, scenario: Scenario, now: number): SessionInfo {
-  return {
-    id,
-    siteId: scenario.site,
-    name: scenario.name ?? id,
-    kind: scenario.kind,
-    status: 'active',
-    startedAt: now,
-    endedAt: null,
-  };
+async function loadDemoScenarios(config: IngestConfig): Promise<Scenario[]> {
+  const files = config.DEMO_SCENARIO
+    ? config.DEMO_SCENARIO.split(',').map((f) => path.resolve(f.trim()))
+    : DEFAULT_DEMO_SCENARIOS.map((f) => path.join(REPO_ROOT, f));
+  const loaded = await Promise.all(files.map((f) => loadScenario(f)));
+  // One demo site: home sessions belong to the centre whose coaches follow them.
+  const site = (loaded.find((s) => s.kind === 'class') ?? loaded[0])?.site;
+  return loaded.map((s) => (site && s.site !== site ? { ...s, site, gateway: { ...s.gateway, site } } : s));
 }
 
-function demoRoster(scenario: Scenario): RosterEntry[] {
-  return scenarioRoster(scenario).participants.map((p) => {
-    // Moderate intensity, 40–59 %HRR, until prescriptions come from the registry.
-    const low = Math.round(p.hrRest + 0.4 * (p.hrMax - p.hrRest));
-    const high = Math.round(p.hrRest + 0.59 * (p.hrMax - p.hrRest));
-    return {
-      participantId: p.id,
-      alias: p.alias,
-      deviceIds: p.devices.map((d) => d.id),
-      zone: {
-        zoneLowBpm: low,
-        zoneHighBpm: high,
-        ceilingBpm: Math.min(high + 15, Math.floor(0.95 * p.hrMax)),
-        hrMode: 'enforce',
-      },
-    };
-  });
+function demoInput(scenarios: Scenario[]): Parameters<typeof seedDemo>[1] {
+  const siteId = scenarios[0]!.site;
+  const participants = scenarios.flatMap((s) =>
+    scenarioRoster(s).participants.map((p) => {
+      const preset = CONDITION_PRESET[p.condition] ?? 'older-adults';
+      // β-blockers without a measured maximum: HR alerts are advisory only (CLINICAL-RULES.md section 1).
+      const advisory = p.betaBlocker && p.hrMaxSource !== 'measured';
+      return {
+        id: p.id,
+        alias: p.alias,
+        age: p.age,
+        sex: p.sex === 'female' || p.sex === 'male' ? p.sex : ('other' as const),
+        condition: p.condition,
+        betaBlocker: p.betaBlocker,
+        hrRest: p.hrRest,
+        hrMax: p.hrMax,
+        deviceIds: p.devices.map((d) => ({ id: d.id, kind: d.kind })),
+        home: s.kind === 'home',
+        prescription: {
+          preset: (PRESET_NAMES as readonly string[]).includes(preset) ? preset : 'older-adults',
+          age: p.age,
+          sex: p.sex,
+          hrRest: p.hrRest,
+          hrMax:
+            p.hrMaxSource === 'measured' ? { source: 'measured', bpm: p.hrMax } : { source: p.hrMaxSource },
+          hrMode: advisory ? 'advisory' : 'enforce',
+          betaBlocker: p.betaBlocker,
+          fitt: { sessionsPerWeek: 3, minutesInZone: 20 },
+        },
+      };
+    }),
+  );
+  return {
+    site: { id: siteId, name: 'Demo community exercise-health centre' },
+    participants,
+    className: scenarios.find((s) => s.kind === 'class')?.name ?? 'Demo class',
+    gatewayIds: scenarios.map((s) => s.gateway.id),
+  };
 }

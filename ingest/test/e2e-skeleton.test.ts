@@ -46,7 +46,7 @@ describe('end to end: one reading travels from a simulated wearable to a console
   });
 
   it('delivers every participant the values the simulator produced', async () => {
-    const [sessionId, scenario] = [...platform.demo][0]!;
+    const [sessionId, scenario] = [...platform.demo!.scenarios].find(([, s]) => s.kind === 'class')!;
     socket = io(platform.url, { transports: ['websocket'] });
     const snapshot = new Promise<unknown>((resolve) => socket.once(SOCKET_EVENTS.snapshot, resolve));
     const frames: SessionFrame[] = [];

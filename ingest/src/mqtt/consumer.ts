@@ -1,4 +1,6 @@
+import { type BrokerMetrics, brokerMetricsSchema, METRICS_FILTER } from '@zonewatch/broker';
 import {
+  type GatewayStatus,
   parseGatewayStatus,
   parseTelemetry,
   parseTopic,
@@ -19,8 +21,10 @@ export interface ConsumerOptions {
   logger: Logger;
   /** Called for every valid, first-seen batch. Must not throw. */
   onBatch(siteId: string, batch: TelemetryBatch): void;
-  /** Called for gateway status changes. */
-  onStatus?(siteId: string, gatewayId: string, state: 'online' | 'offline', at: number | undefined): void;
+  /** Called for gateway status announcements (retained online status, last will). */
+  onStatus?(siteId: string, gatewayId: string, status: GatewayStatus): void;
+  /** Called for broker metrics published on `$SYS/zonewatch/broker/{node}/metrics`. */
+  onBrokerMetrics?(metrics: BrokerMetrics): void;
 }
 
 export interface ConsumerStats {
@@ -51,13 +55,23 @@ export function createTelemetryConsumer(opts: ConsumerOptions): TelemetryConsume
     siteFilter(s, 'telemetry'),
     siteFilter(s, 'status'),
   ]);
+  if (opts.onBrokerMetrics) filters.push(METRICS_FILTER);
 
   const onMessage = (topic: string, payload: Buffer): void => {
+    if (topic.startsWith('$SYS/')) {
+      try {
+        const m = brokerMetricsSchema.safeParse(JSON.parse(payload.toString('utf8')));
+        if (m.success) opts.onBrokerMetrics?.(m.data);
+      } catch {
+        opts.logger.warn({ topic }, 'invalid broker metrics');
+      }
+      return;
+    }
     const t = parseTopic(topic);
     if (!t) return;
     if (t.kind === 'status') {
       const s = parseGatewayStatus(payload);
-      if (s.ok) opts.onStatus?.(t.siteId, t.gatewayId, s.value.state, s.value.at);
+      if (s.ok) opts.onStatus?.(t.siteId, t.gatewayId, s.value);
       else opts.logger.warn({ topic, reason: s.reason }, 'invalid gateway status');
       return;
     }
