@@ -3,13 +3,13 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type InfluxServer, startInflux } from '../../ingest/test/telemetry/influx-server.js';
 import { loadSetupConfig } from '../src/influx/config.js';
 import { influxQL, rows } from '../src/influx/http.js';
 import { backfillInflux1, setupInflux1 } from '../src/influx/v1.js';
 import { DOWNSAMPLE_TASK, setupInflux2 } from '../src/influx/v2.js';
 import { type FakeInflux2, startFakeInflux2 } from './fake-influx2.js';
 import { REPO } from './grafana-model.js';
-import { type InfluxServer, startInflux } from './influx-server.js';
 import { simulateClass, writePoints } from './simulated-class.js';
 
 /**
@@ -47,10 +47,11 @@ describe('InfluxDB 1.x set-up against a real influxd', () => {
   const q = (s: string, db?: string) => influxQL({ url: server.url, ...(db ? { db } : {}) }, s);
 
   beforeAll(async () => {
-    server = await startInflux();
+    // The starter creates a database; give it another name so the set-up starts from nothing.
+    server = await startInflux({ database: 'bootstrap' });
   });
   afterAll(async () => {
-    await server?.stop();
+    await server?.close();
   });
 
   it('creates the database with a default raw policy and a long-kept policy for 1-minute means', async () => {

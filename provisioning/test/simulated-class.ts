@@ -1,4 +1,4 @@
-import { type FieldType, type Measurement, measurementSchema } from './telemetry-schema.js';
+import { checkPoint, type Measurement, toLineProtocol } from './telemetry-schema.js';
 
 /** One point as ingest writes it: ms timestamp, tags and fields of {@link TELEMETRY_SCHEMA}. */
 export interface SimPoint {
@@ -424,46 +424,16 @@ export function simulateClass(end: number = Date.now(), seed = 7): SimulatedClas
   };
 }
 
-const escKey = (s: string): string => s.replace(/([,= ])/g, '\\$1');
-const escMeasurement = (s: string): string => s.replace(/([, ])/g, '\\$1');
-
-function encodeField(type: FieldType, v: number | boolean, where: string): string {
-  switch (type) {
-    case 'integer':
-      if (typeof v !== 'number' || !Number.isSafeInteger(v)) throw new Error(`${where} must be an integer`);
-      return `${v}i`;
-    case 'float':
-      if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`${where} must be a finite number`);
-      return String(v);
-    case 'boolean':
-      if (typeof v !== 'boolean') throw new Error(`${where} must be a boolean`);
-      return String(v);
-    case 'string':
-      throw new Error(`${where}: no string fields in the schema`);
-  }
-}
-
 /**
- * One line of line protocol (ms timestamp). Refuses any point that is not exactly in the schema: every
- * tag present, no other tag, only known fields with their declared types.
+ * One line of line protocol, made by ingest's own `checkPoint` and `toLineProtocol`: a point that is
+ * not exactly in the schema (a tag missing or unknown, an unknown field, a wrong type) throws, and a
+ * valid one is written byte for byte as ingest writes it.
  */
 export function toLine(p: SimPoint): string {
-  const schema = measurementSchema(p.measurement);
-  if (!schema) throw new Error(`unknown measurement ${p.measurement}`);
-  const tagKeys = Object.keys(p.tags).sort();
-  if (tagKeys.join() !== [...schema.tags].sort().join()) {
-    throw new Error(
-      `${p.measurement}: tags ${tagKeys.join()} differ from the schema's ${schema.tags.join()}`,
-    );
-  }
-  const tags = tagKeys.map((k) => `${escKey(k)}=${escKey(p.tags[k]!)}`).join(',');
-  const fields = Object.entries(p.fields).map(([k, v]) => {
-    const type = Object.hasOwn(schema.fields, k) ? schema.fields[k] : undefined;
-    if (!type) throw new Error(`${p.measurement}: unknown field ${k}`);
-    return `${escKey(k)}=${encodeField(type, v, `${p.measurement}.${k}`)}`;
-  });
-  if (fields.length === 0) throw new Error(`${p.measurement}: a point needs a field`);
-  return `${escMeasurement(p.measurement)},${tags} ${fields.join(',')} ${p.t}`;
+  const { point, invalidFields } = checkPoint(p);
+  if (!point || invalidFields.length)
+    throw new Error(`${p.measurement}: invalid fields ${invalidFields.join()}`);
+  return toLineProtocol(point);
 }
 
 /** Writes points through the 1.x `/write` endpoint (what Debian's 1.6 speaks), ms precision. */
