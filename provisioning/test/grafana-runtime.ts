@@ -101,13 +101,16 @@ export function reduceSeries(series: Series[], reducer: string, mode: string): L
 
 type Operand = LabelledNumber[] | number;
 
-const isSubset = (a: Record<string, string>, b: Record<string, string>): boolean =>
-  Object.entries(a).every(([k, v]) => b[k] === v);
+const contains = (a: Record<string, string>, b: Record<string, string>): boolean =>
+  Object.entries(b).every(([k, v]) => a[k] === v);
+const sameLabels = (a: Record<string, string>, b: Record<string, string>): boolean =>
+  Object.keys(a).length === Object.keys(b).length && contains(a, b);
 
 /**
- * Combines two operands like Grafana's math expression: a scalar applies to every item; a single item
- * applies to every item of the other side; otherwise items are paired when one's labels are a subset
- * of the other's, and unpaired items are dropped.
+ * Combines two operands like Grafana's math expression (`union` in pkg/expr/mathexp): a scalar applies
+ * to every item; two items pair when their labels are equal, one has no labels, or one's labels contain
+ * the other's (the result keeps the larger set); other pairs are dropped. Only when nothing paired and
+ * each side holds exactly one item are those two combined, without labels.
  */
 function combine(a: Operand, b: Operand, op: (x: number, y: number) => number): Operand {
   if (typeof a === 'number' && typeof b === 'number') return op(a, b);
@@ -115,17 +118,21 @@ function combine(a: Operand, b: Operand, op: (x: number, y: number) => number): 
     return (b as LabelledNumber[]).map((n) => ({ labels: n.labels, value: op(a, n.value) }));
   if (typeof b === 'number') return a.map((n) => ({ labels: n.labels, value: op(n.value, b) }));
   const out: LabelledNumber[] = [];
-  if (a.length === 1 || b.length === 1) {
-    for (const x of a)
-      for (const y of b) out.push({ labels: { ...x.labels, ...y.labels }, value: op(x.value, y.value) });
-    return out;
-  }
   for (const x of a) {
     for (const y of b) {
-      if (isSubset(x.labels, y.labels) || isSubset(y.labels, x.labels)) {
-        out.push({ labels: { ...x.labels, ...y.labels }, value: op(x.value, y.value) });
-      }
+      const nx = Object.keys(x.labels).length;
+      const ny = Object.keys(y.labels).length;
+      let labels: Record<string, string>;
+      if (sameLabels(x.labels, y.labels) || nx === 0 || ny === 0) labels = nx === 0 ? y.labels : x.labels;
+      else if (nx === ny) continue;
+      else if (contains(x.labels, y.labels)) labels = x.labels;
+      else if (contains(y.labels, x.labels)) labels = y.labels;
+      else continue;
+      out.push({ labels, value: op(x.value, y.value) });
     }
+  }
+  if (out.length === 0 && a.length === 1 && b.length === 1) {
+    out.push({ labels: {}, value: op(a[0]!.value, b[0]!.value) });
   }
   return out;
 }

@@ -38,7 +38,9 @@ export interface SimulatedClass {
   /** Site and session where every dashboard panel has data. */
   focus: { site: string; session: string };
   /** Gateways offline at the end of the class while their site's session runs. */
-  offlineAtEnd: { site: string; gateway: string }[];
+  offlineInSession: { site: string; gateway: string }[];
+  /** Gateways offline at the end of the class (with or without a session at their site). */
+  offlineAtEnd: number;
   /** Broker auth rejections in the last 5 minutes of the class. */
   authRejectedLast5m: number;
   /** Ingest write failures in the last 5 minutes of the class. */
@@ -60,6 +62,7 @@ function prng(seed: number): () => number {
 const CLASS_S = 600;
 const SITE_A = 'clinic-a';
 const SITE_B = 'clinic-b';
+const SITE_HOME = 'home-c01';
 const SESSION_A = 'sess-a-0930';
 const SESSION_B = 'sess-b-1000';
 
@@ -109,6 +112,8 @@ export function simulateClass(end: number = Date.now(), seed = 7): SimulatedClas
     { site: SITE_B, gateway: 'gw-b1', offline: [] as [number, number][] },
     // Goes offline near the end and stays offline while the COPD class runs.
     { site: SITE_B, gateway: 'gw-b2', offline: [[540, CLASS_S + 1]] as [number, number][] },
+    // A home gateway switched off: offline, but no session runs there (no ops alert).
+    { site: SITE_HOME, gateway: 'gw-home-1', offline: [[0, CLASS_S + 1]] as [number, number][] },
   ];
   const isOffline = (gateway: string, s: number): boolean =>
     gateways.some((g) => g.gateway === gateway && g.offline.some(([a, b]) => s >= a && s < b));
@@ -404,7 +409,7 @@ export function simulateClass(end: number = Date.now(), seed = 7): SimulatedClas
     points,
     start,
     end: endMs,
-    sites: [SITE_A, SITE_B],
+    sites: [SITE_A, SITE_B, SITE_HOME],
     sessions: [
       {
         site: SITE_A,
@@ -418,7 +423,8 @@ export function simulateClass(end: number = Date.now(), seed = 7): SimulatedClas
       },
     ],
     focus: { site: SITE_A, session: SESSION_A },
-    offlineAtEnd: [{ site: SITE_B, gateway: 'gw-b2' }],
+    offlineInSession: [{ site: SITE_B, gateway: 'gw-b2' }],
+    offlineAtEnd: 2,
     authRejectedLast5m,
     writeFailuresLast5m,
   };
