@@ -20,7 +20,12 @@ const platform = await startPlatform(config, { logger }).catch((e: unknown) => {
 });
 
 logger.info({ url: platform.url, mqttPort: platform.mqttPort }, 'zonewatch is running');
-process.stdout.write(`\n  zonewatch console: ${platform.url}\n\n`);
+const lines = [`\n  zonewatch console: ${platform.url}\n`];
+if (platform.demo) {
+  lines.push('  Demo logins (new passwords at every start; nothing here is stored in clear):');
+  for (const u of platform.demo.seed.users) lines.push(`    ${u.role.padEnd(11)} ${u.username.padEnd(18)} ${u.password}`);
+}
+process.stdout.write(`${lines.join('\n')}\n\n`);
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
