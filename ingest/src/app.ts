@@ -2,11 +2,14 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
+import { createAdapter } from '@socket.io/redis-adapter';
 import { ackAlertSchema, joinSessionSchema, SOCKET_EVENTS } from '@zonewatch/protocol';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { createClient } from 'redis';
 import { type Socket, Server as SocketServer } from 'socket.io';
 import type { IngestConfig } from './config.js';
+import { CLUSTER_TIMEOUT_MS, LiveRouter } from './live/router.js';
 import type { LiveService } from './live/service.js';
 import type { Registry } from './registry/index.js';
 
@@ -38,6 +41,8 @@ export interface AppDeps {
 declare module 'fastify' {
   interface FastifyInstance {
     io: SocketServer;
+    /** The live service as the REST API must call it (routes to the node that owns a session). */
+    liveControl: LiveRouter;
   }
 }
 
@@ -63,6 +68,20 @@ export async function buildApp(config: IngestConfig, deps: AppDeps): Promise<Fas
   const io = new SocketServer(app.server, { serveClient: !existsSync(UI_DIST) });
   app.decorate('io', io);
 
+  let redisClients: { quit(): Promise<unknown> }[] = [];
+  if (config.REDIS_URL) {
+    // Any node serves any console: rooms, broadcasts and server-side requests go through Redis.
+    const pub = createClient({ url: config.REDIS_URL });
+    const sub = pub.duplicate();
+    for (const c of [pub, sub])
+      c.on('error', (e: Error) => deps.logger.error({ err: e.message }, 'redis error'));
+    await Promise.all([pub.connect(), sub.connect()]);
+    redisClients = [pub, sub];
+    io.adapter(createAdapter(pub, sub, { requestsTimeout: CLUSTER_TIMEOUT_MS }));
+  }
+  const router = new LiveRouter(live, deps.registry, io, config.REDIS_URL !== undefined, deps.logger);
+  app.decorate('liveControl', router);
+
   live.setBroadcaster({
     alert: (ev) => io.to(`session:${ev.sessionId}`).emit(SOCKET_EVENTS.alert, ev),
   });
@@ -83,17 +102,22 @@ export async function buildApp(config: IngestConfig, deps: AppDeps): Promise<Fas
 
   io.on('connection', (socket) => {
     const user = socket.data.user as ConsoleUser | undefined;
-    socket.on(SOCKET_EVENTS.join, (raw: unknown, ack?: (r: unknown) => void) => {
+    socket.on(SOCKET_EVENTS.join, async (raw: unknown, ack?: (r: unknown) => void) => {
       const r = joinSessionSchema.safeParse(raw);
       if (!r.success) return ack?.({ ok: false, error: 'sessionId is required' });
-      const info = live.session(r.data.sessionId);
+      const info = await router.session(r.data.sessionId).catch(() => undefined);
       // An unknown session and one of another site look the same to the console.
       if (!info || (user && !maySee(user, info.siteId))) {
         return ack?.({ ok: false, error: `unknown session ${r.data.sessionId}` });
       }
-      void socket.join(`session:${info.id}`);
-      socket.emit(SOCKET_EVENTS.snapshot, live.snapshot(info.id, clock()));
-      ack?.({ ok: true });
+      // Join first, then snapshot: no frame or alert between the two is lost.
+      await socket.join(`session:${info.id}`);
+      const snap = await router.snapshot(info.id);
+      socket.emit(
+        SOCKET_EVENTS.snapshot,
+        snap ?? { sessionId: info.id, at: clock(), session: info, participants: [], alerts: [] },
+      );
+      ack?.({ ok: true, live: snap !== undefined });
     });
     socket.on(SOCKET_EVENTS.leave, (raw: unknown) => {
       const r = joinSessionSchema.safeParse(raw);
@@ -106,7 +130,7 @@ export async function buildApp(config: IngestConfig, deps: AppDeps): Promise<Fas
       if (!user.roles.some((role) => ['admin', 'instructor', 'coach', 'clinician'].includes(role))) {
         return ack?.({ ok: false, error: 'your role may not acknowledge alerts' });
       }
-      live
+      router
         .acknowledge(r.data.alertId, { userId: user.id, username: user.username }, r.data.note)
         .then((res) => ack?.(res.ok ? { ok: true, alert: res.alert } : { ok: false, error: res.code }))
         .catch(() => ack?.({ ok: false, error: 'internal error' }));
@@ -126,6 +150,7 @@ export async function buildApp(config: IngestConfig, deps: AppDeps): Promise<Fas
   app.addHook('onClose', async () => {
     clearInterval(frameTimer);
     await io.close();
+    for (const c of redisClients) await c.quit().catch(() => undefined);
   });
 
   app.get('/healthz', async () => ({ status: 'ok', ...deps.stats?.() }));

@@ -559,6 +559,11 @@ export class LiveService {
     return run;
   }
 
+  /** This node holds the alert's rule state. */
+  hasAlert(alertId: string): boolean {
+    return this.alertIndex.has(alertId);
+  }
+
   /** Acknowledges an alert for `actor`: durable in the registry first, then silenced on every console. */
   async acknowledge(alertId: string, actor: AckActor, note?: string): Promise<AckResult> {
     const where = this.alertIndex.get(alertId);

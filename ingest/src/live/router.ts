@@ -1,0 +1,134 @@
+import type { SessionInfo, SessionSnapshot } from '@zonewatch/protocol';
+import type { Logger } from 'pino';
+import type { Server as SocketServer } from 'socket.io';
+import type { Registry } from '../registry/index.js';
+import type { AckActor, AckResult, LiveService } from './service.js';
+
+/** How long a node waits for the other nodes' answers (ms). */
+export const CLUSTER_TIMEOUT_MS = 2_000;
+
+const EV = {
+  snapshot: 'zw:snapshot',
+  ack: 'zw:ack',
+  lifecycle: 'zw:lifecycle',
+  unbound: 'zw:unbound',
+} as const;
+
+type Lifecycle = 'sessionStarted' | 'sessionEnded' | 'rosterChanged' | 'prescriptionChanged';
+
+/**
+ * The live service as every ingest node sees it. Each node owns some sites (their rule state lives there
+ * alone); with the Socket.IO Redis adapter a console may connect to any node: snapshots, acknowledgements
+ * and lifecycle changes for sessions another node owns are asked of the other nodes, and that node's frames
+ * and alert events reach the console's room through the adapter. Single node: everything is local.
+ */
+export class LiveRouter {
+  constructor(
+    private readonly live: LiveService,
+    private readonly registry: Registry,
+    private readonly io: SocketServer,
+    private readonly clustered: boolean,
+    private readonly log: Logger,
+  ) {
+    if (!clustered) return;
+    io.on(EV.snapshot, (sessionId: string, reply: (s: SessionSnapshot | null) => void) =>
+      reply(live.snapshot(sessionId) ?? null),
+    );
+    io.on(
+      EV.ack,
+      (alertId: string, actor: AckActor, note: string | undefined, reply: (r: AckResult | null) => void) => {
+        if (!live.hasAlert(alertId)) return reply(null);
+        live.acknowledge(alertId, actor, note).then(reply, () => reply(null));
+      },
+    );
+    io.on(EV.lifecycle, (what: Lifecycle, id: string) => {
+      void this.local(what, id);
+    });
+    io.on(EV.unbound, (siteId: string, withinMs: number, reply: (r: unknown) => void) =>
+      reply(live.unboundDevices(siteId, withinMs)),
+    );
+  }
+
+  private async remote<T>(event: string, ...args: unknown[]): Promise<T[]> {
+    if (!this.clustered) return [];
+    return new Promise<T[]>((resolve) => {
+      // The adapter waits for every other node; one that does not answer in time only loses its share.
+      const timer = setTimeout(() => {
+        this.log.warn({ event }, 'no answer from other ingest nodes');
+        resolve([]);
+      }, CLUSTER_TIMEOUT_MS + 500);
+      (this.io.serverSideEmit as (ev: string, ...a: unknown[]) => boolean)(
+        event,
+        ...args,
+        (err: Error | null, responses: T[]) => {
+          clearTimeout(timer);
+          if (err) this.log.warn({ event, err: err.message }, 'some ingest nodes did not answer');
+          resolve(responses ?? []);
+        },
+      );
+    });
+  }
+
+  private async local(what: Lifecycle, id: string): Promise<void> {
+    try {
+      await this.live[what](id);
+    } catch (e) {
+      this.log.error({ what, id, err: (e as Error).message }, 'live lifecycle change failed');
+    }
+  }
+
+  /** The session as consoles may see it: live on some node, or known to the registry. */
+  async session(sessionId: string): Promise<SessionInfo | undefined> {
+    const local = this.live.session(sessionId);
+    if (local) return local;
+    const s = await this.registry.sessions.get(sessionId);
+    return s
+      ? {
+          id: s.id,
+          siteId: s.siteId,
+          name: s.name,
+          kind: s.kind,
+          status: s.status,
+          startedAt: s.startedAt,
+          endedAt: s.endedAt,
+        }
+      : undefined;
+  }
+
+  async snapshot(sessionId: string): Promise<SessionSnapshot | undefined> {
+    const local = this.live.snapshot(sessionId);
+    if (local) return local;
+    const answers = await this.remote<SessionSnapshot | null>(EV.snapshot, sessionId);
+    return answers.find((a) => a !== null) ?? undefined;
+  }
+
+  async acknowledge(alertId: string, actor: AckActor, note?: string): Promise<AckResult> {
+    if (this.live.hasAlert(alertId) || !this.clustered) return this.live.acknowledge(alertId, actor, note);
+    const answers = await this.remote<AckResult | null>(EV.ack, alertId, actor, note);
+    return answers.find((a) => a !== null) ?? this.live.acknowledge(alertId, actor, note);
+  }
+
+  private async everywhere(what: Lifecycle, id: string): Promise<void> {
+    await this.local(what, id);
+    if (this.clustered) this.io.serverSideEmit(EV.lifecycle, what, id);
+  }
+
+  sessionStarted(sessionId: string): Promise<void> {
+    return this.everywhere('sessionStarted', sessionId);
+  }
+  sessionEnded(sessionId: string): Promise<void> {
+    return this.everywhere('sessionEnded', sessionId);
+  }
+  rosterChanged(sessionId: string): Promise<void> {
+    return this.everywhere('rosterChanged', sessionId);
+  }
+  prescriptionChanged(participantId: string): Promise<void> {
+    return this.everywhere('prescriptionChanged', participantId);
+  }
+
+  async unboundDevices(siteId: string, withinMs: number) {
+    const local = this.live.unboundDevices(siteId, withinMs);
+    const remote = await this.remote<typeof local>(EV.unbound, siteId, withinMs);
+    return [...local, ...remote.flat()].sort((a, b) => b.lastSeenAt - a.lastSeenAt);
+  }
+}
