@@ -26,8 +26,14 @@ export const configSchema = z.object({
   MQTT_PASSWORD: z.string().min(1).optional(),
   /** Where embedded state lives (registry database, gateway outbox). */
   DATA_DIR: z.string().min(1).default('./data'),
-  /** Start a simulated demo class and home session in-process. */
-  DEMO: bool.default(true),
+  /**
+   * Demo data: `true` seeds a demo site and simulates its class and home session in-process; `seed` only
+   * seeds the registry (gateways elsewhere stream the scenario); `false` none.
+   */
+  DEMO: z
+    .enum(['true', 'false', '1', '0', 'yes', 'no', 'seed'])
+    .transform((v) => (v === 'seed' ? ('seed' as const) : v === 'true' || v === '1' || v === 'yes'))
+    .default(true),
   /** Scenario files of the demo sessions (firmware-sim format), comma-separated; the first is the class. */
   DEMO_SCENARIO: z.string().min(1).optional(),
   /** Registry on a Postgres server (postgres://…); when unset an embedded PGlite under DATA_DIR/registry. */

@@ -220,7 +220,7 @@ export async function startPlatform(config: IngestConfig, deps: PlatformDeps): P
 
     const byGateway = new Map(seed?.gateways.map((g) => [g.gatewayId, g]) ?? []);
     const scenarioBySession = new Map<string, Scenario>();
-    for (const scenario of scenarios) {
+    for (const scenario of config.DEMO === true ? scenarios : []) {
       const creds = byGateway.get(scenario.gateway.id);
       if (!creds) continue;
       const sessionId =
