@@ -1,0 +1,29 @@
+import type { Alert } from '@zonewatch/protocol';
+
+/**
+ * The seam between the REST API and the live service (`ingest/src/live`, owned by the lead). Routes that
+ * change live state call it after their registry write has committed.
+ */
+export interface LiveControl {
+  /** After registry.sessions.start: load roster + prescriptions, create rule states, open the live room. */
+  sessionStarted(sessionId: string): Promise<void>;
+  /** After registry.sessions.end: final rules tick, write session reports, close alerts, close the room. */
+  sessionEnded(sessionId: string): Promise<void>;
+  /** After a roster bind/unbind. */
+  rosterChanged(sessionId: string): Promise<void>;
+  /** After a new prescription version (live sessions pick it up). */
+  prescriptionChanged(participantId: string): Promise<void>;
+  /** Acknowledge an alert: records it in the registry, updates rule state, broadcasts. */
+  acknowledge(
+    alertId: string,
+    actor: { userId: string; username: string },
+    note?: string,
+  ): Promise<
+    { ok: true; alert: Alert } | { ok: false; code: 'not-found' | 'already-closed' | 'already-acknowledged' }
+  >;
+  /** Devices of a site seen on the wire in the last `withinMs` that no active session binds (pairing: "tap the strap"). */
+  unboundDevices(
+    siteId: string,
+    withinMs: number,
+  ): { deviceId: string; kind: string | null; lastSeenAt: number }[];
+}

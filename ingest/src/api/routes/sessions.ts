@@ -1,0 +1,442 @@
+import {
+  alertWithEventsSchema,
+  bindDeviceBodySchema,
+  bindingParamsSchema,
+  createSessionBodySchema,
+  idParamsSchema,
+  listOf,
+  type RosterEntryView,
+  reportCsvQuerySchema,
+  rosterEntrySchema,
+  rosterQuerySchema,
+  sessionReportResponseSchema,
+  sessionSchema,
+  sessionSummarySchema,
+  sessionsQuerySchema,
+  unboundDeviceSchema,
+  unboundDevicesQuerySchema,
+} from '@zonewatch/protocol';
+import { authCodes, requireRole, requireUser, siteScope } from '../../auth/index.js';
+import { codes, type RosterBinding, type SessionRecord } from '../../registry/index.js';
+import {
+  type ApiContext,
+  assertSite,
+  assertStaffOfSite,
+  audit,
+  coachOnly,
+  loaders,
+  type ZodApp,
+} from '../context.js';
+import { alertsCsv, participantsCsv } from '../report-csv.js';
+import { errorResponses } from '../schemas.js';
+import { alertEventView, alertView, aliases, sessionSummaries, sessionView, userNames } from '../views.js';
+
+const tags = ['sessions'];
+
+/**
+ * `/sessions/*`: class and home sessions. Instructors run them (create, start, stop, bind); clinicians read
+ * them and their reports; coaches read home sessions and their reports. Starting, stopping and binding call
+ * the live service after the registry change has committed.
+ */
+export async function sessionRoutes(app: ZodApp, ctx: ApiContext): Promise<void> {
+  const { registry, live } = ctx;
+  const load = loaders(registry);
+  const viewers = requireRole('instructor', 'clinician', 'coach');
+  const runner = requireRole('instructor');
+
+  app.get(
+    '/sessions',
+    {
+      onRequest: viewers,
+      schema: {
+        tags,
+        summary: 'Sessions of your sites with participant and open-alert counts (coaches: home sessions)',
+        querystring: sessionsQuerySchema,
+        response: { 200: listOf(sessionSummarySchema), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const user = requireUser(request);
+      const { siteId, status, kind } = request.query;
+      if (siteId) assertSite(user, siteId);
+      if (kind === 'class' && coachOnly(user)) {
+        throw new authCodes.ZW_ERR_FORBIDDEN('coaches see home sessions only');
+      }
+      const scope = siteId ? [siteId] : siteScope(user);
+      const filter = status ? { status } : {};
+      let sessions: SessionRecord[] = [];
+      if (scope === undefined) sessions = await registry.sessions.list(filter);
+      else for (const s of scope) sessions.push(...(await registry.sessions.list({ ...filter, siteId: s })));
+      const wantKind = coachOnly(user) ? 'home' : kind;
+      if (wantKind) sessions = sessions.filter((s) => s.kind === wantKind);
+      const key = (s: SessionRecord) => s.startedAt ?? s.scheduledAt ?? s.createdAt;
+      sessions.sort((a, b) => key(b) - key(a) || a.id.localeCompare(b.id));
+      return { items: await sessionSummaries(registry, sessions) };
+    },
+  );
+
+  app.post(
+    '/sessions',
+    {
+      onRequest: runner,
+      schema: {
+        tags,
+        summary: 'Schedule a class or home session (instructor)',
+        body: createSessionBodySchema,
+        response: { 201: sessionSchema, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const user = requireUser(request);
+      const b = request.body;
+      assertSite(user, b.siteId);
+      if (b.classId) {
+        const c = await registry.classes.get(b.classId);
+        if (!c || c.siteId !== b.siteId) {
+          throw new codes.ZW_ERR_INVALID_REFERENCE(
+            `classId: class ${b.classId} is not a class of site ${b.siteId}`,
+          );
+        }
+      }
+      if (b.coachId) await assertStaffOfSite(registry, 'coachId', b.coachId, b.siteId);
+      const session = await registry.transaction(async (tx) => {
+        const s = await tx.sessions.create(b);
+        await audit(tx, user, {
+          action: 'session.create',
+          entity: 'session',
+          entityId: s.id,
+          siteId: s.siteId,
+          requestId: request.id,
+        });
+        return s;
+      });
+      return reply.code(201).send(sessionView(session));
+    },
+  );
+
+  app.get(
+    '/sessions/:id',
+    {
+      onRequest: viewers,
+      schema: {
+        tags,
+        summary: 'One session with counts',
+        params: idParamsSchema,
+        response: { 200: sessionSummarySchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const s = await load.session(request, request.params.id);
+      return (await sessionSummaries(registry, [s]))[0]!;
+    },
+  );
+
+  for (const [verb, action] of [
+    ['start', 'session.start'],
+    ['stop', 'session.stop'],
+  ] as const) {
+    app.post(
+      `/sessions/:id/${verb}`,
+      {
+        onRequest: runner,
+        schema: {
+          tags,
+          summary:
+            verb === 'start'
+              ? 'Start a scheduled session: opens the live room (instructor)'
+              : 'End a session: final reports, alerts closed, roster unbound (instructor)',
+          params: idParamsSchema,
+          response: { 200: sessionSchema, ...errorResponses },
+        },
+      },
+      async (request) => {
+        const user = requireUser(request);
+        const s = await load.session(request, request.params.id);
+        const updated = await registry.transaction(async (tx) => {
+          const u =
+            verb === 'start'
+              ? await tx.sessions.start(s.id, ctx.clock())
+              : await tx.sessions.end(s.id, ctx.clock());
+          await audit(tx, user, {
+            action,
+            entity: 'session',
+            entityId: s.id,
+            siteId: s.siteId,
+            requestId: request.id,
+          });
+          return u;
+        });
+        if (verb === 'start') await live.sessionStarted(s.id);
+        else await live.sessionEnded(s.id);
+        return sessionView(updated);
+      },
+    );
+  }
+
+  app.get(
+    '/sessions/:id/roster',
+    {
+      onRequest: viewers,
+      schema: {
+        tags,
+        summary: 'Who wears which device in this session (live bindings; all with includeUnbound)',
+        params: idParamsSchema,
+        querystring: rosterQuerySchema,
+        response: { 200: listOf(rosterEntrySchema), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const s = await load.session(request, request.params.id);
+      const bindings = await registry.rosters.list(s.id, {
+        includeUnbound: request.query.includeUnbound ?? false,
+      });
+      return { items: await rosterViews(ctx, bindings) };
+    },
+  );
+
+  app.post(
+    '/sessions/:id/bindings',
+    {
+      onRequest: runner,
+      schema: {
+        tags,
+        summary: 'Bind a device to a participant for this session (instructor)',
+        params: idParamsSchema,
+        body: bindDeviceBodySchema,
+        response: { 201: rosterEntrySchema, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const user = requireUser(request);
+      const s = await load.session(request, request.params.id);
+      const b = request.body;
+      const binding = await registry.transaction(async (tx) => {
+        const r = await tx.rosters.bind({
+          sessionId: s.id,
+          participantId: b.participantId,
+          deviceId: b.deviceId,
+          atMs: ctx.clock(),
+          actorId: user.id,
+        });
+        await audit(tx, user, {
+          action: 'session.bind',
+          entity: 'session',
+          entityId: s.id,
+          siteId: s.siteId,
+          detail: { participantId: b.participantId, deviceId: b.deviceId },
+          requestId: request.id,
+        });
+        return r;
+      });
+      await live.rosterChanged(s.id);
+      return reply.code(201).send((await rosterViews(ctx, [binding]))[0]!);
+    },
+  );
+
+  app.delete(
+    '/sessions/:id/bindings/:deviceId',
+    {
+      onRequest: runner,
+      schema: {
+        tags,
+        summary: 'Unbind a device from this session (instructor)',
+        params: bindingParamsSchema,
+        response: { 200: rosterEntrySchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const user = requireUser(request);
+      const s = await load.session(request, request.params.id);
+      const { deviceId } = request.params;
+      const binding = await registry.transaction(async (tx) => {
+        const r = await tx.rosters.unbind({ sessionId: s.id, deviceId, atMs: ctx.clock() });
+        await audit(tx, user, {
+          action: 'session.unbind',
+          entity: 'session',
+          entityId: s.id,
+          siteId: s.siteId,
+          detail: { participantId: r.participantId, deviceId },
+          requestId: request.id,
+        });
+        return r;
+      });
+      await live.rosterChanged(s.id);
+      return (await rosterViews(ctx, [binding]))[0]!;
+    },
+  );
+
+  app.get(
+    '/sessions/:id/unbound-devices',
+    {
+      onRequest: runner,
+      schema: {
+        tags,
+        summary:
+          'Devices of this site seen on the wire lately that no active session binds ("tap the strap")',
+        params: idParamsSchema,
+        querystring: unboundDevicesQuerySchema,
+        response: { 200: listOf(unboundDeviceSchema), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const s = await load.session(request, request.params.id);
+      const seen = live.unboundDevices(s.siteId, request.query.withinS * 1000);
+      const registered = new Map((await registry.devices.list({ siteId: s.siteId })).map((d) => [d.id, d]));
+      return {
+        items: seen
+          .map((d) => {
+            const reg = registered.get(d.deviceId);
+            return {
+              deviceId: d.deviceId,
+              kind: reg?.kind ?? d.kind,
+              lastSeenAt: d.lastSeenAt,
+              registered: reg !== undefined,
+              label: reg?.label ?? null,
+            };
+          })
+          .sort((a, b) => b.lastSeenAt - a.lastSeenAt),
+      };
+    },
+  );
+
+  app.get(
+    '/sessions/:id/alerts',
+    {
+      onRequest: viewers,
+      schema: {
+        tags,
+        summary: 'Every alert of the session with its lifecycle events, oldest first',
+        params: idParamsSchema,
+        response: { 200: listOf(alertWithEventsSchema), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const s = await load.session(request, request.params.id);
+      const alerts = await registry.alerts.listBySession(s.id);
+      const events = await registry.alerts.eventsBySession(s.id);
+      const names = await userNames(
+        registry,
+        events.map((e) => e.actorId),
+      );
+      const alias = await aliases(
+        registry,
+        alerts.map((a) => a.participantId),
+      );
+      return {
+        items: alerts.map((a) => ({
+          ...alertView(a, alias.get(a.participantId) ?? ''),
+          events: events
+            .filter((e) => e.alertId === a.id)
+            .sort((x, y) => x.seq - y.seq)
+            .map((e) => alertEventView(e, names)),
+        })),
+      };
+    },
+  );
+
+  app.get(
+    '/sessions/:id/report',
+    {
+      onRequest: viewers,
+      schema: {
+        tags,
+        summary: "Every participant's saved report of this session (audited)",
+        params: idParamsSchema,
+        response: { 200: sessionReportResponseSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const user = requireUser(request);
+      const s = await load.session(request, request.params.id);
+      const reports = await registry.transaction(async (tx) => {
+        const r = await tx.reports.listBySession(s.id);
+        await audit(tx, user, {
+          action: 'session.view-report',
+          entity: 'session',
+          entityId: s.id,
+          siteId: s.siteId,
+          requestId: request.id,
+        });
+        return r;
+      });
+      const alias = await aliases(
+        registry,
+        reports.map((r) => r.participantId),
+      );
+      return {
+        session: sessionView(s),
+        items: reports.map((r) => ({
+          sessionId: s.id,
+          sessionName: s.name,
+          sessionStartedAt: s.startedAt,
+          participantId: r.participantId,
+          alias: alias.get(r.participantId) ?? '',
+          body: r.body as Record<string, unknown>,
+          createdAt: r.createdAt,
+          updatedAt: r.updatedAt,
+        })),
+      };
+    },
+  );
+
+  app.get(
+    '/sessions/:id/report.csv',
+    {
+      onRequest: viewers,
+      schema: {
+        tags,
+        summary:
+          'The session report as CSV (UTF-8 with BOM): one row per participant, or with kind=alerts one row per alert (audited)',
+        params: idParamsSchema,
+        querystring: reportCsvQuerySchema,
+      },
+    },
+    async (request, reply) => {
+      const user = requireUser(request);
+      const s = await load.session(request, request.params.id);
+      const tz = (await registry.sites.get(s.siteId))?.timezone ?? 'UTC';
+      const kind = request.query.kind;
+      const csv = kind === 'alerts' ? await alertsCsv(registry, s, tz) : await participantsCsv(registry, s);
+      await registry.transaction((tx) =>
+        audit(tx, user, {
+          action: 'session.export-report',
+          entity: 'session',
+          entityId: s.id,
+          siteId: s.siteId,
+          detail: { kind },
+          requestId: request.id,
+        }),
+      );
+      const file = `session-${s.id}-${kind}.csv`;
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${file}"`)
+        .header('cache-control', 'no-store')
+        .send(csv);
+    },
+  );
+}
+
+/** Roster bindings with aliases and device kinds. */
+async function rosterViews(ctx: ApiContext, bindings: readonly RosterBinding[]): Promise<RosterEntryView[]> {
+  const alias = await aliases(
+    ctx.registry,
+    bindings.map((b) => b.participantId),
+  );
+  const out: RosterEntryView[] = [];
+  for (const b of bindings) {
+    const d = await ctx.registry.devices.get(b.deviceId);
+    out.push({
+      bindingId: b.id,
+      sessionId: b.sessionId,
+      participantId: b.participantId,
+      alias: alias.get(b.participantId) ?? '',
+      deviceId: b.deviceId,
+      deviceKind: d?.kind ?? null,
+      boundAt: b.boundAt,
+      unboundAt: b.unboundAt,
+      boundBy: b.boundBy,
+    });
+  }
+  return out;
+}

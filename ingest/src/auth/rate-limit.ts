@@ -1,0 +1,98 @@
+/**
+ * Counts failed logins and locks a key out for a while after too many (OWASP "account lockout", scoped to
+ * username + client address so an attacker elsewhere cannot lock a colleague out mid-class). A second,
+ * looser limit per address alone slows password spraying across usernames. Pure bookkeeping over an
+ * injected clock; bounded memory.
+ */
+
+/** Limits of {@link LoginLimiter}. */
+export interface LoginLimitOptions {
+  /** Failures of one username from one address before it is locked (default 5). */
+  maxFailuresPerUser?: number;
+  /** Failures from one address over every username before it is locked (default 50). */
+  maxFailuresPerAddress?: number;
+  /** Window in which failures are counted, ms (default 15 min). */
+  windowMs?: number;
+  /** How long a lock lasts, ms (default 15 min). */
+  lockoutMs?: number;
+  /** Bound on tracked keys (default 10 000); the oldest go first. */
+  maxKeys?: number;
+}
+
+interface Entry {
+  failures: number;
+  firstAt: number;
+  lockedUntil: number;
+}
+
+/** Failed-login counter with lock-out; see the module comment. */
+export class LoginLimiter {
+  readonly #entries = new Map<string, Entry>();
+  readonly #o: Required<LoginLimitOptions>;
+
+  constructor(options: LoginLimitOptions = {}) {
+    this.#o = {
+      maxFailuresPerUser: options.maxFailuresPerUser ?? 5,
+      maxFailuresPerAddress: options.maxFailuresPerAddress ?? 50,
+      windowMs: options.windowMs ?? 15 * 60_000,
+      lockoutMs: options.lockoutMs ?? 15 * 60_000,
+      maxKeys: options.maxKeys ?? 10_000,
+    };
+  }
+
+  /** Remaining lock time (ms) for this username and address, 0 when a login may be tried. */
+  lockedFor(username: string, address: string, now: number): number {
+    let ms = 0;
+    for (const key of keys(username, address)) {
+      const e = this.#entries.get(key);
+      if (e && e.lockedUntil > now) ms = Math.max(ms, e.lockedUntil - now);
+    }
+    return ms;
+  }
+
+  /** Counts a failure; returns the lock time (ms) it caused, 0 if none. */
+  fail(username: string, address: string, now: number): number {
+    const [userKey, addrKey] = keys(username, address);
+    const a = this.#count(userKey, now, this.#o.maxFailuresPerUser);
+    const b = this.#count(addrKey, now, this.#o.maxFailuresPerAddress);
+    return Math.max(a, b);
+  }
+
+  /** A successful login clears the username + address counter (the address counter keeps counting). */
+  succeed(username: string, address: string): void {
+    this.#entries.delete(keys(username, address)[0]);
+  }
+
+  #count(key: string, now: number, max: number): number {
+    let e = this.#entries.get(key);
+    if (!e || now - e.firstAt > this.#o.windowMs) {
+      if (!e && this.#entries.size >= this.#o.maxKeys) this.#prune(now);
+      e = { failures: 0, firstAt: now, lockedUntil: 0 };
+    }
+    e.failures++;
+    if (e.failures >= max) {
+      e.lockedUntil = now + this.#o.lockoutMs;
+      // A new window starts after the lock, so the next failures are counted afresh.
+      e.failures = 0;
+      e.firstAt = e.lockedUntil;
+    }
+    this.#entries.delete(key);
+    this.#entries.set(key, e);
+    return e.lockedUntil > now ? e.lockedUntil - now : 0;
+  }
+
+  #prune(now: number): void {
+    for (const [k, e] of this.#entries) {
+      if (e.lockedUntil <= now && now - e.firstAt > this.#o.windowMs) this.#entries.delete(k);
+    }
+    while (this.#entries.size >= this.#o.maxKeys) {
+      const oldest = this.#entries.keys().next().value;
+      if (oldest === undefined) break;
+      this.#entries.delete(oldest);
+    }
+  }
+}
+
+function keys(username: string, address: string): [string, string] {
+  return [`u:${username.trim().toLowerCase()}|${address}`, `a:${address}`];
+}
