@@ -2,9 +2,13 @@ import type { ApiError, ApiIssue } from '@zonewatch/protocol';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 
-/** Turns zod's "expected string, received undefined" into the plainer "is required". */
-function friendly(message: string): string {
-  return /received undefined$/.test(message) ? 'is required' : message;
+/**
+ * Turns zod's "expected string, received undefined" into the plainer "is required" (also for a missing
+ * request body, which Fastify hands over as null).
+ */
+function friendly(message: string, root: boolean): string {
+  if (/received undefined$/.test(message) || (root && /received null$/.test(message))) return 'is required';
+  return message;
 }
 
 /** A dotted field path from a request part and a JSON pointer (`body` + `/zone/high` → `body.zone.high`). */
@@ -35,7 +39,7 @@ export function apiErrorHandler(err: FastifyError, request: FastifyRequest, repl
     const part = err.validationContext ?? 'body';
     const issues: ApiIssue[] = err.validation.map((v) => ({
       path: fieldPath(part, v.instancePath),
-      message: friendly(v.message ?? 'is invalid'),
+      message: friendly(v.message ?? 'is invalid', v.instancePath === '/' || v.instancePath === ''),
       code: v.keyword,
     }));
     request.log.info({ code: 'ZW_ERR_VALIDATION', statusCode: 400 }, 'request refused');

@@ -19,7 +19,7 @@ export async function alertRoutes(app: ZodApp, ctx: ApiContext): Promise<void> {
         tags,
         summary: 'Acknowledge an alert (silences it; a critical one closes once its condition has cleared)',
         params: idParamsSchema,
-        body: ackAlertBodySchema.optional(),
+        body: ackAlertBodySchema.nullish(),
         response: { 200: alertSchema, ...errorResponses },
       },
     },
