@@ -12,7 +12,9 @@ import {
 import { createGateway, gatewayConfig } from '@zonewatch/gateway';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { apiRoutes } from './api/index.js';
 import { buildApp } from './app.js';
+import { authPlugin, createAuthService } from './auth/index.js';
 import type { IngestConfig } from './config.js';
 import { LiveService } from './live/service.js';
 import { createTelemetryConsumer, type TelemetryConsumer } from './mqtt/consumer.js';
@@ -175,12 +177,23 @@ export async function startPlatform(config: IngestConfig, deps: PlatformDeps): P
         ),
     });
 
+    const auth = createAuthService({ registry, clock });
     const app = await buildApp(config, {
       live,
       registry,
       logger,
       clock,
       stats: () => ({ consumer: consumer.stats(), live: live.stats() }),
+      authenticateSocket: (handshake) => auth.authenticateSocketHandshake(handshake),
+      registerApi: async (api) => {
+        await api.register(authPlugin, { auth });
+        await api.register(apiRoutes, {
+          registry,
+          live: api.liveControl,
+          clock,
+          secureCookies: config.SECURE_COOKIES,
+        });
+      },
     });
     closers.push(() => app.close());
     await app.listen({ port: config.PORT, host: config.HOST });

@@ -13,6 +13,7 @@ import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { type Platform, startPlatform } from '../src/platform.js';
+import { connectConsole, login } from './integration/stack.js';
 
 /**
  * The walking skeleton over real TCP: simulated wearables → gateway (GATT decode, MQTT QoS1) → embedded
@@ -47,7 +48,9 @@ describe('end to end: one reading travels from a simulated wearable to a console
 
   it('delivers every participant the values the simulator produced', async () => {
     const [sessionId, scenario] = [...platform.demo!.scenarios].find(([, s]) => s.kind === 'class')!;
-    socket = io(platform.url, { transports: ['websocket'] });
+    const instructor = platform.demo!.seed.users.find((u) => u.role === 'instructor')!;
+    const token = await login(platform.url, instructor.username, instructor.password);
+    socket = io(platform.url, { transports: ['websocket'], auth: { token } });
     const snapshot = new Promise<unknown>((resolve) => socket.once(SOCKET_EVENTS.snapshot, resolve));
     const frames: SessionFrame[] = [];
     socket.on(SOCKET_EVENTS.frame, (f: unknown) => frames.push(sessionFrameSchema.parse(f)));
@@ -96,5 +99,12 @@ describe('end to end: one reading travels from a simulated wearable to a console
     expect([...matched].sort()).toEqual(want.map((w) => w.id).sort());
     expect(platform.consumer.stats()).toMatchObject({ invalid: 0, mismatched: 0 });
     expect(platform.consumer.stats().batches).toBeGreaterThan(0);
+  });
+
+  it('refuses a console that has not logged in', async () => {
+    await expect(connectConsole(platform.url, undefined)).rejects.toThrow(/ZW_ERR_UNAUTHENTICATED/);
+    await expect(connectConsole(platform.url, 'not-a-session-token')).rejects.toThrow(
+      /ZW_ERR_UNAUTHENTICATED/,
+    );
   });
 });

@@ -11,7 +11,6 @@ const EV = {
   snapshot: 'zw:snapshot',
   ack: 'zw:ack',
   lifecycle: 'zw:lifecycle',
-  unbound: 'zw:unbound',
 } as const;
 
 type Lifecycle = 'sessionStarted' | 'sessionEnded' | 'rosterChanged' | 'prescriptionChanged';
@@ -44,9 +43,6 @@ export class LiveRouter {
     io.on(EV.lifecycle, (what: Lifecycle, id: string) => {
       void this.local(what, id);
     });
-    io.on(EV.unbound, (siteId: string, withinMs: number, reply: (r: unknown) => void) =>
-      reply(live.unboundDevices(siteId, withinMs)),
-    );
   }
 
   private async remote<T>(event: string, ...args: unknown[]): Promise<T[]> {
@@ -126,9 +122,11 @@ export class LiveRouter {
     return this.everywhere('prescriptionChanged', participantId);
   }
 
-  async unboundDevices(siteId: string, withinMs: number) {
-    const local = this.live.unboundDevices(siteId, withinMs);
-    const remote = await this.remote<typeof local>(EV.unbound, siteId, withinMs);
-    return [...local, ...remote.flat()].sort((a, b) => b.lastSeenAt - a.lastSeenAt);
+  /**
+   * Unbound devices this node has seen. Telemetry of a site reaches only the node that owns it, so in a
+   * cluster pairing is served by that node (consoles of the site should use it).
+   */
+  unboundDevices(siteId: string, withinMs: number) {
+    return this.live.unboundDevices(siteId, withinMs);
   }
 }

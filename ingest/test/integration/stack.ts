@@ -1,0 +1,82 @@
+/**
+ * Helpers for tests of the real stack: log in over HTTP, connect a Socket.IO console as that user, and wait
+ * for what consoles receive.
+ */
+import {
+  type AlertEvent,
+  alertEventSchema,
+  type SessionFrame,
+  type SessionSnapshot,
+  SOCKET_EVENTS,
+  sessionFrameSchema,
+  sessionSnapshotSchema,
+} from '@zonewatch/protocol';
+import { io, type Socket } from 'socket.io-client';
+
+/** Logs in and returns the session token (the same one the httpOnly cookie carries). */
+export async function login(baseUrl: string, username: string, password: string): Promise<string> {
+  const res = await fetch(new URL('/api/auth/login', baseUrl), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password, returnToken: true }),
+  });
+  if (!res.ok) throw new Error(`login ${username}: HTTP ${res.status} ${await res.text()}`);
+  const body = (await res.json()) as { token?: string };
+  if (!body.token) throw new Error('login returned no token');
+  return body.token;
+}
+
+/** A console connection that records everything it receives. */
+export interface Console {
+  socket: Socket;
+  snapshots: SessionSnapshot[];
+  frames: SessionFrame[];
+  alerts: AlertEvent[];
+  join(sessionId: string): Promise<{ ok: boolean; error?: string }>;
+  ack(alertId: string, note?: string): Promise<{ ok: boolean; error?: string; alert?: unknown }>;
+  /** Resolves with the first recorded item that matches, waiting up to `timeoutMs`. */
+  waitFor<T>(pick: () => T | undefined, timeoutMs?: number, what?: string): Promise<T>;
+  close(): void;
+}
+
+export async function connectConsole(baseUrl: string, token: string | undefined): Promise<Console> {
+  const socket = io(baseUrl, {
+    transports: ['websocket'],
+    reconnection: false,
+    ...(token ? { auth: { token } } : {}),
+  });
+  const c: Console = {
+    socket,
+    snapshots: [],
+    frames: [],
+    alerts: [],
+    join: (sessionId) =>
+      new Promise((resolve) =>
+        socket.emit(SOCKET_EVENTS.join, { sessionId }, (r: { ok: boolean; error?: string }) => resolve(r)),
+      ),
+    ack: (alertId, note) =>
+      new Promise((resolve) =>
+        socket.emit(SOCKET_EVENTS.ack, note ? { alertId, note } : { alertId }, (r: { ok: boolean }) =>
+          resolve(r),
+        ),
+      ),
+    async waitFor(pick, timeoutMs = 20_000, what = 'condition') {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const v = pick();
+        if (v !== undefined) return v;
+        if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
+    close: () => socket.disconnect(),
+  };
+  socket.on(SOCKET_EVENTS.snapshot, (s: unknown) => c.snapshots.push(sessionSnapshotSchema.parse(s)));
+  socket.on(SOCKET_EVENTS.frame, (f: unknown) => c.frames.push(sessionFrameSchema.parse(f)));
+  socket.on(SOCKET_EVENTS.alert, (a: unknown) => c.alerts.push(alertEventSchema.parse(a)));
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('connect_error', (e) => reject(e));
+  });
+  return c;
+}
