@@ -1,0 +1,128 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { type Platform, startPlatform } from '../../src/platform.js';
+import { type Console, connectConsole, login } from './stack.js';
+
+const SCENARIOS = [
+  path.resolve(import.meta.dirname, '../fixtures/scenarios/critical-class.yaml'),
+  path.resolve(import.meta.dirname, '../../../firmware-sim/scenarios/home-walk.yaml'),
+].join(',');
+
+/**
+ * The live channel against the real chain (simulated wearables → gateway → broker → ingest): each console
+ * sees only the session it joined; a critical over-exertion raises an alert that is acknowledged over the
+ * socket and recorded with the user and the time.
+ */
+describe('live service over real MQTT and Socket.IO', () => {
+  let platform: Platform;
+  let dataDir: string;
+  let classConsole: Console;
+  let homeConsole: Console;
+  let classId: string;
+  let homeId: string;
+  let instructor: { userId: string; username: string; password: string };
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'zw-live-'));
+    platform = await startPlatform(
+      loadConfig({
+        PORT: '0',
+        MQTT_PORT: '0',
+        DATA_DIR: dataDir,
+        DEMO_SCENARIO: SCENARIOS,
+        LOG_LEVEL: 'silent',
+      }),
+      { logger: pino({ level: 'silent' }) },
+    );
+    const seed = platform.demo!.seed;
+    classId = seed.sessionId;
+    homeId = seed.homeSessions[0]!.sessionId;
+    instructor = seed.users.find((u) => u.role === 'instructor')!;
+    const coach = seed.users.find((u) => u.role === 'coach')!;
+    classConsole = await connectConsole(
+      platform.url,
+      await login(platform.url, instructor.username, instructor.password),
+    );
+    homeConsole = await connectConsole(
+      platform.url,
+      await login(platform.url, coach.username, coach.password),
+    );
+    expect(await classConsole.join(classId)).toEqual({ ok: true, live: true });
+    expect(await homeConsole.join(homeId)).toEqual({ ok: true, live: true });
+  });
+
+  afterAll(async () => {
+    classConsole?.close();
+    homeConsole?.close();
+    await platform?.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('raises a critical over-ceiling alert for the over-exerting participant only, at the console of that session only', async () => {
+    const raised = await classConsole.waitFor(
+      () =>
+        classConsole.alerts.find(
+          (a) => a.alert.rule === 'HR_OVER_CEILING' && a.alert.severity === 'critical',
+        ),
+      60_000,
+      'a critical HR_OVER_CEILING alert',
+    );
+    expect(raised.alert).toMatchObject({
+      alias: 'Over',
+      participantId: 't-over',
+      state: 'open',
+      sessionId: classId,
+    });
+    // Nobody else in the class was alerted, and the home console saw nothing of the class.
+    expect(classConsole.alerts.filter((a) => a.alert.participantId !== 't-over')).toEqual([]);
+    await homeConsole.waitFor(
+      () => (homeConsole.frames.length >= 3 ? true : undefined),
+      10_000,
+      'home frames',
+    );
+    expect(homeConsole.frames.every((f) => f.sessionId === homeId)).toBe(true);
+    expect(homeConsole.alerts.every((a) => a.sessionId === homeId)).toBe(true);
+    expect(classConsole.frames.every((f) => f.sessionId === classId)).toBe(true);
+    // The frame shows the over-ceiling zone with the participant's own bounds.
+    const last = classConsole.frames.at(-1)!.participants.find((p) => p.participantId === 't-over')!;
+    expect(last.zone).toBe('overCeiling');
+    expect(last.hr).toBeGreaterThanOrEqual(last.ceilingBpm!);
+  });
+
+  it('a console cannot join a session that does not exist', async () => {
+    expect(await classConsole.join('no-such-session')).toMatchObject({ ok: false });
+  });
+
+  it('acknowledging over the socket is recorded with the user and the time, and every console of the session sees it', async () => {
+    const critical = classConsole.alerts.find((a) => a.alert.severity === 'critical')!.alert;
+    const before = Date.now();
+    const r = await classConsole.ack(critical.id, 'checked on him, slowing down');
+    expect(r).toMatchObject({ ok: true });
+    const seen = await classConsole.waitFor(
+      () => classConsole.alerts.find((a) => a.alert.id === critical.id && a.event === 'acknowledged'),
+      5_000,
+      'the acknowledged event',
+    );
+    expect(seen.actor).toBe(instructor.username);
+    await platform.live.drain();
+    const stored = await platform.registry.alerts.get(critical.id);
+    expect(stored).toMatchObject({
+      state: 'acknowledged',
+      acknowledgedBy: instructor.userId,
+      severity: 'critical',
+    });
+    expect(stored!.acknowledgedAt!).toBeGreaterThanOrEqual(before - 1);
+    const events = await platform.registry.alerts.events(critical.id);
+    expect(events.map((e) => e.event)).toContain('acknowledged');
+    expect(events.find((e) => e.event === 'acknowledged')).toMatchObject({
+      actorId: instructor.userId,
+      note: 'checked on him, slowing down',
+    });
+    // A second acknowledgement is refused, not recorded twice.
+    expect(await classConsole.ack(critical.id)).toMatchObject({ ok: false, error: 'already-acknowledged' });
+  });
+});
