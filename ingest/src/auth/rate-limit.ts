@@ -40,6 +40,11 @@ export class LoginLimiter {
     };
   }
 
+  /** Keys tracked (tests, metrics). */
+  get size(): number {
+    return this.#entries.size;
+  }
+
   /** Remaining lock time (ms) for this username and address, 0 when a login may be tried. */
   lockedFor(username: string, address: string, now: number): number {
     let ms = 0;

@@ -129,7 +129,7 @@ export interface World {
   siteA: string;
   siteB: string;
   users: Record<
-    'admin' | 'clinician' | 'instructor' | 'coach' | 'ops' | 'clinicianB' | 'instructorB',
+    'admin' | 'clinician' | 'instructor' | 'coach' | 'ops' | 'clinicianB' | 'instructorB' | 'coachB' | 'opsB',
     { id: string; username: string }
   >;
   /** Participants of site A (Ann, 小明) and B (Bea). */
@@ -189,6 +189,8 @@ export async function makeWorld(reg: Registry): Promise<World> {
     ops: await mk('ops', ['ops'], [siteA]),
     clinicianB: await mk('clinb', ['clinician'], [siteB]),
     instructorB: await mk('instb', ['instructor'], [siteB]),
+    coachB: await mk('coachb', ['coach'], [siteB]),
+    opsB: await mk('opsb', ['ops'], [siteB]),
   };
   const ann = (await reg.participants.create({ siteId: siteA, alias: 'Ann' })).id;
   const ming = (await reg.participants.create({ siteId: siteA, alias: '小明' })).id;

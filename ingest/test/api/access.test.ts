@@ -1,0 +1,419 @@
+/**
+ * The access matrix: for every route, each role it does not grant gets 403, and staff of another site with a
+ * granted role get 404 (an id of another site) or 403 (a site they name). The same table is the README's
+ * route table: a test fails when they disagree.
+ */
+import { readFile } from 'node:fs/promises';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Role } from '../../src/registry/index.js';
+import { RX, useApi, type World } from './helpers.js';
+
+interface Fixture {
+  home: string;
+  alert: string;
+  gateway: string;
+}
+
+interface Entry {
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+  path: string;
+  /** Roles granted besides admin; 'any' = every logged-in user; 'public' = no login. */
+  roles: Role[] | 'any' | 'public';
+  url: (w: World, f: Fixture) => string;
+  body?: (w: World, f: Fixture) => object;
+  /** How another site is refused: an id in the path (404), a site id in the body or query (403), or none. */
+  scope: 'param' | 'body' | 'query' | 'none';
+}
+
+const p = (w: World) => `/api/participants/${w.ann}`;
+const s = (f: Fixture) => `/api/sessions/${f.home}`;
+
+const MATRIX: Entry[] = [
+  { method: 'POST', path: '/auth/login', roles: 'public', url: () => '/api/auth/login', scope: 'none' },
+  { method: 'POST', path: '/auth/logout', roles: 'public', url: () => '/api/auth/logout', scope: 'none' },
+  { method: 'GET', path: '/auth/me', roles: 'any', url: () => '/api/auth/me', scope: 'none' },
+  { method: 'GET', path: '/sites', roles: 'any', url: () => '/api/sites', scope: 'none' },
+  {
+    method: 'POST',
+    path: '/sites',
+    roles: ['admin'],
+    url: () => '/api/sites',
+    body: () => ({ id: 'nope', name: 'N' }),
+    scope: 'none',
+  },
+  { method: 'GET', path: '/users', roles: ['admin'], url: () => '/api/users', scope: 'none' },
+  {
+    method: 'POST',
+    path: '/users',
+    roles: ['admin'],
+    url: () => '/api/users',
+    body: () => ({}),
+    scope: 'none',
+  },
+  {
+    method: 'PATCH',
+    path: '/users/:id',
+    roles: ['admin'],
+    url: (w) => `/api/users/${w.users.ops.id}`,
+    body: () => ({ disabled: true }),
+    scope: 'none',
+  },
+  {
+    method: 'GET',
+    path: '/participants',
+    roles: ['clinician', 'instructor'],
+    url: (w) => `/api/participants?siteId=${w.siteA}`,
+    scope: 'query',
+  },
+  {
+    method: 'POST',
+    path: '/participants',
+    roles: ['clinician'],
+    url: () => '/api/participants',
+    body: (w) => ({ siteId: w.siteA, alias: 'Matrix' }),
+    scope: 'body',
+  },
+  { method: 'GET', path: '/participants/:id', roles: ['clinician', 'instructor'], url: p, scope: 'param' },
+  {
+    method: 'PATCH',
+    path: '/participants/:id',
+    roles: ['clinician'],
+    url: p,
+    body: () => ({ active: true }),
+    scope: 'param',
+  },
+  {
+    method: 'GET',
+    path: '/participants/:id/clinical',
+    roles: ['clinician'],
+    url: (w) => `${p(w)}/clinical`,
+    scope: 'param',
+  },
+  {
+    method: 'PUT',
+    path: '/participants/:id/clinical',
+    roles: ['clinician'],
+    url: (w) => `${p(w)}/clinical`,
+    body: () => ({ notes: 'x' }),
+    scope: 'param',
+  },
+  {
+    method: 'GET',
+    path: '/participants/:id/prescriptions',
+    roles: ['clinician', 'instructor'],
+    url: (w) => `${p(w)}/prescriptions`,
+    scope: 'param',
+  },
+  {
+    method: 'POST',
+    path: '/participants/:id/prescriptions',
+    roles: ['clinician'],
+    url: (w) => `${p(w)}/prescriptions`,
+    body: () => ({ body: RX }),
+    scope: 'param',
+  },
+  {
+    method: 'POST',
+    path: '/prescriptions/preview',
+    roles: ['clinician'],
+    url: () => '/api/prescriptions/preview',
+    body: () => ({ prescription: RX }),
+    scope: 'none',
+  },
+  {
+    method: 'GET',
+    path: '/participants/:id/adherence',
+    roles: ['clinician'],
+    url: (w) => `${p(w)}/adherence`,
+    scope: 'param',
+  },
+  {
+    method: 'GET',
+    path: '/participants/:id/reports',
+    roles: ['clinician'],
+    url: (w) => `${p(w)}/reports`,
+    scope: 'param',
+  },
+  {
+    method: 'GET',
+    path: '/devices',
+    roles: ['ops', 'instructor'],
+    url: (w) => `/api/devices?siteId=${w.siteA}`,
+    scope: 'query',
+  },
+  {
+    method: 'POST',
+    path: '/devices',
+    roles: ['ops'],
+    url: () => '/api/devices',
+    body: (w) => ({ id: 'MATRIX-1', siteId: w.siteA, kind: 'watch' }),
+    scope: 'body',
+  },
+  {
+    method: 'PATCH',
+    path: '/devices/:id',
+    roles: ['ops'],
+    url: (w) => `/api/devices/${w.oxiA}`,
+    body: () => ({ label: 'x' }),
+    scope: 'param',
+  },
+  {
+    method: 'DELETE',
+    path: '/devices/:id',
+    roles: ['ops'],
+    url: (w) => `/api/devices/${w.oxiA}`,
+    scope: 'param',
+  },
+  {
+    method: 'GET',
+    path: '/gateways',
+    roles: ['ops'],
+    url: (w) => `/api/gateways?siteId=${w.siteA}`,
+    scope: 'query',
+  },
+  {
+    method: 'POST',
+    path: '/gateways',
+    roles: ['ops'],
+    url: () => '/api/gateways',
+    body: (w) => ({ id: 'matrix-gw', siteId: w.siteA }),
+    scope: 'body',
+  },
+  {
+    method: 'POST',
+    path: '/gateways/:id/rotate-secret',
+    roles: ['ops'],
+    url: (_w, f) => `/api/gateways/${f.gateway}/rotate-secret`,
+    scope: 'param',
+  },
+  {
+    method: 'DELETE',
+    path: '/gateways/:id',
+    roles: ['ops'],
+    url: (_w, f) => `/api/gateways/${f.gateway}`,
+    scope: 'param',
+  },
+  {
+    method: 'GET',
+    path: '/classes',
+    roles: ['clinician', 'instructor'],
+    url: (w) => `/api/classes?siteId=${w.siteA}`,
+    scope: 'query',
+  },
+  {
+    method: 'POST',
+    path: '/classes',
+    roles: ['instructor'],
+    url: () => '/api/classes',
+    body: (w) => ({ siteId: w.siteA, name: 'Matrix' }),
+    scope: 'body',
+  },
+  {
+    method: 'PATCH',
+    path: '/classes/:id',
+    roles: ['instructor'],
+    url: (w) => `/api/classes/${w.classA}`,
+    body: () => ({ name: 'M' }),
+    scope: 'param',
+  },
+  {
+    method: 'GET',
+    path: '/sessions',
+    roles: ['clinician', 'instructor', 'coach'],
+    url: (w) => `/api/sessions?siteId=${w.siteA}`,
+    scope: 'query',
+  },
+  {
+    method: 'POST',
+    path: '/sessions',
+    roles: ['instructor'],
+    url: () => '/api/sessions',
+    body: (w) => ({ siteId: w.siteA, kind: 'home' }),
+    scope: 'body',
+  },
+  {
+    method: 'GET',
+    path: '/sessions/:id',
+    roles: ['clinician', 'instructor', 'coach'],
+    url: (_w, f) => s(f),
+    scope: 'param',
+  },
+  {
+    method: 'POST',
+    path: '/sessions/:id/start',
+    roles: ['instructor'],
+    url: (_w, f) => `${s(f)}/start`,
+    scope: 'param',
+  },
+  {
+    method: 'POST',
+    path: '/sessions/:id/stop',
+    roles: ['instructor'],
+    url: (_w, f) => `${s(f)}/stop`,
+    scope: 'param',
+  },
+  {
+    method: 'GET',
+    path: '/sessions/:id/roster',
+    roles: ['clinician', 'instructor', 'coach'],
+    url: (_w, f) => `${s(f)}/roster`,
+    scope: 'param',
+  },
+  {
+    method: 'POST',
+    path: '/sessions/:id/bindings',
+    roles: ['instructor'],
+    url: (_w, f) => `${s(f)}/bindings`,
+    body: (w) => ({ participantId: w.ann, deviceId: w.strapA }),
+    scope: 'param',
+  },
+  {
+    method: 'DELETE',
+    path: '/sessions/:id/bindings/:deviceId',
+    roles: ['instructor'],
+    url: (w, f) => `${s(f)}/bindings/${w.strapA}`,
+    scope: 'param',
+  },
+  {
+    method: 'GET',
+    path: '/sessions/:id/unbound-devices',
+    roles: ['instructor'],
+    url: (_w, f) => `${s(f)}/unbound-devices`,
+    scope: 'param',
+  },
+  {
+    method: 'GET',
+    path: '/sessions/:id/alerts',
+    roles: ['clinician', 'instructor', 'coach'],
+    url: (_w, f) => `${s(f)}/alerts`,
+    scope: 'param',
+  },
+  {
+    method: 'GET',
+    path: '/sessions/:id/report',
+    roles: ['clinician', 'instructor', 'coach'],
+    url: (_w, f) => `${s(f)}/report`,
+    scope: 'param',
+  },
+  {
+    method: 'GET',
+    path: '/sessions/:id/report.csv',
+    roles: ['clinician', 'instructor', 'coach'],
+    url: (_w, f) => `${s(f)}/report.csv`,
+    scope: 'param',
+  },
+  {
+    method: 'POST',
+    path: '/alerts/:id/ack',
+    roles: ['instructor', 'coach'],
+    url: (_w, f) => `/api/alerts/${f.alert}/ack`,
+    scope: 'param',
+  },
+  { method: 'GET', path: '/audit', roles: ['admin'], url: () => '/api/audit', scope: 'none' },
+];
+
+const STAFF = ['clinician', 'instructor', 'coach', 'ops'] as const;
+const OTHER_SITE = {
+  clinician: 'clinicianB',
+  instructor: 'instructorB',
+  coach: 'coachB',
+  ops: 'opsB',
+} as const;
+
+describe('access matrix', () => {
+  const h = useApi();
+  const f = {} as Fixture;
+
+  beforeAll(async () => {
+    const home = await h.registry.sessions.create({
+      siteId: h.world.siteA,
+      kind: 'home',
+      name: 'Matrix walk',
+    });
+    f.home = home.id;
+    await h.registry.rosters.bind({
+      sessionId: home.id,
+      participantId: h.world.ming,
+      deviceId: h.world.strapB,
+    });
+    const a = await h.registry.alerts.raise({
+      sessionId: home.id,
+      participantId: h.world.ming,
+      rule: 'SPO2_LOW',
+      severity: 'warning',
+      atMs: h.clock.now,
+    });
+    f.alert = a.alert.id;
+    const g = await h.registry.gateways.create({
+      id: 'matrix-gw-a',
+      siteId: h.world.siteA,
+      secretHash: 'scrypt$1024$8$1$c2FsdHNhbHQ=$aGFzaGhhc2hoYXNoaGFzaA==',
+    });
+    f.gateway = g.id;
+  });
+
+  it('covers every route of the OpenAPI document', async () => {
+    const doc = (await h.app.inject({ method: 'GET', url: '/api/openapi.json' })).json<{
+      paths: Record<string, Record<string, unknown>>;
+    }>();
+    const documented = Object.entries(doc.paths)
+      .flatMap(([path, methods]) =>
+        Object.keys(methods).map(
+          (m) => `${m.toUpperCase()} ${path.replace(/^\/api/, '').replace(/\{(\w+)\}/g, ':$1')}`,
+        ),
+      )
+      .sort();
+    expect(MATRIX.map((e) => `${e.method} ${e.path}`).sort()).toEqual(documented);
+  });
+
+  for (const e of MATRIX) {
+    if (e.roles === 'public' || e.roles === 'any') continue;
+    const granted = e.roles;
+    const refused = STAFF.filter((r) => !granted.includes(r));
+    it(`${e.method} ${e.path}: 403 for ${refused.join(', ') || 'nobody'}; another site's staff refused`, async () => {
+      const req = (who: Parameters<typeof h.as>[0]) =>
+        h.as(who, {
+          method: e.method,
+          url: e.url(h.world, f),
+          ...(e.body ? { payload: e.body(h.world, f) } : {}),
+        });
+      for (const role of refused) {
+        const res = await req(role);
+        expect({ role, status: res.statusCode, error: res.json().error }).toEqual({
+          role,
+          status: 403,
+          error: 'ZW_ERR_FORBIDDEN',
+        });
+      }
+      if (e.scope === 'none') return;
+      for (const role of STAFF.filter((r) => granted.includes(r))) {
+        const res = await req(OTHER_SITE[role]);
+        const want = e.scope === 'param' ? 404 : 403;
+        expect({ role: OTHER_SITE[role], status: res.statusCode }).toEqual({
+          role: OTHER_SITE[role],
+          status: want,
+        });
+      }
+    });
+  }
+
+  it('matches the route table of the API README', async () => {
+    const readme = await readFile(new URL('../../src/api/README.md', import.meta.url), 'utf8');
+    const rows = new Map<string, string>();
+    for (const line of readme.split('\n')) {
+      const m = /^\|\s*`(GET|POST|PATCH|PUT|DELETE) \/api(\S+)`\s*\|\s*([^|]+?)\s*\|/.exec(line);
+      if (m) rows.set(`${m[1]} ${m[2]}`, m[3]!);
+    }
+    const want = (e: Entry) =>
+      e.roles === 'public'
+        ? 'public'
+        : e.roles === 'any'
+          ? 'any logged-in user'
+          : e.roles.includes('admin')
+            ? 'admin'
+            : `${e.roles.join(', ')}, admin`;
+    expect(Object.fromEntries(rows)).toEqual(
+      Object.fromEntries(MATRIX.map((e) => [`${e.method} ${e.path}`, want(e)])),
+    );
+  });
+});
