@@ -1,0 +1,93 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RedisServer, startRedis } from '../../../broker/test/helpers.js';
+import { loadConfig } from '../../src/config.js';
+import { type Platform, startPlatform } from '../../src/platform.js';
+import { type PgServer, startPostgres } from '../registry/pg-server.js';
+import { type Console, connectConsole, login } from './stack.js';
+
+const SCENARIO = path.resolve(import.meta.dirname, '../fixtures/scenarios/critical-class.yaml');
+
+/**
+ * Two ingest nodes sharing a real Postgres registry and a real Redis: node B owns the site and its rule
+ * state; a console connected to node A still gets the session's snapshot, frames and alerts, and its
+ * acknowledgement reaches node B.
+ */
+describe('two ingest nodes with Redis', () => {
+  let pg: PgServer;
+  let redis: RedisServer;
+  let nodeA: Platform;
+  let nodeB: Platform;
+  let dirs: string[] = [];
+  let consoleA: Console;
+
+  beforeAll(async () => {
+    [pg, redis] = await Promise.all([startPostgres(), startRedis()]);
+    const databaseUrl = await pg.createDatabase('cluster');
+    dirs = await Promise.all([1, 2].map(() => mkdtemp(path.join(tmpdir(), 'zw-node-'))));
+    const common = {
+      PORT: '0',
+      MQTT_PORT: '0',
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: redis.url,
+      LOG_LEVEL: 'silent',
+    };
+    const logger = pino({ level: 'silent' });
+    nodeB = await startPlatform(
+      loadConfig({ ...common, DATA_DIR: dirs[0]!, SITES: 'test-site', DEMO_SCENARIO: SCENARIO }),
+      { logger },
+    );
+    nodeA = await startPlatform(
+      loadConfig({ ...common, DATA_DIR: dirs[1]!, SITES: 'elsewhere', DEMO: 'false' }),
+      {
+        logger,
+      },
+    );
+  }, 120_000);
+
+  afterAll(async () => {
+    consoleA?.close();
+    await nodeA?.close();
+    await nodeB?.close();
+    await Promise.all([pg?.stop(), redis?.stop()]);
+    for (const d of dirs) await rm(d, { recursive: true, force: true });
+  });
+
+  it('a console on node A follows a session owned by node B, and acknowledges its alert there', {
+    timeout: 120_000,
+  }, async () => {
+    const sessionId = nodeB.demo!.seed.sessionId;
+    expect(nodeA.live.session(sessionId)).toBeUndefined(); // node A holds no rule state of that site
+    const instructor = nodeB.demo!.seed.users.find((u) => u.role === 'instructor')!;
+    consoleA = await connectConsole(
+      nodeA.url,
+      await login(nodeA.url, instructor.username, instructor.password),
+    );
+    expect(await consoleA.join(sessionId)).toEqual({ ok: true, live: true });
+    const snap = await consoleA.waitFor(() => consoleA.snapshots[0], 5_000, 'snapshot from node B');
+    expect(snap.participants.map((p) => p.alias).sort()).toEqual(['Calm', 'Over']);
+    await consoleA.waitFor(
+      () =>
+        consoleA.frames.find((f) => f.sessionId === sessionId && f.participants.some((p) => p.hr !== null)),
+      20_000,
+      'frames of node B',
+    );
+    const critical = await consoleA.waitFor(
+      () => consoleA.alerts.find((a) => a.alert.severity === 'critical')?.alert,
+      60_000,
+      'a critical alert raised on node B',
+    );
+    expect(await consoleA.ack(critical.id, 'seen from node A')).toMatchObject({ ok: true });
+    await nodeB.live.drain();
+    const stored = await nodeB.registry.alerts.get(critical.id);
+    expect(stored).toMatchObject({ state: 'acknowledged', acknowledgedBy: instructor.userId });
+    await consoleA.waitFor(
+      () => consoleA.alerts.find((a) => a.alert.id === critical.id && a.event === 'acknowledged'),
+      5_000,
+      'the acknowledgement echoed back through Redis',
+    );
+  });
+});
