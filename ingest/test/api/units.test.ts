@@ -1,8 +1,28 @@
 /** Pure helpers of the API and auth: CSV encoding, site-time-zone calendars, the login limiter. */
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { BOM, csvCell, toCsv } from '../../src/api/csv.js';
+import { apiCodes } from '../../src/api/index.js';
 import { addWeeks, formatLocal, startOfWeek, tzOffsetMs } from '../../src/api/time.js';
-import { LoginLimiter } from '../../src/auth/index.js';
+import { authCodes, LoginLimiter } from '../../src/auth/index.js';
+
+describe('error codes', () => {
+  it('are each documented in their folder README with their status', async () => {
+    for (const [dir, codes] of [
+      ['api', apiCodes],
+      ['auth', authCodes],
+    ] as const) {
+      const readme = await readFile(new URL(`../../src/${dir}/README.md`, import.meta.url), 'utf8');
+      for (const [code, Ctor] of Object.entries(codes)) {
+        expect(readme, `${dir}/README.md documents ${code}`).toContain(code);
+        const status = new (Ctor as new (...a: unknown[]) => { statusCode: number })('x').statusCode;
+        expect(readme, `${dir}/README.md gives ${code} its status`).toMatch(
+          new RegExp(`^\\|\\s*\`${code}\`\\s*\\|\\s*${status}\\s*\\|`, 'm'),
+        );
+      }
+    }
+  });
+});
 
 describe('csv', () => {
   it('quotes commas, quotes and line breaks (RFC 4180) and leaves plain text alone', () => {

@@ -21,6 +21,7 @@ export async function authRoutes(app: ZodApp, ctx: ApiContext): Promise<void> {
       schema: {
         tags,
         summary: 'Log in with username and password; sets the httpOnly zw_session cookie',
+        security: [],
         body: loginBodySchema,
         response: { 200: loginResponseSchema, ...errorResponses },
       },
@@ -52,6 +53,7 @@ export async function authRoutes(app: ZodApp, ctx: ApiContext): Promise<void> {
       schema: {
         tags,
         summary: 'End the current session (cookie or bearer); always 204',
+        security: [],
         response: { 204: noContent, ...errorResponses },
       },
     },
