@@ -121,8 +121,11 @@ export function prescriptionView(
   return view;
 }
 
-/** A registry alert with its participant's alias: the protocol's `Alert`. */
-export function alertView(a: AlertRecord, alias: string): Alert {
+/**
+ * A registry alert with its participant's alias: the protocol's `Alert`. `acknowledgedBy` is the username
+ * of who acknowledged (as the live service sends it over Socket.IO), not the registry's user id.
+ */
+export function alertView(a: AlertRecord, alias: string, usernames: ReadonlyMap<string, string>): Alert {
   return {
     id: a.id,
     sessionId: a.sessionId,
@@ -136,7 +139,7 @@ export function alertView(a: AlertRecord, alias: string): Alert {
     conditionCleared: a.conditionCleared,
     raisedAt: a.raisedAt,
     acknowledgedAt: a.acknowledgedAt,
-    acknowledgedBy: a.acknowledgedBy,
+    acknowledgedBy: a.acknowledgedBy ? (usernames.get(a.acknowledgedBy) ?? a.acknowledgedBy) : null,
     closedAt: a.closedAt,
     escalationLevel: a.escalationLevel,
   };
@@ -168,6 +171,20 @@ export async function userNames(
     if (!id) continue;
     const u = await registry.users.get(id);
     if (u) names.set(id, u.displayName);
+  }
+  return names;
+}
+
+/** Usernames of users by id (alert acknowledgers); unknown ids are left out. */
+export async function usernames(
+  registry: Registry,
+  ids: Iterable<string | null>,
+): Promise<Map<string, string>> {
+  const names = new Map<string, string>();
+  for (const id of new Set(ids)) {
+    if (!id) continue;
+    const u = await registry.users.get(id);
+    if (u) names.set(id, u.username);
   }
   return names;
 }

@@ -1,8 +1,12 @@
 /**
- * Counts failed logins and locks a key out for a while after too many (OWASP "account lockout", scoped to
- * username + client address so an attacker elsewhere cannot lock a colleague out mid-class). A second,
- * looser limit per address alone slows password spraying across usernames. Pure bookkeeping over an
- * injected clock; bounded memory.
+ * Counts failed logins and locks a key out for a while after too many (OWASP "account lockout"), at three
+ * scopes:
+ * - username + client address (tight): someone guessing from one place; a colleague elsewhere keeps working;
+ * - address alone (looser): password spraying across usernames;
+ * - username alone (loosest): guessing one account from many addresses, or with a forged
+ *   `X-Forwarded-For` when the proxy setting trusts it. This one can be used to lock an account out on
+ *   purpose, so its threshold is high; an open session is never affected.
+ * Pure bookkeeping over an injected clock; bounded memory.
  */
 
 /** Limits of {@link LoginLimiter}. */
@@ -11,6 +15,8 @@ export interface LoginLimitOptions {
   maxFailuresPerUser?: number;
   /** Failures from one address over every username before it is locked (default 50). */
   maxFailuresPerAddress?: number;
+  /** Failures of one username from every address before it is locked (default 25). */
+  maxFailuresPerUsername?: number;
   /** Window in which failures are counted, ms (default 15 min). */
   windowMs?: number;
   /** How long a lock lasts, ms (default 15 min). */
@@ -34,6 +40,7 @@ export class LoginLimiter {
     this.#o = {
       maxFailuresPerUser: options.maxFailuresPerUser ?? 5,
       maxFailuresPerAddress: options.maxFailuresPerAddress ?? 50,
+      maxFailuresPerUsername: options.maxFailuresPerUsername ?? 25,
       windowMs: options.windowMs ?? 15 * 60_000,
       lockoutMs: options.lockoutMs ?? 15 * 60_000,
       maxKeys: options.maxKeys ?? 10_000,
@@ -57,13 +64,14 @@ export class LoginLimiter {
 
   /** Counts a failure; returns the lock time (ms) it caused, 0 if none. */
   fail(username: string, address: string, now: number): number {
-    const [userKey, addrKey] = keys(username, address);
-    const a = this.#count(userKey, now, this.#o.maxFailuresPerUser);
+    const [pairKey, addrKey, userKey] = keys(username, address);
+    const a = this.#count(pairKey, now, this.#o.maxFailuresPerUser);
     const b = this.#count(addrKey, now, this.#o.maxFailuresPerAddress);
-    return Math.max(a, b);
+    const c = this.#count(userKey, now, this.#o.maxFailuresPerUsername);
+    return Math.max(a, b, c);
   }
 
-  /** A successful login clears the username + address counter (the address counter keeps counting). */
+  /** A successful login clears the username + address counter (the wider counters keep counting). */
   succeed(username: string, address: string): void {
     this.#entries.delete(keys(username, address)[0]);
   }
@@ -98,6 +106,7 @@ export class LoginLimiter {
   }
 }
 
-function keys(username: string, address: string): [string, string] {
-  return [`u:${username.trim().toLowerCase()}|${address}`, `a:${address}`];
+function keys(username: string, address: string): [string, string, string] {
+  const user = username.trim().toLowerCase();
+  return [`p:${user}|${address}`, `a:${address}`, `u:${user}`];
 }

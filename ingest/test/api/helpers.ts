@@ -85,7 +85,8 @@ export class FakeLive implements LiveControl {
         conditionCleared: a.conditionCleared,
         raisedAt: a.raisedAt,
         acknowledgedAt: a.acknowledgedAt,
-        acknowledgedBy: a.acknowledgedBy,
+        // As the live service does: the protocol's acknowledgedBy is the username.
+        acknowledgedBy: a.acknowledgedBy ? actor.username : null,
         closedAt: a.closedAt,
         escalationLevel: a.escalationLevel,
       };

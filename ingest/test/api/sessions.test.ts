@@ -401,7 +401,7 @@ describe('classes, sessions, rosters, alerts and reports', () => {
       expect(ack.json()).toMatchObject({
         id: crit.id,
         state: 'acknowledged',
-        acknowledgedBy: h.world.users.instructor.id,
+        acknowledgedBy: h.world.users.instructor.username,
       });
       expect(h.live.of('acknowledge').at(-1)).toEqual([
         crit.id,
@@ -415,6 +415,7 @@ describe('classes, sessions, rosters, alerts and reports', () => {
         method: 'GET',
         url: `/api/sessions/${s.classSession}/alerts`,
       });
+      expect(after.json().items[1].acknowledgedBy).toBe(h.world.users.instructor.username);
       const events = after.json().items[1].events;
       expect(events.at(-1)).toMatchObject({
         event: 'acknowledged',

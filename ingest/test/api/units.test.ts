@@ -106,6 +106,14 @@ describe('login limiter', () => {
     expect(l.lockedFor('ann', '1.1.1.1', 32_000)).toBe(0);
   });
 
+  it('locks a username guessed from many addresses (forged X-Forwarded-For), at a higher threshold', () => {
+    const l = new LoginLimiter({ maxFailuresPerUser: 3, maxFailuresPerUsername: 10, lockoutMs: 60_000 });
+    for (let i = 0; i < 9; i++) expect(l.fail('ann', `10.0.0.${i}`, i)).toBe(0);
+    expect(l.fail('ann', '10.0.0.99', 9)).toBe(60_000);
+    expect(l.lockedFor('ann', '192.168.1.1', 100)).toBe(59_909);
+    expect(l.lockedFor('bob', '10.0.0.99', 100)).toBe(0);
+  });
+
   it('forgets failures outside the window and after a success', () => {
     const l = new LoginLimiter({ maxFailuresPerUser: 2, windowMs: 10_000, lockoutMs: 5_000 });
     l.fail('ann', 'a', 0);

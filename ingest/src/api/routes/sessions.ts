@@ -29,7 +29,15 @@ import {
 } from '../context.js';
 import { alertsCsv, participantsCsv } from '../report-csv.js';
 import { errorResponses } from '../schemas.js';
-import { alertEventView, alertView, aliases, sessionSummaries, sessionView, userNames } from '../views.js';
+import {
+  alertEventView,
+  alertView,
+  aliases,
+  sessionSummaries,
+  sessionView,
+  userNames,
+  usernames,
+} from '../views.js';
 
 const tags = ['sessions'];
 
@@ -322,9 +330,13 @@ export async function sessionRoutes(app: ZodApp, ctx: ApiContext): Promise<void>
         registry,
         alerts.map((a) => a.participantId),
       );
+      const ackers = await usernames(
+        registry,
+        alerts.map((a) => a.acknowledgedBy),
+      );
       return {
         items: alerts.map((a) => ({
-          ...alertView(a, alias.get(a.participantId) ?? ''),
+          ...alertView(a, alias.get(a.participantId) ?? '', ackers),
           events: events
             .filter((e) => e.alertId === a.id)
             .sort((x, y) => x.seq - y.seq)
