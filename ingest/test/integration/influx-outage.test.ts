@@ -1,0 +1,116 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { TruthRecord } from '@zonewatch/firmware-sim';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { type Platform, startPlatform } from '../../src/platform.js';
+import { loadInfluxConfig } from '../../src/telemetry/index.js';
+import { type InfluxServer, startInflux } from '../telemetry/influx-server.js';
+import { type Console, connectConsole, login } from './stack.js';
+
+const SCENARIO = path.resolve(import.meta.dirname, '../fixtures/scenarios/critical-class.yaml');
+/** How long InfluxDB is down (the issue asks for 30 s; ZW_TEST_INFLUX_OUTAGE_MS shortens it locally). */
+const OUTAGE_MS = Number(process.env['ZW_TEST_INFLUX_OUTAGE_MS'] ?? 30_000);
+
+/**
+ * ARCHITECTURE.md, failure behaviour: "InfluxDB down: ingest keeps alerting; writes retry with back-off in a
+ * bounded buffer". A real influxd is killed for 30 s while a class runs into a critical alert.
+ */
+describe('InfluxDB down for 30 s during a class', () => {
+  let influx: InfluxServer;
+  let platform: Platform;
+  let dataDir: string;
+  let c: Console;
+  const truth: TruthRecord[] = [];
+
+  beforeAll(async () => {
+    influx = await startInflux();
+    dataDir = await mkdtemp(path.join(tmpdir(), 'zw-influx-outage-'));
+    platform = await startPlatform(
+      loadConfig({
+        PORT: '0',
+        MQTT_PORT: '0',
+        DATA_DIR: dataDir,
+        DEMO_SCENARIO: SCENARIO,
+        LOG_LEVEL: 'silent',
+      }),
+      {
+        logger: pino({ level: 'silent' }),
+        influx: loadInfluxConfig({
+          ...influx.env,
+          INFLUX_API: 'v1',
+          INFLUX_FLUSH_INTERVAL_MS: '250',
+          INFLUX_MIN_RETRY_DELAY_MS: '200',
+          INFLUX_MAX_RETRY_DELAY_MS: '2000',
+        }),
+        onTruth: (t) => truth.push(t),
+      },
+    );
+    const instructor = platform.demo!.seed.users.find((u) => u.role === 'instructor')!;
+    c = await connectConsole(
+      platform.url,
+      await login(platform.url, instructor.username, instructor.password),
+    );
+    expect(await c.join(platform.demo!.seed.sessionId)).toMatchObject({ ok: true });
+  }, 120_000);
+
+  afterAll(async () => {
+    c?.close();
+    await platform?.close();
+    await influx?.close();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('misses no alert, and every point written during the outage is stored once it returns', {
+    timeout: 180_000,
+  }, async () => {
+    await c.waitFor(
+      () => c.frames.find((f) => f.participants.some((p) => p.hr !== null)),
+      20_000,
+      'first values',
+    );
+    const downAt = Date.now();
+    await influx.stop();
+    const critical = await c.waitFor(
+      () =>
+        c.alerts.find(
+          (a) => a.alert.severity === 'critical' && (a.event === 'raised' || a.event === 'upgraded'),
+        ),
+      60_000,
+      'the critical alert while InfluxDB is down',
+    );
+    expect(critical.at).toBeGreaterThan(downAt);
+    const remaining = OUTAGE_MS - (Date.now() - downAt);
+    if (remaining > 0) await new Promise((r) => setTimeout(r, remaining));
+    const upAt = Date.now();
+    expect(platform.writer.stats().writeFailures + platform.writer.stats().retries).toBeGreaterThan(0);
+    await influx.restart();
+    // Let the retries drain, then compare what was measured during the outage with what is stored.
+    await c.waitFor(
+      () => (platform.writer.stats().bufferLines === 0 && Date.now() - upAt > 4000 ? true : undefined),
+      60_000,
+      'the writer buffer to drain',
+    );
+    await platform.writer.flush();
+    const strap = 'AA:00:00:00:00:01';
+    const measured = truth.filter(
+      (t) =>
+        t.deviceId === strap &&
+        t.reading.characteristic === '0x2A37' &&
+        t.receivedAt >= downAt &&
+        t.receivedAt < upAt,
+    ).length;
+    expect(measured).toBeGreaterThan(OUTAGE_MS / 1000 / 2);
+    const rows = await influx.query(
+      `SELECT count(bpm) FROM hr WHERE participant = 't-over' AND time >= ${downAt}ms AND time < ${upAt}ms`,
+    );
+    expect(rows[0]?.['count']).toBe(measured);
+    const alerts = await influx.query(
+      `SELECT count("count") FROM alert WHERE participant = 't-over' AND severity = 'critical' AND time >= ${downAt}ms`,
+    );
+    expect(Number(alerts[0]?.['count'] ?? 0)).toBeGreaterThan(0);
+    expect(platform.writer.stats().droppedLines).toBe(0);
+  });
+});
