@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ZONE_METHODS as ENGINE_METHODS,
+  HR_MODES as ENGINE_MODES,
+  PRESETS as ENGINE_PRESETS,
+  HR_MAX_SOURCES as ENGINE_SOURCES,
+  prescriptionSchema,
+} from '../../../ingest/src/rules/prescription.js';
+import {
+  applyPreset,
+  EMPTY_FORM,
+  formToPrescription,
+  HR_MAX_SOURCES,
+  HR_MODES,
+  PRESETS,
+  prescriptionToForm,
+  ZONE_METHODS,
+} from './prescriptionForm.js';
+
+describe('prescription form', () => {
+  it('offers exactly the rules engine’s sources, methods, modes and presets', () => {
+    expect([...HR_MAX_SOURCES]).toEqual([...ENGINE_SOURCES]);
+    expect([...ZONE_METHODS]).toEqual([...ENGINE_METHODS]);
+    expect([...HR_MODES]).toEqual([...ENGINE_MODES]);
+    expect(Object.keys(PRESETS).sort()).toEqual(Object.keys(ENGINE_PRESETS).sort());
+    for (const [k, p] of Object.entries(PRESETS)) {
+      const e = ENGINE_PRESETS[k as keyof typeof ENGINE_PRESETS];
+      expect({ k, low: p.low / 100, high: p.high / 100 }).toEqual({ k, low: e.zone.low, high: e.zone.high });
+      expect({ k, floor: 'spo2Floor' in p ? p.spo2Floor : undefined }).toEqual({ k, floor: e.spo2Floor });
+    }
+  });
+
+  it('builds a body the engine accepts, zone percents as fractions', () => {
+    const body = formToPrescription({
+      ...EMPTY_FORM,
+      age: '64',
+      sex: 'male',
+      hrRest: '70',
+      zoneLow: '40',
+      zoneHigh: '59',
+    });
+    expect(body).toMatchObject({
+      age: 64,
+      hrRest: 70,
+      hrMax: { source: 'tanaka' },
+      zone: { method: 'hrr', low: 0.4, high: 0.59 },
+      hrMode: 'enforce',
+      spo2Floor: 90,
+      fitt: { sessionsPerWeek: 3, minutesInZone: 30 },
+    });
+    expect(prescriptionSchema.safeParse(body).success).toBe(true);
+  });
+
+  it('a measured maximum carries its bpm; absolute zones stay in bpm', () => {
+    const body = formToPrescription({
+      ...EMPTY_FORM,
+      hrRest: '60',
+      hrMaxSource: 'measured',
+      hrMaxBpm: '151',
+      zoneMethod: 'bpm',
+      zoneLow: '95',
+      zoneHigh: '115',
+    });
+    expect(body.hrMax).toEqual({ source: 'measured', bpm: 151 });
+    expect(body.zone).toEqual({ method: 'bpm', low: 95, high: 115 });
+    expect(prescriptionSchema.safeParse(body).success).toBe(true);
+  });
+
+  it('a preset fills the zone and the COPD floor; the form round-trips a body', () => {
+    const f = applyPreset(EMPTY_FORM, 'copd');
+    expect(f).toMatchObject({ zoneMethod: 'hrr', zoneLow: '60', zoneHigh: '80', spo2Floor: '88' });
+    const body = formToPrescription({ ...f, age: '70', hrRest: '75' });
+    expect(formToPrescription(prescriptionToForm(body))).toEqual(body);
+  });
+
+  it('a half-typed number is sent so the server names the field, not silently dropped', () => {
+    const body = formToPrescription({ ...EMPTY_FORM, hrRest: '7x' });
+    expect(Number.isNaN(body.hrRest)).toBe(true);
+  });
+});

@@ -1,0 +1,161 @@
+import type { PrescriptionBody } from '../api/types.js';
+
+export const HR_MAX_SOURCES = ['measured', 'tanaka', 'gulati', 'brawner', 'hunt', 'fox', 'override'] as const;
+export const ZONE_METHODS = ['hrr', 'hrmax', 'bpm'] as const;
+export const HR_MODES = ['enforce', 'advisory', 'off'] as const;
+
+/** Population presets (CLINICAL-RULES.md section 1): zone as %HRR, and the COPD SpO2 floor. */
+export const PRESETS = {
+  'cardiac-rehab': { low: 40, high: 80 },
+  'heart-failure': { low: 40, high: 70 },
+  copd: { low: 60, high: 80, spo2Floor: 88 },
+  diabetes: { low: 40, high: 59 },
+  hypertension: { low: 40, high: 59 },
+  obesity: { low: 40, high: 59 },
+  'older-adults': { low: 40, high: 59 },
+} as const satisfies Record<string, { low: number; high: number; spo2Floor?: number }>;
+export type PresetName = keyof typeof PRESETS;
+
+/**
+ * The prescription form as typed: strings, so a half-typed number is not lost. Zone bounds are in percent
+ * for `hrr`/`hrmax` (what clinicians write) and bpm for `bpm`.
+ */
+export interface PrescriptionForm {
+  preset: PresetName | '';
+  age: string;
+  sex: string;
+  hrRest: string;
+  hrMaxSource: (typeof HR_MAX_SOURCES)[number];
+  hrMaxBpm: string;
+  zoneMethod: (typeof ZONE_METHODS)[number];
+  zoneLow: string;
+  zoneHigh: string;
+  ceilingBpm: string;
+  ischaemicThresholdBpm: string;
+  hrMode: (typeof HR_MODES)[number];
+  spo2Floor: string;
+  spo2FloorSecondClinician: string;
+  betaBlocker: boolean;
+  fittSessionsPerWeek: string;
+  fittMinutesInZone: string;
+}
+
+export const EMPTY_FORM: PrescriptionForm = {
+  preset: '',
+  age: '',
+  sex: '',
+  hrRest: '',
+  hrMaxSource: 'tanaka',
+  hrMaxBpm: '',
+  zoneMethod: 'hrr',
+  zoneLow: '40',
+  zoneHigh: '59',
+  ceilingBpm: '',
+  ischaemicThresholdBpm: '',
+  hrMode: 'enforce',
+  spo2Floor: '90',
+  spo2FloorSecondClinician: '',
+  betaBlocker: false,
+  fittSessionsPerWeek: '3',
+  fittMinutesInZone: '30',
+};
+
+function n(s: string): number | undefined {
+  const v = s.trim().replace(',', '.');
+  if (v === '') return undefined;
+  const x = Number(v);
+  return Number.isFinite(x) ? x : Number.NaN;
+}
+
+/** Percent → fraction with no floating-point noise (40 → 0.4, 59 → 0.59). */
+function fraction(pct: number | undefined): number | undefined {
+  return pct === undefined ? undefined : Math.round(pct * 100) / 10_000;
+}
+
+/**
+ * The body the server validates (`prescriptionSchema`). Empty optional fields are left out; a value that
+ * is not a number is sent as NaN's JSON (null) so the server names the field.
+ */
+export function formToPrescription(f: PrescriptionForm): PrescriptionBody {
+  const body: PrescriptionBody = {};
+  if (f.preset) body.preset = f.preset;
+  const age = n(f.age);
+  if (age !== undefined) body.age = age;
+  if (f.sex.trim()) body.sex = f.sex.trim();
+  const hrRest = n(f.hrRest);
+  if (hrRest !== undefined) body.hrRest = hrRest;
+  const bpm = n(f.hrMaxBpm);
+  body.hrMax =
+    (f.hrMaxSource === 'measured' || f.hrMaxSource === 'override') && bpm !== undefined
+      ? { source: f.hrMaxSource, bpm }
+      : { source: f.hrMaxSource };
+  const low = n(f.zoneLow);
+  const high = n(f.zoneHigh);
+  if (low !== undefined && high !== undefined) {
+    body.zone =
+      f.zoneMethod === 'bpm'
+        ? { method: 'bpm', low, high }
+        : { method: f.zoneMethod, low: fraction(low) as number, high: fraction(high) as number };
+  }
+  const ceiling = n(f.ceilingBpm);
+  if (ceiling !== undefined) body.ceilingBpm = ceiling;
+  const isch = n(f.ischaemicThresholdBpm);
+  if (isch !== undefined) body.ischaemicThresholdBpm = isch;
+  body.hrMode = f.hrMode;
+  const floor = n(f.spo2Floor);
+  if (floor !== undefined) body.spo2Floor = floor;
+  if (f.spo2FloorSecondClinician.trim()) body.spo2FloorSecondClinician = f.spo2FloorSecondClinician.trim();
+  if (f.betaBlocker) body.betaBlocker = true;
+  const spw = n(f.fittSessionsPerWeek);
+  const miz = n(f.fittMinutesInZone);
+  if (spw !== undefined && miz !== undefined) body.fitt = { sessionsPerWeek: spw, minutesInZone: miz };
+  return body;
+}
+
+/** Choosing a preset fills its zone (as %HRR) and, for COPD, the SpO2 floor. */
+export function applyPreset(f: PrescriptionForm, preset: PresetName | ''): PrescriptionForm {
+  if (!preset) return { ...f, preset };
+  const p: { low: number; high: number; spo2Floor?: number } = PRESETS[preset];
+  return {
+    ...f,
+    preset,
+    zoneMethod: 'hrr',
+    zoneLow: String(p.low),
+    zoneHigh: String(p.high),
+    spo2Floor: p.spo2Floor !== undefined ? String(p.spo2Floor) : f.spo2Floor,
+  };
+}
+
+/** The form for an existing prescription body (to start a new version from the current one). */
+export function prescriptionToForm(b: PrescriptionBody): PrescriptionForm {
+  const pct = (x: number) => String(Math.round(x * 10_000) / 100);
+  const s = (x: number | undefined) => (x === undefined ? '' : String(x));
+  const source = (HR_MAX_SOURCES as readonly string[]).includes(b.hrMax?.source ?? '')
+    ? (b.hrMax?.source as PrescriptionForm['hrMaxSource'])
+    : 'tanaka';
+  const preset = b.preset && b.preset in PRESETS ? (b.preset as PresetName) : '';
+  const zone =
+    b.zone ??
+    (preset
+      ? { method: 'hrr' as const, low: PRESETS[preset].low / 100, high: PRESETS[preset].high / 100 }
+      : undefined);
+  return {
+    preset,
+    age: s(b.age),
+    sex: b.sex ?? '',
+    hrRest: s(b.hrRest),
+    hrMaxSource: source,
+    hrMaxBpm: s(b.hrMax?.bpm),
+    zoneMethod: zone?.method ?? 'hrr',
+    zoneLow: zone ? (zone.method === 'bpm' ? String(zone.low) : pct(zone.low)) : EMPTY_FORM.zoneLow,
+    zoneHigh: zone ? (zone.method === 'bpm' ? String(zone.high) : pct(zone.high)) : EMPTY_FORM.zoneHigh,
+    ceilingBpm: s(b.ceilingBpm),
+    ischaemicThresholdBpm: s(b.ischaemicThresholdBpm),
+    hrMode: b.hrMode ?? 'enforce',
+    spo2Floor: s(b.spo2Floor) || EMPTY_FORM.spo2Floor,
+    spo2FloorSecondClinician: b.spo2FloorSecondClinician ?? '',
+    betaBlocker: b.betaBlocker ?? false,
+    fittSessionsPerWeek: s(b.fitt?.sessionsPerWeek) || EMPTY_FORM.fittSessionsPerWeek,
+    fittMinutesInZone: s(b.fitt?.minutesInZone) || EMPTY_FORM.fittMinutesInZone,
+  };
+}

@@ -1,0 +1,153 @@
+import {
+  adherenceResponseSchema,
+  alertSchema,
+  clinicalResponseSchema,
+  deviceSchema,
+  gatewaySchema,
+  gatewaySecretResponseSchema,
+  listOf,
+  loginResponseSchema,
+  meResponseSchema,
+  participantSchema,
+  prescriptionRecordSchema,
+  resolvedPrescriptionSchema,
+  rosterEntrySchema,
+  sessionReportResponseSchema,
+  sessionSchema,
+  sessionSummarySchema,
+  unboundDeviceSchema,
+  userSchema,
+} from '@zonewatch/protocol';
+import { api, enc } from './client.js';
+import { groupRoster, parseReply, toSessionReport } from './normalize.js';
+import type { ClinicalInput, PrescriptionBody, Role } from './types.js';
+
+/**
+ * Every REST call the console makes, each reply checked against its protocol schema (routes and shapes:
+ * `protocol/src/api.ts`).
+ */
+export const endpoints = {
+  async login(username: string, password: string) {
+    return parseReply(loginResponseSchema, await api.post('/auth/login', { username, password })).user;
+  },
+  async logout() {
+    await api.post('/auth/logout');
+  },
+  async me() {
+    return parseReply(meResponseSchema, await api.get('/auth/me')).user;
+  },
+
+  async sessions(query: { kind?: 'class' | 'home'; status?: 'active' | 'ended' | 'scheduled' }) {
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) if (v !== undefined) q.set(k, v);
+    return parseReply(listOf(sessionSummarySchema), await api.get(`/sessions?${q}`)).items;
+  },
+  async session(id: string) {
+    return parseReply(sessionSummarySchema, await api.get(`/sessions/${enc(id)}`));
+  },
+  async startSession(id: string) {
+    return parseReply(sessionSchema, await api.post(`/sessions/${enc(id)}/start`));
+  },
+  async stopSession(id: string) {
+    return parseReply(sessionSchema, await api.post(`/sessions/${enc(id)}/stop`));
+  },
+  async roster(id: string) {
+    return groupRoster(
+      parseReply(listOf(rosterEntrySchema), await api.get(`/sessions/${enc(id)}/roster`)).items,
+    );
+  },
+  async unboundDevices(id: string) {
+    return parseReply(listOf(unboundDeviceSchema), await api.get(`/sessions/${enc(id)}/unbound-devices`))
+      .items;
+  },
+  async bind(id: string, participantId: string, deviceId: string) {
+    return parseReply(
+      rosterEntrySchema,
+      await api.post(`/sessions/${enc(id)}/bindings`, { participantId, deviceId }),
+    );
+  },
+  async unbind(id: string, deviceId: string) {
+    return parseReply(rosterEntrySchema, await api.del(`/sessions/${enc(id)}/bindings/${enc(deviceId)}`));
+  },
+  async report(id: string) {
+    return toSessionReport(
+      parseReply(sessionReportResponseSchema, await api.get(`/sessions/${enc(id)}/report`)),
+    );
+  },
+  reportCsvUrl(id: string): string {
+    return `/api/sessions/${enc(id)}/report.csv`;
+  },
+  async ackAlert(alertId: string, note?: string) {
+    return parseReply(alertSchema, await api.post(`/alerts/${enc(alertId)}/ack`, note ? { note } : {}));
+  },
+
+  async participants(siteId?: string) {
+    const q = siteId ? `?siteId=${enc(siteId)}` : '';
+    return parseReply(listOf(participantSchema), await api.get(`/participants${q}`)).items;
+  },
+  async createParticipant(siteId: string, alias: string) {
+    return parseReply(participantSchema, await api.post('/participants', { siteId, alias }));
+  },
+  async participant(id: string) {
+    return parseReply(participantSchema, await api.get(`/participants/${enc(id)}`));
+  },
+  async clinical(id: string) {
+    return parseReply(clinicalResponseSchema, await api.get(`/participants/${enc(id)}/clinical`)).clinical;
+  },
+  async saveClinical(id: string, body: ClinicalInput) {
+    return parseReply(clinicalResponseSchema, await api.put(`/participants/${enc(id)}/clinical`, body))
+      .clinical;
+  },
+  async prescriptions(id: string) {
+    return parseReply(
+      listOf(prescriptionRecordSchema),
+      await api.get(`/participants/${enc(id)}/prescriptions`),
+    ).items;
+  },
+  async createPrescription(id: string, body: PrescriptionBody, note?: string) {
+    return parseReply(
+      prescriptionRecordSchema,
+      await api.post(`/participants/${enc(id)}/prescriptions`, note ? { body, note } : { body }),
+    );
+  },
+  async previewPrescription(prescription: PrescriptionBody) {
+    return parseReply(resolvedPrescriptionSchema, await api.post('/prescriptions/preview', { prescription }));
+  },
+  async adherence(id: string, weeks: number) {
+    return parseReply(
+      adherenceResponseSchema,
+      await api.get(`/participants/${enc(id)}/adherence?weeks=${weeks}`),
+    );
+  },
+
+  async devices() {
+    return parseReply(listOf(deviceSchema), await api.get('/devices')).items;
+  },
+  async createDevice(body: { id: string; siteId: string; kind: string; model?: string; label?: string }) {
+    return parseReply(deviceSchema, await api.post('/devices', body));
+  },
+  async gateways() {
+    return parseReply(listOf(gatewaySchema), await api.get('/gateways')).items;
+  },
+  async createGateway(body: { id: string; siteId: string; name?: string }) {
+    return parseReply(gatewaySecretResponseSchema, await api.post('/gateways', body));
+  },
+  async rotateGatewaySecret(id: string) {
+    return parseReply(gatewaySecretResponseSchema, await api.post(`/gateways/${enc(id)}/rotate-secret`));
+  },
+  async users() {
+    return parseReply(listOf(userSchema), await api.get('/users')).items;
+  },
+  async createUser(body: {
+    username: string;
+    displayName: string;
+    password: string;
+    roles: Role[];
+    siteIds: string[];
+  }) {
+    return parseReply(userSchema, await api.post('/users', body));
+  },
+  async patchUser(id: string, body: { roles?: Role[]; disabled?: boolean }) {
+    return parseReply(userSchema, await api.patch(`/users/${enc(id)}`, body));
+  },
+};

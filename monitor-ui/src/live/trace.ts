@@ -1,0 +1,37 @@
+import type { ParticipantLive } from '@zonewatch/protocol';
+
+/** A rolling time series in uPlot's column layout: x in seconds since the epoch. */
+export interface RollingTrace {
+  t: number[];
+  hr: (number | null)[];
+  spo2: (number | null)[];
+}
+
+export const EMPTY_TRACE: RollingTrace = { t: [], hr: [], spo2: [] };
+
+/** Length of the coach view's rolling chart (ms). */
+export const ROLLING_WINDOW_MS = 10 * 60_000;
+
+/**
+ * Appends one frame's values for one participant (at the frame's server time) and drops points older than
+ * the window. Values that are not live are stored as gaps so the chart never draws a stale value as current.
+ */
+export function appendPoint(
+  trace: RollingTrace,
+  atMs: number,
+  p: Pick<ParticipantLive, 'hr' | 'spo2' | 'freshness'>,
+  windowMs: number = ROLLING_WINDOW_MS,
+): RollingTrace {
+  const x = atMs / 1000;
+  const last = trace.t[trace.t.length - 1];
+  if (last !== undefined && x <= last) return trace;
+  const live = p.freshness === 'live';
+  const from = x - windowMs / 1000;
+  let start = 0;
+  while (start < trace.t.length && (trace.t[start] as number) < from) start++;
+  return {
+    t: [...trace.t.slice(start), x],
+    hr: [...trace.hr.slice(start), live ? p.hr : null],
+    spo2: [...trace.spo2.slice(start), live ? p.spo2 : null],
+  };
+}

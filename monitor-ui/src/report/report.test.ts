@@ -1,0 +1,161 @@
+import { describe, expect, it } from 'vitest';
+import { groupRoster, toParticipantReport } from '../api/normalize.js';
+import { adherenceRows, timeInZone } from './report.js';
+
+describe('session report view', () => {
+  it('reads the saved report body (engine SessionReport + alias + zone)', () => {
+    const r = toParticipantReport(
+      {
+        participantId: 'p1',
+        alias: 'Ada',
+        body: {
+          durationS: 600,
+          secondsBelow: 60,
+          secondsIn: 420,
+          secondsAbove: 90,
+          secondsOverCeiling: 30,
+          hrMean: 121.4,
+          hrPeak: 158,
+          spo2Mean: null,
+          spo2Min: null,
+          completeness: 99.5,
+          steps: 812,
+          cadence: 81.2,
+          hrRecovery: {
+            exerciseEndMs: 1,
+            hrAtEndBpm: 140,
+            hrAfterBpm: 130,
+            dropBpm: 10,
+            flaggedForReview: true,
+          },
+          trace: [
+            { tS: 0, hr: 90, spo2: null },
+            { tS: 5, hr: 95.5, spo2: 97 },
+          ],
+          alerts: [
+            {
+              alertId: 'a1',
+              rule: 'HR_OVER_CEILING',
+              severity: 'critical',
+              raisedAt: 100_000 + 75_000,
+              acknowledgedAt: 100_000 + 80_000,
+              acknowledgedBy: 'ann',
+              timeToAcknowledgeS: 5,
+              closedAt: null,
+            },
+          ],
+          adherence: { minutesInZone: 7, targetMinutesInZone: 30, met: false },
+          zone: { lowBpm: 100, highBpm: 118, ceilingBpm: 133, hrMode: 'enforce' },
+        },
+      },
+      100_000,
+    );
+    expect(r.metrics.hrPeak).toBe(158);
+    expect(r.metrics.spo2Mean).toBeNull();
+    expect(r.hrRecovery).toMatchObject({ dropBpm: 10, flaggedForReview: true });
+    expect(r.trace).toEqual({ t: [0, 5], hr: [90, 95.5], spo2: [null, 97] });
+    expect(r.alerts[0]).toMatchObject({
+      id: 'a1',
+      severity: 'critical',
+      raisedS: 75,
+      timeToAckS: 5,
+      acknowledgedBy: 'ann',
+    });
+    expect(r.zone).toEqual({ lowBpm: 100, highBpm: 118, ceilingBpm: 133 });
+    expect(r.adherence).toEqual({ minutesInZone: 7, targetMinutesInZone: 30, met: false });
+  });
+
+  it('an empty or odd body shows as unknowns, never a crash', () => {
+    const r = toParticipantReport(
+      { participantId: 'p', alias: 'P', body: { trace: 'x', alerts: null } },
+      null,
+    );
+    expect(r.metrics.hrMean).toBeNull();
+    expect(r.trace.t).toEqual([]);
+    expect(r.zone).toBeNull();
+    expect(r.hrRecovery).toBeNull();
+  });
+
+  it('time-in-zone shares add up to 100 % of the time with usable HR', () => {
+    const shares = timeInZone({
+      durationS: 700,
+      secondsBelow: 60,
+      secondsIn: 420,
+      secondsAbove: 90,
+      secondsOverCeiling: 30,
+      hrMean: null,
+      hrPeak: null,
+      spo2Mean: null,
+      spo2Min: null,
+      steps: null,
+      cadence: null,
+      completeness: null,
+    });
+    expect(shares.map((s) => s.zone)).toEqual(['below', 'in', 'above', 'overCeiling']);
+    expect(shares.reduce((a, s) => a + s.pct, 0)).toBeCloseTo(100);
+    expect(shares[1]?.pct).toBeCloseTo(70);
+  });
+
+  it('weekly adherence progress is the share of target sessions that met their minutes', () => {
+    const rows = adherenceRows({
+      participantId: 'p',
+      fitt: { sessionsPerWeek: 3, minutesInZone: 30 },
+      weeks: [
+        {
+          weekStart: 0,
+          weekEnd: 1,
+          sessions: 4,
+          minutesInZone: 140,
+          sessionsMeetingTarget: 3,
+          targetSessions: 3,
+          met: true,
+        },
+        {
+          weekStart: 1,
+          weekEnd: 2,
+          sessions: 1,
+          minutesInZone: 20,
+          sessionsMeetingTarget: 0,
+          targetSessions: 3,
+          met: false,
+        },
+        {
+          weekStart: 2,
+          weekEnd: 3,
+          sessions: 0,
+          minutesInZone: 0,
+          sessionsMeetingTarget: null,
+          targetSessions: null,
+          met: null,
+        },
+      ],
+    });
+    expect(rows.map((r) => r.progress)).toEqual([1, 0, null]);
+    expect(rows.map((r) => r.met)).toEqual([true, false, null]);
+  });
+
+  it('groups roster bindings per participant and drops ended bindings', () => {
+    const b = (participantId: string, deviceId: string, unboundAt: number | null = null) => ({
+      bindingId: `${participantId}-${deviceId}`,
+      sessionId: 's',
+      participantId,
+      alias: participantId.toUpperCase(),
+      deviceId,
+      deviceKind: 'hr-strap' as const,
+      boundAt: 0,
+      unboundAt,
+      boundBy: null,
+    });
+    expect(groupRoster([b('p1', 'd1'), b('p2', 'd2'), b('p1', 'd3'), b('p2', 'd4', 5)])).toEqual([
+      {
+        participantId: 'p1',
+        alias: 'P1',
+        devices: [
+          { deviceId: 'd1', kind: 'hr-strap' },
+          { deviceId: 'd3', kind: 'hr-strap' },
+        ],
+      },
+      { participantId: 'p2', alias: 'P2', devices: [{ deviceId: 'd2', kind: 'hr-strap' }] },
+    ]);
+  });
+});

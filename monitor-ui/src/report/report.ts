@@ -1,0 +1,56 @@
+import type { ZoneState } from '@zonewatch/protocol';
+import type { AdherenceResponse, ReportMetrics } from '../api/types.js';
+
+export interface ZoneShare {
+  zone: ZoneState;
+  seconds: number;
+  /** Share of the time with usable HR (0–100). */
+  pct: number;
+}
+
+/** Time-in-zone bars: the four zone states as shares of the time with usable HR. */
+export function timeInZone(m: ReportMetrics): ZoneShare[] {
+  const parts: [ZoneState, number][] = [
+    ['below', m.secondsBelow],
+    ['in', m.secondsIn],
+    ['above', m.secondsAbove],
+    ['overCeiling', m.secondsOverCeiling],
+  ];
+  const total = parts.reduce((s, [, v]) => s + Math.max(0, v), 0);
+  return parts.map(([zone, seconds]) => ({
+    zone,
+    seconds,
+    pct: total > 0 ? (Math.max(0, seconds) / total) * 100 : 0,
+  }));
+}
+
+export interface AdherenceRow {
+  weekStart: number;
+  sessions: number;
+  minutesInZone: number;
+  /** Sessions that reached the minutes-in-zone target, of the sessions the prescription asks for. */
+  sessionsMeetingTarget: number | null;
+  targetSessions: number | null;
+  /** Share of the weekly target reached (0–1, capped); null without a FITT target. */
+  progress: number | null;
+  met: boolean | null;
+}
+
+/**
+ * Adherence per week against the FITT targets (the server counts; this only shapes the rows): progress is
+ * the share of the target sessions that met their minutes in zone.
+ */
+export function adherenceRows(a: AdherenceResponse): AdherenceRow[] {
+  return a.weeks.map((w) => ({
+    weekStart: w.weekStart,
+    sessions: w.sessions,
+    minutesInZone: w.minutesInZone,
+    sessionsMeetingTarget: w.sessionsMeetingTarget,
+    targetSessions: w.targetSessions,
+    progress:
+      w.sessionsMeetingTarget !== null && w.targetSessions
+        ? Math.min(1, w.sessionsMeetingTarget / w.targetSessions)
+        : null,
+    met: w.met,
+  }));
+}

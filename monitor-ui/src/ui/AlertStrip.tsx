@@ -1,0 +1,95 @@
+import { formatClock, formatDuration } from '../format.js';
+import { language, t } from '../i18n/store.js';
+import { escalationReach } from '../live/alerts.js';
+import { type AlertEntry, needsAck } from '../live/state.js';
+import { AlarmIcon } from './icons.js';
+import { REACH_KEY, ruleKey, SEVERITY_KEY } from './labels.js';
+import { Data, Msg } from './Msg.js';
+
+export interface AlertStripProps {
+  /** Sorted, most urgent first. */
+  alerts: readonly AlertEntry[];
+  now: number;
+  /** Offset to turn the console clock into server time (server − console, ms). */
+  skewMs: number;
+  pending: ReadonlySet<string>;
+  errors: Readonly<Record<string, string>>;
+  onAck(alertId: string): void;
+}
+
+/**
+ * Every open alert of the session, most urgent first, each with priority icon and text, how long it has
+ * waited, escalation, and the acknowledge button (the first one also answers the A key).
+ */
+export function AlertStrip({ alerts, now, skewMs, pending, errors, onAck }: AlertStripProps) {
+  if (alerts.length === 0) return null;
+  const serverNow = now + skewMs;
+  return (
+    <section class="alert-strip" aria-label={t('alert.listLabel')} aria-live="assertive">
+      <ol>
+        {alerts.map((e, i) => {
+          const a = e.alert;
+          const waiting = needsAck(e);
+          const reach = escalationReach(a.severity, a.escalationLevel);
+          return (
+            <li
+              key={a.id}
+              class={`alert-row alarm alarm-${a.severity}${waiting ? ' alarm-waiting' : ' alarm-acked'}`}
+              data-alert={a.id}
+              data-severity={a.severity}
+              data-state={waiting ? 'waiting' : 'acknowledged'}
+            >
+              <AlarmIcon severity={a.severity} size="1.6em" />
+              <span class="alert-sev">{t(SEVERITY_KEY[a.severity])}</span>
+              <span class="alert-alias" translate={false}>
+                {a.alias}
+              </span>
+              <span class="alert-rule">
+                {t(ruleKey(a.rule))}
+                {a.unconfirmed && <em class="alert-unconfirmed"> {t('alert.unconfirmed')}</em>}
+              </span>
+              <span class="alert-since">
+                {t('alert.since', {
+                  time: formatClock(a.raisedAt, language.value),
+                  dur: formatDuration((serverNow - a.raisedAt) / 1000),
+                })}
+              </span>
+              {reach !== 'none' && <span class="alert-escalated">{t(REACH_KEY[reach])}</span>}
+              {a.conditionCleared && waiting && (
+                <span class="alert-cleared">{t('alert.clearedNeedsAck')}</span>
+              )}
+              {e.resoundedAt !== null && <span class="alert-resounded">{t('alert.resounded')}</span>}
+              {!waiting && a.acknowledgedAt !== null && (
+                <span class="alert-acked">
+                  <Msg
+                    k="alert.acknowledgedBy"
+                    slots={{
+                      who: a.acknowledgedBy ? <Data>{a.acknowledgedBy}</Data> : t('alert.someone'),
+                      time: formatClock(a.acknowledgedAt, language.value),
+                    }}
+                  />
+                </span>
+              )}
+              {errors[a.id] && (
+                <span class="alert-error" role="alert">
+                  <Msg k="alert.ackFailed" slots={{ reason: <Data>{errors[a.id]}</Data> }} />
+                </span>
+              )}
+              {waiting && (
+                <button
+                  type="button"
+                  class="btn btn-ack"
+                  disabled={pending.has(a.id)}
+                  aria-keyshortcuts={i === 0 ? 'A' : undefined}
+                  onClick={() => onAck(a.id)}
+                >
+                  {pending.has(a.id) ? t('alert.acking') : i === 0 ? t('alert.ackWithKey') : t('alert.ack')}
+                </button>
+              )}
+            </li>
+          );
+        })}
+      </ol>
+    </section>
+  );
+}

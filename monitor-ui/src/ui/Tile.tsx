@@ -1,0 +1,174 @@
+import type { Freshness, ParticipantLive } from '@zonewatch/protocol';
+import { t } from '../i18n/store.js';
+import { escalationReach } from '../live/alerts.js';
+import { type AlertEntry, needsAck } from '../live/state.js';
+import { zoneBar } from '../wall/zonebar.js';
+import { AlarmIcon, BatteryIcon, ContactIcon, ZoneShape } from './icons.js';
+import { BATTERY_LOW_PCT, REACH_KEY, ruleShortKey, SEVERITY_KEY, ZONE_KEY } from './labels.js';
+
+export interface TileProps {
+  p: ParticipantLive;
+  /** This participant's alerts, most urgent first. */
+  alerts: readonly AlertEntry[];
+  /** Freshness to show (server verdict aged by the console's clock). */
+  freshness: Freshness;
+  /** Seconds since the last usable sample, when known. */
+  ageS: number | null;
+  large?: boolean;
+  onAck?: (alertId: string) => void;
+  pending?: ReadonlySet<string>;
+  /** Arrange mode: buttons to move the tile. */
+  onMove?: (delta: -1 | 1) => void;
+}
+
+function ZonePositionBar({ p, hr }: { p: ParticipantLive; hr: number | null }) {
+  if (p.zoneLowBpm === null || p.zoneHighBpm === null || p.ceilingBpm === null) return null;
+  const b = zoneBar(hr, p.zoneLowBpm, p.zoneHighBpm, p.ceilingBpm);
+  return (
+    <div
+      class="zonebar"
+      role="img"
+      aria-label={t('tile.zoneBar', { low: p.zoneLowBpm, high: p.zoneHighBpm, ceiling: p.ceilingBpm })}
+    >
+      <div class="zonebar-track" />
+      <div class="zonebar-band" style={{ left: `${b.lowPct}%`, width: `${b.highPct - b.lowPct}%` }} />
+      <div class="zonebar-ceiling" style={{ left: `${b.ceilingPct}%` }} />
+      {b.hrPct !== null && (
+        <div class={`zonebar-marker${b.clamped ? ' clamped' : ''}`} style={{ left: `${b.hrPct}%` }} />
+      )}
+    </div>
+  );
+}
+
+/** One participant on the wall (or, larger, on the coach's live view). */
+export function Tile({ p, alerts, freshness, ageS, large, onAck, pending, onMove }: TileProps) {
+  const top = alerts[0];
+  const waiting = top !== undefined && needsAck(top);
+  const hr = freshness === 'lost' ? null : p.hr;
+  const spo2 = freshness === 'lost' ? null : p.spo2;
+  const zone = freshness === 'lost' ? null : p.zone;
+  const alarmClass = top
+    ? ` alarm alarm-${top.alert.severity}${waiting ? ' alarm-waiting' : ' alarm-acked'}`
+    : '';
+  const lowBattery = p.battery !== null && p.battery <= BATTERY_LOW_PCT;
+  const reach = top ? escalationReach(top.alert.severity, top.alert.escalationLevel) : 'none';
+  return (
+    <article
+      class={`tile${large ? ' tile-large' : ''} fresh-${freshness} zone-${zone ?? 'none'}${alarmClass}`}
+      data-participant={p.participantId}
+      data-zone={zone ?? ''}
+      data-freshness={freshness}
+      data-alarm={top ? top.alert.severity : ''}
+      aria-label={t('tile.label', { alias: p.alias })}
+    >
+      <header class="tile-head">
+        <span class="tile-alias" translate={false}>
+          {p.alias}
+        </span>
+        <span class="tile-badges">
+          {lowBattery && (
+            <span class="badge badge-battery" title={t('tile.batteryLow', { pct: p.battery ?? 0 })}>
+              <BatteryIcon /> {t('tile.batteryLowShort', { pct: p.battery ?? 0 })}
+            </span>
+          )}
+          {alerts.length > 1 && (
+            <span class="badge badge-more">{t('tile.moreAlerts', { n: alerts.length - 1 })}</span>
+          )}
+          {p.contact === false && (
+            <span class="badge badge-contact">
+              <ContactIcon /> {t('tile.noContact')}
+            </span>
+          )}
+        </span>
+      </header>
+
+      {top && (
+        <div class={`tile-alarm sev-${top.alert.severity}`} data-alert={top.alert.id}>
+          <AlarmIcon severity={top.alert.severity} />
+          <span class="tile-alarm-text">
+            <strong>{t(SEVERITY_KEY[top.alert.severity])}</strong> {t(ruleShortKey(top.alert.rule))}
+            {top.alert.unconfirmed && <em> {t('alert.unconfirmed')}</em>}
+            {reach !== 'none' && <span class="tile-escalated"> {t(REACH_KEY[reach])}</span>}
+          </span>
+          {waiting && onAck ? (
+            <button
+              type="button"
+              class="btn btn-ack"
+              disabled={pending?.has(top.alert.id)}
+              onClick={() => onAck(top.alert.id)}
+            >
+              {t('alert.ack')}
+            </button>
+          ) : (
+            !waiting && <span class="tile-acked">{t('alert.acknowledgedShort')}</span>
+          )}
+        </div>
+      )}
+
+      <div class="tile-main">
+        <span class="hr-value" data-testid="hr">
+          {hr === null ? '--' : Math.round(hr)}
+        </span>
+        <span class="hr-unit">{t('unit.bpm')}</span>
+      </div>
+
+      <div class="tile-zonerow">
+        <div class={`tile-zone zone-pill-${zone ?? 'none'}`} data-testid="zone">
+          <ZoneShape zone={zone} />
+          <span>{zone ? t(ZONE_KEY[zone]) : t('zone.unknown')}</span>
+        </div>
+        <ZonePositionBar p={p} hr={hr} />
+      </div>
+
+      <footer class="tile-foot">
+        <span class="tile-metric">
+          <span class="metric-label">{t('metric.spo2')}</span>{' '}
+          <strong data-testid="spo2">{spo2 === null ? '--' : Math.round(spo2)}</strong>
+          <span class="metric-unit">{t('unit.percent')}</span>
+        </span>
+        <span class="tile-metric">
+          <span class="metric-label">{t('metric.steps')}</span> <strong>{p.steps ?? '--'}</strong>
+        </span>
+        {p.cadence !== null && (
+          <span class="tile-metric">
+            <span class="metric-label">{t('metric.cadence')}</span> <strong>{Math.round(p.cadence)}</strong>
+            <span class="metric-unit">{t('unit.perMin')}</span>
+          </span>
+        )}
+        <span class={`tile-fresh fresh-label-${freshness}`}>
+          {freshness === 'live'
+            ? t('fresh.live')
+            : freshness === 'stale'
+              ? t('fresh.stale', { s: ageS ?? 0 })
+              : t('fresh.lost')}
+        </span>
+        {p.hrMode !== 'enforce' && (
+          <span class="tile-hrmode">
+            {p.hrMode === 'advisory' ? t('hrMode.advisoryShort') : t('hrMode.offShort')}
+          </span>
+        )}
+      </footer>
+
+      {onMove && (
+        <div class="tile-move">
+          <button
+            type="button"
+            class="btn"
+            onClick={() => onMove(-1)}
+            aria-label={t('wall.moveEarlier', { alias: p.alias })}
+          >
+            {t('wall.moveEarlierShort')}
+          </button>
+          <button
+            type="button"
+            class="btn"
+            onClick={() => onMove(1)}
+            aria-label={t('wall.moveLater', { alias: p.alias })}
+          >
+            {t('wall.moveLaterShort')}
+          </button>
+        </div>
+      )}
+    </article>
+  );
+}

@@ -1,0 +1,279 @@
+import { useSignal } from '@preact/signals';
+import { useEffect, useMemo, useRef } from 'preact/hooks';
+import { ApiError } from '../api/client.js';
+import { endpoints } from '../api/endpoints.js';
+import { t } from '../i18n/store.js';
+import { alertsByParticipant, moveTile, nextToAcknowledge, sortAlerts, tileOrder } from '../live/alerts.js';
+import { displayFreshness } from '../live/link.js';
+import { href } from '../router.js';
+import { gridFor } from '../wall/grid.js';
+import { AlertStrip } from './AlertStrip.js';
+import { AlarmIcon } from './icons.js';
+import { STATUS_KEY } from './labels.js';
+import { Data } from './Msg.js';
+import { RosterDialog } from './RosterDialog.js';
+import { SoundControl } from './SoundControl.js';
+import { Tile } from './Tile.js';
+import { useLiveSession } from './useLive.js';
+
+const arrangeKey = (id: string) => `zw.arrange.${id}`;
+
+function loadArrangement(id: string): string[] {
+  try {
+    const v: unknown = JSON.parse(localStorage.getItem(arrangeKey(id)) ?? '[]');
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+function isTyping(e: KeyboardEvent): boolean {
+  const el = e.target as HTMLElement | null;
+  return !!el && (el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName));
+}
+
+/** Link state line and the console's own "live link lost" technical alarm. */
+export function LinkBanner({ link }: { link: string }) {
+  if (link === 'lost')
+    return (
+      <div class="link-lost alarm alarm-warning alarm-waiting" role="alert" data-testid="link-lost">
+        <AlarmIcon severity="warning" size="1.6em" />
+        <strong>{t('link.lost')}</strong> <span>{t('link.lostDetail')}</span>
+      </div>
+    );
+  return null;
+}
+
+export function LinkIndicator({ link }: { link: string }) {
+  const key =
+    link === 'live'
+      ? 'link.live'
+      : link === 'connecting'
+        ? 'link.connecting'
+        : link === 'lost'
+          ? 'link.lostShort'
+          : 'link.reconnecting';
+  return (
+    <span class={`link-indicator link-${link}`} data-link={link}>
+      <span class="dot" aria-hidden="true" /> {t(key)}
+    </span>
+  );
+}
+
+/** The class wall: every participant of one live session, alerts on top, readable across a room. */
+export function Wall({ sessionId, canControl }: { sessionId: string; canControl: boolean }) {
+  const live = useLiveSession(sessionId);
+  const s = live.state.value;
+  const now = live.now.value;
+  const arranged = useSignal<string[]>(loadArrangement(sessionId));
+  const arranging = useSignal(false);
+  const rosterOpen = useSignal(false);
+  const statusOverride = useSignal<'active' | 'ended' | null>(null);
+  const controlError = useSignal<string | null>(null);
+  const confirmStop = useSignal(false);
+  const gridRef = useRef<HTMLDivElement>(null);
+  const box = useSignal({ w: 1600, h: 800 });
+
+  useEffect(() => {
+    const el = gridRef.current;
+    if (!el) return;
+    const ro = new ResizeObserver(([e]) => {
+      if (e) box.value = { w: e.contentRect.width, h: e.contentRect.height };
+    });
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+
+  const alertList = useMemo(() => sortAlerts(Object.values(s.alerts)), [s.alerts]);
+  const byP = useMemo(() => alertsByParticipant(alertList), [alertList]);
+  const order = tileOrder(
+    s.participants.map((p) => p.participantId),
+    arranged.value,
+    alertList,
+  );
+  const byId = new Map(s.participants.map((p) => [p.participantId, p]));
+  const skew = s.serverAt !== null && s.receivedAt !== null ? s.serverAt - s.receivedAt : 0;
+  const frameAge = s.receivedAt === null ? Number.POSITIVE_INFINITY : now - s.receivedAt;
+  const grid = gridFor(order.length, box.value.w, box.value.h);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.ctrlKey || e.metaKey || e.altKey || isTyping(e)) return;
+      if (e.key === 'a' || e.key === 'A') {
+        const next = nextToAcknowledge(Object.values(live.state.value.alerts));
+        if (next) {
+          e.preventDefault();
+          void live.ack(next.alert.id);
+        }
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [sessionId]);
+
+  const saveArrangement = (next: string[]) => {
+    arranged.value = next;
+    try {
+      localStorage.setItem(arrangeKey(sessionId), JSON.stringify(next));
+    } catch {
+      // Kept for this page only.
+    }
+  };
+  // The arrangement ignores alerts (tiles with alerts float to the top whatever their place).
+  const move = (id: string, delta: -1 | 1) => {
+    const base = tileOrder(order, arranged.value, []);
+    saveArrangement(moveTile(base, id, base.indexOf(id) + delta));
+  };
+  const dropOn = (targetId: string, draggedId: string) => {
+    const base = tileOrder(order, arranged.value, []);
+    saveArrangement(moveTile(base, draggedId, base.indexOf(targetId)));
+  };
+
+  const status = statusOverride.value ?? s.session?.status ?? null;
+  const control = async (action: 'start' | 'stop') => {
+    controlError.value = null;
+    try {
+      const info =
+        action === 'start' ? await endpoints.startSession(sessionId) : await endpoints.stopSession(sessionId);
+      if (info.status !== 'scheduled') statusOverride.value = info.status;
+    } catch (e) {
+      controlError.value = e instanceof ApiError ? e.message : String(e);
+    }
+    confirmStop.value = false;
+  };
+
+  return (
+    <div class="wall" data-session={sessionId}>
+      <div class="wall-bar">
+        <h1 class="wall-title">
+          <Data>{s.session?.name ?? sessionId}</Data>
+        </h1>
+        {status && <span class={`status status-${status}`}>{t(STATUS_KEY[status])}</span>}
+        <LinkIndicator link={live.link.value} />
+        <span class="wall-count">{t('wall.participants', { n: s.participants.length })}</span>
+        <span class="spacer" />
+        <SoundControl />
+        {canControl && (
+          <>
+            <button type="button" class="btn" onClick={() => (rosterOpen.value = true)}>
+              {t('wall.rosterButton')}
+            </button>
+            <button
+              type="button"
+              class="btn"
+              aria-pressed={arranging.value}
+              onClick={() => (arranging.value = !arranging.value)}
+            >
+              {arranging.value ? t('wall.arrangeDone') : t('wall.arrange')}
+            </button>
+            {status === 'scheduled' && (
+              <button type="button" class="btn btn-primary" onClick={() => void control('start')}>
+                {t('wall.start')}
+              </button>
+            )}
+            {status === 'active' &&
+              (confirmStop.value ? (
+                <>
+                  <button type="button" class="btn btn-danger" onClick={() => void control('stop')}>
+                    {t('wall.stopConfirm')}
+                  </button>
+                  <button type="button" class="btn" onClick={() => (confirmStop.value = false)}>
+                    {t('common.cancel')}
+                  </button>
+                </>
+              ) : (
+                <button type="button" class="btn" onClick={() => (confirmStop.value = true)}>
+                  {t('wall.stop')}
+                </button>
+              ))}
+            {status === 'ended' && (
+              <a class="btn" href={href({ name: 'report', sessionId })}>
+                {t('wall.openReport')}
+              </a>
+            )}
+          </>
+        )}
+        <button
+          type="button"
+          class="btn"
+          onClick={() =>
+            document.fullscreenElement
+              ? void document.exitFullscreen()
+              : void document.documentElement.requestFullscreen()
+          }
+        >
+          {t('wall.fullscreen')}
+        </button>
+      </div>
+      {controlError.value && (
+        <p class="error" role="alert">
+          <Data>{controlError.value}</Data>
+        </p>
+      )}
+      {live.refused.value && (
+        <p class="error" role="alert">
+          {t('wall.joinRefused')} <Data>{live.refused.value}</Data>
+        </p>
+      )}
+      <LinkBanner link={live.link.value} />
+      <AlertStrip
+        alerts={alertList}
+        now={now}
+        skewMs={skew}
+        pending={live.pending.value}
+        errors={live.ackErrors.value}
+        onAck={(id) => void live.ack(id)}
+      />
+      {alertList.length > 0 && <p class="hint">{t('wall.ackHint')}</p>}
+      <div
+        ref={gridRef}
+        class={`wall-grid${arranging.value ? ' arranging' : ''}`}
+        style={{
+          gridTemplateColumns: `repeat(${grid.cols}, minmax(0, 1fr))`,
+          gridAutoRows: `${Math.max(120, Math.floor(grid.tileH))}px`,
+        }}
+      >
+        {s.snapshots === 0 && <p class="wall-empty">{t('wall.waiting')}</p>}
+        {s.snapshots > 0 && order.length === 0 && <p class="wall-empty">{t('wall.noParticipants')}</p>}
+        {order.map((id) => {
+          const p = byId.get(id);
+          if (!p) return null;
+          const fresh = displayFreshness(p.freshness, frameAge);
+          const ageS =
+            p.lastSampleAt === null ? null : Math.max(0, Math.round((now + skew - p.lastSampleAt) / 1000));
+          return (
+            // biome-ignore lint/a11y/noStaticElementInteractions: drag and drop is a pointer shortcut; the tile's move buttons are the keyboard path
+            <div
+              key={id}
+              class="tile-slot"
+              draggable={arranging.value}
+              onDragStart={(e) => e.dataTransfer?.setData('text/plain', id)}
+              onDragOver={(e) => arranging.value && e.preventDefault()}
+              onDrop={(e) => {
+                const dragged = e.dataTransfer?.getData('text/plain');
+                if (dragged && dragged !== id) dropOn(id, dragged);
+              }}
+            >
+              <Tile
+                p={p}
+                alerts={byP.get(id) ?? []}
+                freshness={fresh}
+                ageS={ageS}
+                pending={live.pending.value}
+                onAck={(a) => void live.ack(a)}
+                {...(arranging.value && !byP.has(id) ? { onMove: (d: -1 | 1) => move(id, d) } : {})}
+              />
+            </div>
+          );
+        })}
+      </div>
+      {rosterOpen.value && (
+        <RosterDialog
+          sessionId={sessionId}
+          siteId={s.session?.siteId ?? null}
+          onClose={() => (rosterOpen.value = false)}
+        />
+      )}
+    </div>
+  );
+}

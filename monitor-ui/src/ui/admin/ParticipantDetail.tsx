@@ -1,0 +1,539 @@
+import { useSignal } from '@preact/signals';
+import { useEffect } from 'preact/hooks';
+import {
+  applyPreset,
+  EMPTY_FORM,
+  formToPrescription,
+  HR_MAX_SOURCES,
+  HR_MODES,
+  PRESETS,
+  type PrescriptionForm,
+  prescriptionToForm,
+  ZONE_METHODS,
+} from '../../admin/prescriptionForm.js';
+import { endpoints } from '../../api/endpoints.js';
+import type {
+  ClinicalInput,
+  PrescriptionBody,
+  PrescriptionRecordView,
+  ResolvedPrescriptionView,
+} from '../../api/types.js';
+import { formatDateTime, formatNumber } from '../../format.js';
+import type { MessageKey } from '../../i18n/i18n.js';
+import { language, t } from '../../i18n/store.js';
+import { href } from '../../router.js';
+import { Data } from '../Msg.js';
+import { ErrorLine, errorText, Field, useLoad } from './common.js';
+
+/** Wait after the last keystroke before asking the server for a preview (ms). */
+const PREVIEW_DEBOUNCE_MS = 300;
+
+const SOURCE_KEY: Readonly<Record<(typeof HR_MAX_SOURCES)[number], MessageKey>> = {
+  measured: 'rx.source.measured',
+  tanaka: 'rx.source.tanaka',
+  gulati: 'rx.source.gulati',
+  brawner: 'rx.source.brawner',
+  hunt: 'rx.source.hunt',
+  fox: 'rx.source.fox',
+  override: 'rx.source.override',
+};
+const METHOD_KEY: Readonly<Record<(typeof ZONE_METHODS)[number], MessageKey>> = {
+  hrr: 'rx.method.hrr',
+  hrmax: 'rx.method.hrmax',
+  bpm: 'rx.method.bpm',
+};
+const MODE_KEY: Readonly<Record<(typeof HR_MODES)[number], MessageKey>> = {
+  enforce: 'rx.mode.enforce',
+  advisory: 'rx.mode.advisory',
+  off: 'rx.mode.off',
+};
+const PRESET_KEY: Readonly<Record<keyof typeof PRESETS, MessageKey>> = {
+  'cardiac-rehab': 'rx.preset.cardiac-rehab',
+  'heart-failure': 'rx.preset.heart-failure',
+  copd: 'rx.preset.copd',
+  diabetes: 'rx.preset.diabetes',
+  hypertension: 'rx.preset.hypertension',
+  obesity: 'rx.preset.obesity',
+  'older-adults': 'rx.preset.older-adults',
+};
+
+/** The editable part of clinical details (what PUT accepts). */
+type ClinicalForm = Required<Omit<ClinicalInput, never>>;
+
+const EMPTY_CLINICAL: ClinicalForm = {
+  fullName: null,
+  dateOfBirth: null,
+  ageYears: null,
+  sex: null,
+  conditions: [],
+  medications: [],
+  betaBlocker: false,
+  notes: null,
+};
+
+function Clinical({ participantId }: { participantId: string }) {
+  const shown = useSignal(false);
+  const data = useSignal<ClinicalForm | null>(null);
+  const error = useSignal<string | null>(null);
+  const saved = useSignal(false);
+  const reveal = async () => {
+    shown.value = true;
+    try {
+      const c = await endpoints.clinical(participantId);
+      data.value = c
+        ? {
+            fullName: c.fullName,
+            dateOfBirth: c.dateOfBirth,
+            ageYears: c.ageYears,
+            sex: c.sex,
+            conditions: c.conditions,
+            medications: c.medications,
+            betaBlocker: c.betaBlocker,
+            notes: c.notes,
+          }
+        : EMPTY_CLINICAL;
+    } catch (e) {
+      error.value = errorText(e);
+    }
+  };
+  const save = async (e: Event) => {
+    e.preventDefault();
+    if (!data.value) return;
+    try {
+      await endpoints.saveClinical(participantId, data.value);
+      saved.value = true;
+      error.value = null;
+    } catch (err) {
+      error.value = errorText(err);
+    }
+  };
+  if (!shown.value)
+    return (
+      <div>
+        <p class="muted">{t('clinical.hidden')}</p>
+        <button type="button" class="btn" onClick={() => void reveal()}>
+          {t('clinical.show')}
+        </button>
+      </div>
+    );
+  const d = data.value;
+  const set = (patch: Partial<ClinicalForm>) => {
+    if (data.value) data.value = { ...data.value, ...patch };
+    saved.value = false;
+  };
+  return (
+    <form class="form-grid" onSubmit={save}>
+      <ErrorLine error={error.value} />
+      {d && (
+        <>
+          <Field label={t('clinical.fullName')}>
+            <input
+              value={d.fullName ?? ''}
+              onInput={(e) => set({ fullName: e.currentTarget.value || null })}
+            />
+          </Field>
+          <Field label={t('clinical.dateOfBirth')}>
+            <input
+              type="date"
+              value={d.dateOfBirth ?? ''}
+              onInput={(e) => set({ dateOfBirth: e.currentTarget.value || null })}
+            />
+          </Field>
+          <Field label={t('clinical.age')}>
+            <input
+              type="number"
+              value={d.ageYears ?? ''}
+              onInput={(e) =>
+                set({ ageYears: e.currentTarget.value === '' ? null : Number(e.currentTarget.value) })
+              }
+            />
+          </Field>
+          <Field label={t('clinical.sex')}>
+            <select
+              value={d.sex ?? ''}
+              onChange={(e) => set({ sex: (e.currentTarget.value || null) as ClinicalForm['sex'] })}
+            >
+              <option value="">{t('common.unknown')}</option>
+              <option value="female">{t('sex.female')}</option>
+              <option value="male">{t('sex.male')}</option>
+              <option value="other">{t('sex.other')}</option>
+            </select>
+          </Field>
+          <Field label={t('clinical.conditions')} hint={t('clinical.listHint')}>
+            <input
+              value={d.conditions.join(', ')}
+              onInput={(e) =>
+                set({
+                  conditions: e.currentTarget.value
+                    .split(',')
+                    .map((x) => x.trim())
+                    .filter(Boolean),
+                })
+              }
+            />
+          </Field>
+          <Field label={t('clinical.medications')} hint={t('clinical.listHint')}>
+            <input
+              value={d.medications.join(', ')}
+              onInput={(e) =>
+                set({
+                  medications: e.currentTarget.value
+                    .split(',')
+                    .map((x) => x.trim())
+                    .filter(Boolean),
+                })
+              }
+            />
+          </Field>
+          <label class="field-check">
+            <input
+              type="checkbox"
+              checked={d.betaBlocker}
+              onChange={(e) => set({ betaBlocker: e.currentTarget.checked })}
+            />{' '}
+            {t('clinical.betaBlocker')}
+          </label>
+          <Field label={t('clinical.notes')}>
+            <textarea
+              rows={3}
+              value={d.notes ?? ''}
+              onInput={(e) => set({ notes: e.currentTarget.value || null })}
+            />
+          </Field>
+          <div>
+            <button type="submit" class="btn btn-primary">
+              {t('common.save')}
+            </button>{' '}
+            {saved.value && <span class="ok">{t('common.saved')}</span>}
+          </div>
+        </>
+      )}
+    </form>
+  );
+}
+
+function zoneSummary(v: PrescriptionRecordView): string {
+  if (!v.summary) return '--';
+  const bpm = t('rx.summaryBpm', {
+    low: v.summary.zoneLowBpm,
+    high: v.summary.zoneHighBpm,
+    ceiling: v.summary.ceilingBpm,
+  });
+  const z = (v.body as PrescriptionBody | undefined)?.zone;
+  if (!z || z.method === 'bpm') return bpm;
+  const pct = t(z.method === 'hrr' ? 'rx.zonePctHrr' : 'rx.zonePctHrmax', {
+    low: Math.round(z.low * 100),
+    high: Math.round(z.high * 100),
+  });
+  return `${pct} · ${bpm}`;
+}
+
+/** The prescription form with the computed zone in bpm previewed by the server as the form changes. */
+function PrescriptionEditor({
+  participantId,
+  from,
+  onSaved,
+}: {
+  participantId: string;
+  from: PrescriptionBody | null;
+  onSaved(): void;
+}) {
+  const form = useSignal<PrescriptionForm>(from ? prescriptionToForm(from) : EMPTY_FORM);
+  const note = useSignal('');
+  const preview = useSignal<ResolvedPrescriptionView | null>(null);
+  const previewError = useSignal<string | null>(null);
+  const saveError = useSignal<string | null>(null);
+  const f = form.value;
+
+  useEffect(() => {
+    const body = formToPrescription(f);
+    const timer = setTimeout(() => {
+      endpoints.previewPrescription(body).then(
+        (v) => {
+          preview.value = v;
+          previewError.value = null;
+        },
+        (e: unknown) => {
+          preview.value = null;
+          previewError.value = errorText(e);
+        },
+      );
+    }, PREVIEW_DEBOUNCE_MS);
+    return () => clearTimeout(timer);
+  }, [JSON.stringify(f)]);
+
+  const set = (patch: Partial<PrescriptionForm>) => (form.value = { ...form.value, ...patch });
+  const save = async (e: Event) => {
+    e.preventDefault();
+    try {
+      await endpoints.createPrescription(
+        participantId,
+        formToPrescription(form.value),
+        note.value.trim() || undefined,
+      );
+      saveError.value = null;
+      onSaved();
+    } catch (err) {
+      saveError.value = errorText(err);
+    }
+  };
+  const pctUnit = f.zoneMethod === 'bpm' ? t('unit.bpm') : t('unit.percent');
+  const p = preview.value;
+  return (
+    <form class="rx-form" onSubmit={save} data-testid="rx-form">
+      <div class="form-grid">
+        <Field label={t('rx.preset')}>
+          <select
+            value={f.preset}
+            onChange={(e) =>
+              (form.value = applyPreset(form.value, e.currentTarget.value as PrescriptionForm['preset']))
+            }
+          >
+            <option value="">{t('rx.noPreset')}</option>
+            {(Object.keys(PRESETS) as (keyof typeof PRESETS)[]).map((k) => (
+              <option key={k} value={k}>
+                {t(PRESET_KEY[k])}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label={t('rx.age')}>
+          <input inputMode="numeric" value={f.age} onInput={(e) => set({ age: e.currentTarget.value })} />
+        </Field>
+        <Field label={t('rx.sex')}>
+          <select value={f.sex} onChange={(e) => set({ sex: e.currentTarget.value })}>
+            <option value="">{t('common.unknown')}</option>
+            <option value="female">{t('sex.female')}</option>
+            <option value="male">{t('sex.male')}</option>
+          </select>
+        </Field>
+        <Field label={t('rx.hrRest')}>
+          <input
+            inputMode="numeric"
+            value={f.hrRest}
+            onInput={(e) => set({ hrRest: e.currentTarget.value })}
+          />
+        </Field>
+        <Field label={t('rx.hrMaxSource')}>
+          <select
+            value={f.hrMaxSource}
+            onChange={(e) => set({ hrMaxSource: e.currentTarget.value as PrescriptionForm['hrMaxSource'] })}
+          >
+            {HR_MAX_SOURCES.map((s) => (
+              <option key={s} value={s}>
+                {t(SOURCE_KEY[s])}
+              </option>
+            ))}
+          </select>
+        </Field>
+        {(f.hrMaxSource === 'measured' || f.hrMaxSource === 'override') && (
+          <Field label={t('rx.hrMaxBpm')}>
+            <input
+              inputMode="numeric"
+              value={f.hrMaxBpm}
+              onInput={(e) => set({ hrMaxBpm: e.currentTarget.value })}
+            />
+          </Field>
+        )}
+        <Field label={t('rx.method')}>
+          <select
+            value={f.zoneMethod}
+            onChange={(e) => set({ zoneMethod: e.currentTarget.value as PrescriptionForm['zoneMethod'] })}
+          >
+            {ZONE_METHODS.map((m) => (
+              <option key={m} value={m}>
+                {t(METHOD_KEY[m])}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label={t('rx.zoneLow', { unit: pctUnit })}>
+          <input
+            inputMode="decimal"
+            value={f.zoneLow}
+            onInput={(e) => set({ zoneLow: e.currentTarget.value })}
+          />
+        </Field>
+        <Field label={t('rx.zoneHigh', { unit: pctUnit })}>
+          <input
+            inputMode="decimal"
+            value={f.zoneHigh}
+            onInput={(e) => set({ zoneHigh: e.currentTarget.value })}
+          />
+        </Field>
+        <Field label={t('rx.ceiling')} hint={t('rx.ceilingHint')}>
+          <input
+            inputMode="numeric"
+            value={f.ceilingBpm}
+            onInput={(e) => set({ ceilingBpm: e.currentTarget.value })}
+          />
+        </Field>
+        <Field label={t('rx.ischaemic')}>
+          <input
+            inputMode="numeric"
+            value={f.ischaemicThresholdBpm}
+            onInput={(e) => set({ ischaemicThresholdBpm: e.currentTarget.value })}
+          />
+        </Field>
+        <Field label={t('rx.hrMode')}>
+          <select
+            value={f.hrMode}
+            onChange={(e) => set({ hrMode: e.currentTarget.value as PrescriptionForm['hrMode'] })}
+          >
+            {HR_MODES.map((m) => (
+              <option key={m} value={m}>
+                {t(MODE_KEY[m])}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label={t('rx.spo2Floor')}>
+          <input
+            inputMode="numeric"
+            value={f.spo2Floor}
+            onInput={(e) => set({ spo2Floor: e.currentTarget.value })}
+          />
+        </Field>
+        {Number(f.spo2Floor) < 85 && (
+          <Field label={t('rx.secondClinician')}>
+            <input
+              value={f.spo2FloorSecondClinician}
+              onInput={(e) => set({ spo2FloorSecondClinician: e.currentTarget.value })}
+            />
+          </Field>
+        )}
+        <label class="field-check">
+          <input
+            type="checkbox"
+            checked={f.betaBlocker}
+            onChange={(e) => set({ betaBlocker: e.currentTarget.checked })}
+          />{' '}
+          {t('rx.betaBlocker')}
+        </label>
+        <Field label={t('rx.fittSessions')}>
+          <input
+            inputMode="numeric"
+            value={f.fittSessionsPerWeek}
+            onInput={(e) => set({ fittSessionsPerWeek: e.currentTarget.value })}
+          />
+        </Field>
+        <Field label={t('rx.fittMinutes')}>
+          <input
+            inputMode="numeric"
+            value={f.fittMinutesInZone}
+            onInput={(e) => set({ fittMinutesInZone: e.currentTarget.value })}
+          />
+        </Field>
+        <Field label={t('rx.note')}>
+          <input value={note.value} onInput={(e) => (note.value = e.currentTarget.value)} />
+        </Field>
+      </div>
+      <aside class="rx-preview" aria-live="polite" data-testid="rx-preview">
+        <h3>{t('rx.preview')}</h3>
+        {previewError.value ? (
+          <p class="error">
+            <Data>{previewError.value}</Data>
+          </p>
+        ) : p ? (
+          <>
+            <p class="rx-zone">
+              {t('rx.previewZone', { low: formatNumber(p.zoneLowBpm), high: formatNumber(p.zoneHighBpm) })}
+            </p>
+            <p>{t('rx.previewCeiling', { ceiling: formatNumber(p.ceilingBpm) })}</p>
+            <p class="muted">{t('rx.previewHrMax', { hrMax: formatNumber(p.hrMax, 1) })}</p>
+            {f.hrMode === 'advisory' && <p class="warn">{t('hrMode.advisoryLong')}</p>}
+            {f.hrMode === 'off' && <p class="warn">{t('hrMode.offLong')}</p>}
+            {p.warnings.length > 0 && (
+              <ul class="warn">
+                {p.warnings.map((w) => (
+                  <li key={w}>
+                    <Data>{w}</Data>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </>
+        ) : (
+          <p class="muted">{t('common.loading')}</p>
+        )}
+      </aside>
+      <div>
+        <button type="submit" class="btn btn-primary" disabled={previewError.value !== null}>
+          {t('rx.save')}
+        </button>
+        <ErrorLine error={saveError.value} />
+      </div>
+    </form>
+  );
+}
+
+export function ParticipantDetail({ participantId }: { participantId: string }) {
+  const participant = useLoad(participantId, () => endpoints.participant(participantId));
+  const versions = useLoad(participantId, () => endpoints.prescriptions(participantId));
+  const editing = useSignal(false);
+  const current = versions.data.value?.reduce<PrescriptionRecordView | null>(
+    (best, v) => (best === null || v.version > best.version ? v : best),
+    null,
+  );
+  const sorted = [...(versions.data.value ?? [])].sort((x, y) => y.version - x.version);
+  return (
+    <section data-participant={participantId}>
+      <p>
+        <a class="btn" href={href({ name: 'admin', section: 'participants' })}>
+          {t('common.back')}
+        </a>
+      </p>
+      <h2>
+        {t('participants.detail')} <Data>{participant.data.value?.alias ?? participantId}</Data>
+      </h2>
+      <h3>{t('clinical.title')}</h3>
+      <Clinical participantId={participantId} />
+      <h3>{t('rx.title')}</h3>
+      <ErrorLine error={versions.error.value} />
+      {versions.data.value && sorted.length === 0 && <p class="muted">{t('rx.none')}</p>}
+      {sorted.length > 0 && (
+        <table class="table" data-testid="prescriptions">
+          <thead>
+            <tr>
+              <th>{t('rx.version')}</th>
+              <th>{t('rx.effective')}</th>
+              <th>{t('rx.author')}</th>
+              <th>{t('rx.zone')}</th>
+              <th>{t('rx.hrMode')}</th>
+              <th>{t('rx.note')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {sorted.map((v) => (
+              <tr key={v.id}>
+                <td>{v.version}</td>
+                <td>
+                  {formatDateTime(v.effectiveFrom, language.value)}
+                  {v.effectiveTo ? ` → ${formatDateTime(v.effectiveTo, language.value)}` : ''}
+                </td>
+                <td>{v.authorName ? <Data>{v.authorName}</Data> : '--'}</td>
+                <td>{zoneSummary(v)}</td>
+                <td>{v.summary ? t(MODE_KEY[v.summary.hrMode]) : '--'}</td>
+                <td>{v.note ? <Data>{v.note}</Data> : ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {editing.value ? (
+        <PrescriptionEditor
+          participantId={participantId}
+          from={(current?.body as PrescriptionBody | undefined) ?? null}
+          onSaved={() => {
+            editing.value = false;
+            versions.reload();
+          }}
+        />
+      ) : (
+        <button type="button" class="btn btn-primary" onClick={() => (editing.value = true)}>
+          {current ? t('rx.newVersion') : t('rx.create')}
+        </button>
+      )}
+    </section>
+  );
+}

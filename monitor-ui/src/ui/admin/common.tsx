@@ -1,0 +1,123 @@
+import { type Signal, useSignal } from '@preact/signals';
+import type { ComponentChildren } from 'preact';
+import { useEffect } from 'preact/hooks';
+import { ApiError } from '../../api/client.js';
+import { ContractError } from '../../api/normalize.js';
+import { t } from '../../i18n/store.js';
+import { href } from '../../router.js';
+import { Data } from '../Msg.js';
+
+export function errorText(e: unknown): string {
+  return e instanceof ApiError || e instanceof ContractError ? e.message : String(e);
+}
+
+/** Runs a loader whenever `key` changes (null: not yet), with reload; `data` is null while loading. */
+export function useLoad<T>(
+  key: string | null,
+  load: () => Promise<T>,
+): { data: Signal<T | null>; error: Signal<string | null>; reload(): void } {
+  const data = useSignal<T | null>(null);
+  const error = useSignal<string | null>(null);
+  const tick = useSignal(0);
+  useEffect(() => {
+    if (key === null) return;
+    let stopped = false;
+    load().then(
+      (v) => {
+        if (!stopped) {
+          data.value = v;
+          error.value = null;
+        }
+      },
+      (e: unknown) => {
+        if (!stopped) error.value = errorText(e);
+      },
+    );
+    return () => {
+      stopped = true;
+    };
+  }, [key, tick.value]);
+  return { data, error, reload: () => (tick.value += 1) };
+}
+
+export function ErrorLine({ error }: { error: string | null }) {
+  if (!error) return null;
+  return (
+    <p class="error" role="alert">
+      <Data>{error}</Data>
+    </p>
+  );
+}
+
+/** Tabs of the admin area. */
+export function AdminNav({
+  current,
+  sections,
+}: {
+  current: string;
+  sections: readonly { id: 'participants' | 'devices' | 'gateways' | 'users'; label: string }[];
+}) {
+  return (
+    <nav class="tabs" aria-label={t('admin.title')}>
+      {sections.map((s) => (
+        <a
+          key={s.id}
+          class={`tab${current === s.id ? ' active' : ''}`}
+          href={href({ name: 'admin', section: s.id })}
+          aria-current={current === s.id ? 'page' : undefined}
+        >
+          {s.label}
+        </a>
+      ))}
+    </nav>
+  );
+}
+
+/** Chooses one of the user's sites (most users have one; then this shows just its name). */
+export function SitePicker({
+  sites,
+  value,
+  onChange,
+}: {
+  sites: readonly string[];
+  value: string;
+  onChange(v: string): void;
+}) {
+  if (sites.length <= 1)
+    return (
+      <p class="muted">
+        {t('admin.site')} <Data>{value || '--'}</Data>
+      </p>
+    );
+  return (
+    <label class="field-inline">
+      {t('admin.site')}{' '}
+      <select value={value} onChange={(e) => onChange(e.currentTarget.value)}>
+        {sites.map((s) => (
+          <option key={s} value={s} translate={false}>
+            {s}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+export function Field({
+  label,
+  children,
+  hint,
+}: {
+  label: string;
+  children: ComponentChildren;
+  hint?: string;
+}) {
+  return (
+    // biome-ignore lint/a11y/noLabelWithoutControl: the control is passed in as children
+    <label class="field">
+      <span class="field-label">{label}</span>
+      {children}
+      {hint && <span class="field-hint">{hint}</span>}
+    </label>
+  );
+}

@@ -1,0 +1,150 @@
+import { type Signal, useSignal } from '@preact/signals';
+import { useEffect, useRef } from 'preact/hooks';
+import { playPattern, soundState } from '../live/audio.js';
+import { type AckReply, connectLive, type LiveConnection } from '../live/connection.js';
+import { type LinkState, linkState } from '../live/link.js';
+import { EMPTY_SOUND_MEMORY, nextSound, type SoundSource } from '../live/sound.js';
+import {
+  applyAckResult,
+  applyAlertEvent,
+  applyFrame,
+  applySnapshot,
+  initialLiveState,
+  type LiveState,
+  needsAck,
+  silenceResound,
+} from '../live/state.js';
+import { appendPoint, EMPTY_TRACE, type RollingTrace } from '../live/trace.js';
+
+/** Id of the console's own technical alarm in the sound scheduler. */
+export const LINK_LOST_ID = 'console:link-lost';
+
+export interface LiveSession {
+  state: Signal<LiveState>;
+  /** Console clock, updated 4 times a second. */
+  now: Signal<number>;
+  link: Signal<LinkState>;
+  refused: Signal<string | null>;
+  /** Acknowledgements sent and not yet answered. */
+  pending: Signal<ReadonlySet<string>>;
+  /** Last refusal per alert id. */
+  ackErrors: Signal<Readonly<Record<string, string>>>;
+  /** Rolling 10-minute traces per participant (only with `traces: true`). */
+  traces: Signal<ReadonlyMap<string, RollingTrace>>;
+  ack(alertId: string, note?: string): Promise<void>;
+}
+
+const TICK_MS = 250;
+
+/**
+ * The imperative shell around the pure live reducers: one Socket.IO connection per mounted view, a
+ * 4 Hz clock driving the link alarm and the sound scheduler.
+ */
+export function useLiveSession(sessionId: string, opts: { traces?: boolean } = {}): LiveSession {
+  const state = useSignal<LiveState>(initialLiveState(sessionId));
+  const now = useSignal(Date.now());
+  const link = useSignal<LinkState>('connecting');
+  const refused = useSignal<string | null>(null);
+  const pending = useSignal<ReadonlySet<string>>(new Set());
+  const ackErrors = useSignal<Readonly<Record<string, string>>>({});
+  const traces = useSignal<ReadonlyMap<string, RollingTrace>>(new Map());
+  const conn = useRef<LiveConnection | null>(null);
+
+  useEffect(() => {
+    state.value = initialLiveState(sessionId);
+    traces.value = new Map();
+    refused.value = null;
+    const startedAt = Date.now();
+    let joined = false;
+    let memory = EMPTY_SOUND_MEMORY;
+    let linkLostSeq = 0;
+    let prevLink: LinkState = 'connecting';
+
+    const record = (at: number, participants: LiveState['participants']) => {
+      if (!opts.traces) return;
+      const next = new Map(traces.value);
+      for (const p of participants)
+        next.set(p.participantId, appendPoint(next.get(p.participantId) ?? EMPTY_TRACE, at, p));
+      traces.value = next;
+    };
+
+    conn.current = connectLive(sessionId, {
+      snapshot: (s) => {
+        state.value = applySnapshot(state.value, s, Date.now());
+        record(s.at, s.participants);
+      },
+      frame: (f) => {
+        state.value = applyFrame(state.value, f, Date.now());
+        record(f.at, f.participants);
+      },
+      alert: (e) => {
+        state.value = applyAlertEvent(state.value, e);
+      },
+      joined: (ok) => {
+        joined = ok;
+        if (ok) refused.value = null;
+      },
+      refused: (reason) => {
+        joined = false;
+        refused.value = reason;
+      },
+    });
+
+    const tick = () => {
+      const t = Date.now();
+      now.value = t;
+      const s = state.value;
+      const l = linkState({ joined, lastMessageAt: s.receivedAt, startedAt, now: t });
+      if (l === 'lost' && prevLink !== 'lost') linkLostSeq++;
+      prevLink = l;
+      link.value = l;
+      const sources: SoundSource[] = Object.values(s.alerts).map((e) => ({
+        id: e.alert.id,
+        severity: e.alert.severity,
+        needsAck: needsAck(e) && !pending.value.has(e.alert.id),
+        soundSeq: e.soundSeq,
+      }));
+      if (refused.value === null)
+        sources.push({
+          id: LINK_LOST_ID,
+          severity: 'warning',
+          needsAck: l === 'lost',
+          soundSeq: linkLostSeq,
+        });
+      const d = nextSound(sources, t, memory, soundState.value === 'on');
+      memory = d.memory;
+      if (d.play) playPattern(d.play);
+    };
+    const timer = setInterval(tick, TICK_MS);
+    return () => {
+      clearInterval(timer);
+      conn.current?.close();
+      conn.current = null;
+    };
+  }, [sessionId]);
+
+  const ack = async (alertId: string, note?: string) => {
+    const c = conn.current;
+    if (!c || pending.value.has(alertId)) return;
+    pending.value = new Set([...pending.value, alertId]);
+    const { [alertId]: _old, ...rest } = ackErrors.value;
+    ackErrors.value = rest;
+    let reply: AckReply;
+    try {
+      reply = await c.ack(alertId, note);
+    } finally {
+      const next = new Set(pending.value);
+      next.delete(alertId);
+      pending.value = next;
+    }
+    if (reply.ok) {
+      if (reply.alert) state.value = applyAckResult(state.value, reply.alert);
+    } else if (reply.already) {
+      state.value = silenceResound(state.value, alertId);
+    } else {
+      ackErrors.value = { ...ackErrors.value, [alertId]: reply.error };
+    }
+  };
+
+  return { state, now, link, refused, pending, ackErrors, traces, ack };
+}

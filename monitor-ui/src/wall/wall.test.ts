@@ -1,0 +1,72 @@
+import type { UnboundDevice } from '@zonewatch/protocol';
+import { describe, expect, it } from 'vitest';
+import { gridFor } from './grid.js';
+import { tappedDevice } from './pairing.js';
+import { zoneBar } from './zonebar.js';
+
+describe('wall grid', () => {
+  it('fills a 1920×1080 wall with the largest tiles for 4 to 40 participants', () => {
+    const area = { w: 1896, h: 900 };
+    const cols = (n: number) => gridFor(n, area.w, area.h).cols;
+    expect(cols(4)).toBe(2);
+    expect(cols(6)).toBe(3);
+    expect(cols(12)).toBe(4);
+    expect(cols(40)).toBe(8);
+    for (let n = 4; n <= 40; n++) {
+      const g = gridFor(n, area.w, area.h);
+      expect(g.cols * g.rows).toBeGreaterThanOrEqual(n);
+      // Readable across a room: even at 40 the tile stays over 140 px high.
+      expect(g.tileH).toBeGreaterThan(140);
+    }
+  });
+
+  it('on a tablet prefers taller tiles when width is short (8 → 3×3, not 4×2)', () => {
+    // 3×3: tiles 325×192 px (text scale 192); 4×2: 241×294 px (text scale 241 / 1.45 = 166).
+    expect(gridFor(8, 1000, 600).cols).toBe(3);
+    expect(gridFor(1, 1000, 600)).toMatchObject({ cols: 1, rows: 1 });
+  });
+});
+
+describe('zone position bar', () => {
+  it('places zone, ceiling and HR on one scale with room on both sides', () => {
+    const b = zoneBar(110, 100, 120, 135);
+    expect(b.min).toBe(80);
+    expect(b.max).toBe(155);
+    expect(b.lowPct).toBeCloseTo((20 / 75) * 100);
+    expect(b.ceilingPct).toBeCloseTo((55 / 75) * 100);
+    expect(b.hrPct).toBeCloseTo((30 / 75) * 100);
+    expect(b.clamped).toBeNull();
+  });
+
+  it('clamps off-scale values and marks them', () => {
+    expect(zoneBar(200, 100, 120, 135)).toMatchObject({ hrPct: 100, clamped: 'above' });
+    expect(zoneBar(40, 100, 120, 135)).toMatchObject({ hrPct: 0, clamped: 'below' });
+    expect(zoneBar(null, 100, 120, 135).hrPct).toBeNull();
+  });
+});
+
+describe('tap the strap', () => {
+  const dev = (deviceId: string, lastSeenAt: number, registered = true): UnboundDevice => ({
+    deviceId,
+    kind: 'hr-strap',
+    lastSeenAt,
+    registered,
+    label: null,
+  });
+
+  it('proposes the device that appeared since pairing started', () => {
+    const r = tappedDevice(new Set(['old']), [dev('old', 900), dev('new', 500)]);
+    expect(r.candidate?.deviceId).toBe('new');
+    expect(r.alsoNew).toEqual([]);
+  });
+
+  it('never proposes a device that was already listed, even if it keeps streaming', () => {
+    expect(tappedDevice(new Set(['a']), [dev('a', 9_999)]).candidate).toBeNull();
+  });
+
+  it('with several new devices, proposes a registered, most recent one and lists the rest', () => {
+    const r = tappedDevice(new Set(), [dev('x', 100), dev('y', 300, false), dev('z', 200)]);
+    expect(r.candidate?.deviceId).toBe('z');
+    expect(r.alsoNew.map((d) => d.deviceId)).toEqual(['x', 'y']);
+  });
+});
