@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import { createAdapter } from '@socket.io/redis-adapter';
@@ -47,7 +46,6 @@ declare module 'fastify' {
 }
 
 const UI_DIST = fileURLToPath(new URL('../../monitor-ui/dist/', import.meta.url));
-const BARE_PAGE = new URL('../public/index.html', import.meta.url);
 
 /** A user may watch a session of a site they belong to (admins: every site). */
 export function maySee(user: ConsoleUser, siteId: string): boolean {
@@ -167,14 +165,14 @@ export async function buildApp(config: IngestConfig, deps: AppDeps): Promise<Fas
             .send({ error: 'ZW_ERR_NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}` }),
     );
   } else {
-    const page = await readFile(BARE_PAGE, 'utf8');
-    app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(page));
-    app.get('/api/live/sessions', async () => ({
-      sessions: live
-        .sessionIds()
-        .map((id) => live.session(id))
-        .filter((s) => s !== undefined),
-    }));
+    // A clone where the console was not built yet: say how, rather than show nothing.
+    app.get('/', async (_req, reply) =>
+      reply
+        .type('text/html; charset=utf-8')
+        .send(
+          '<!doctype html><title>zonewatch</title><p>The console is not built: run <code>npm start</code> (it builds it) or <code>npm run build</code>.</p>',
+        ),
+    );
   }
   return app;
 }

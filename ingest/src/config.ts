@@ -40,6 +40,14 @@ export const configSchema = z.object({
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   /** Redis for more than one ingest node (Socket.IO adapter); unset = single node. */
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  /**
+   * Trust `X-Forwarded-For` from a reverse proxy: `true`, or the proxy's address(es), comma-separated.
+   * Default false, so a client cannot fake its address (login lock-out is per address).
+   */
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((v): boolean | string => (v === 'true' ? true : v === 'false' ? false : v)),
   /** Send the session cookie only over HTTPS (set behind a TLS-terminating proxy). */
   SECURE_COOKIES: bool.default(false),
   /** Sites this ingest node owns (comma-separated ids); empty = every site. */

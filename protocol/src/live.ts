@@ -51,6 +51,7 @@ export const alertSchema = z.object({
   conditionCleared: z.boolean(),
   raisedAt: z.number(),
   acknowledgedAt: z.number().nullable(),
+  /** Username of whoever acknowledged it first. */
   acknowledgedBy: z.string().nullable(),
   closedAt: z.number().nullable(),
   /** 0 = not escalated; 1, 2… the escalation steps reached. */
