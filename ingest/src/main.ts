@@ -23,7 +23,8 @@ logger.info({ url: platform.url, mqttPort: platform.mqttPort }, 'zonewatch is ru
 const lines = [`\n  zonewatch console: ${platform.url}\n`];
 if (platform.demo) {
   lines.push('  Demo logins (new passwords at every start; nothing here is stored in clear):');
-  for (const u of platform.demo.seed.users) lines.push(`    ${u.role.padEnd(11)} ${u.username.padEnd(18)} ${u.password}`);
+  for (const u of platform.demo.seed.users)
+    lines.push(`    ${u.role.padEnd(11)} ${u.username.padEnd(18)} ${u.password}`);
 }
 process.stdout.write(`${lines.join('\n')}\n\n`);
 
