@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-system-deps.sh
 [ -d node_modules ] || npm ci
+# Browser tests drive the console as ingest serves it.
+npm run -s build:ui
 mkdir -p .cache
 set +e
 npx vitest run --reporter=default --reporter=json --outputFile.json=.cache/vitest.json "$@"

@@ -165,7 +165,7 @@ export class LiveService {
   private async loadSession(sessionId: string): Promise<void> {
     const reg = this.deps.registry;
     const s = await reg.sessions.get(sessionId);
-    if (!s || s.status !== 'active' || !this.owns(s.siteId)) return;
+    if (s?.status !== 'active' || !this.owns(s.siteId)) return;
     if (this.sessions.has(sessionId)) this.unloadSession(sessionId);
     const info: SessionInfo = {
       id: s.id,
