@@ -47,9 +47,15 @@ declare module 'fastify' {
 
 const UI_DIST = fileURLToPath(new URL('../../monitor-ui/dist/', import.meta.url));
 
-/** A user may watch a session of a site they belong to (admins: every site). */
-export function maySee(user: ConsoleUser, siteId: string): boolean {
-  return user.roles.includes('admin') || user.siteIds.includes(siteId);
+/**
+ * A user may watch a live session of a site they belong to (admins: every site): instructors and clinicians
+ * any session, coaches home sessions only; ops staff see the fleet in Grafana, never participants.
+ */
+export function maySee(user: ConsoleUser, session: { siteId: string; kind: 'class' | 'home' }): boolean {
+  if (user.roles.includes('admin')) return true;
+  if (!user.siteIds.includes(session.siteId)) return false;
+  if (user.roles.includes('instructor') || user.roles.includes('clinician')) return true;
+  return user.roles.includes('coach') && session.kind === 'home';
 }
 
 /**
@@ -105,7 +111,7 @@ export async function buildApp(config: IngestConfig, deps: AppDeps): Promise<Fas
       if (!r.success) return ack?.({ ok: false, error: 'sessionId is required' });
       const info = await router.session(r.data.sessionId).catch(() => undefined);
       // An unknown session and one of another site look the same to the console.
-      if (!info || (user && !maySee(user, info.siteId))) {
+      if (!info || (user && !maySee(user, info))) {
         return ack?.({ ok: false, error: `unknown session ${r.data.sessionId}` });
       }
       // Join first, then snapshot: no frame or alert between the two is lost.
@@ -128,9 +134,15 @@ export async function buildApp(config: IngestConfig, deps: AppDeps): Promise<Fas
       if (!user.roles.some((role) => ['admin', 'instructor', 'coach', 'clinician'].includes(role))) {
         return ack?.({ ok: false, error: 'your role may not acknowledge alerts' });
       }
+      const { alertId, note } = r.data;
       router
-        .acknowledge(r.data.alertId, { userId: user.id, username: user.username }, r.data.note)
-        .then((res) => ack?.(res.ok ? { ok: true, alert: res.alert } : { ok: false, error: res.code }))
+        .alertSession(alertId)
+        .then(async (info) => {
+          // An alert of a session the user may not watch looks like an unknown one.
+          if (!info || !maySee(user, info)) return ack?.({ ok: false, error: 'not-found' });
+          const res = await router.acknowledge(alertId, { userId: user.id, username: user.username }, note);
+          ack?.(res.ok ? { ok: true, alert: res.alert } : { ok: false, error: res.code });
+        })
         .catch(() => ack?.({ ok: false, error: 'internal error' }));
     });
   });

@@ -91,6 +91,14 @@ export class LiveRouter {
       : undefined;
   }
 
+  /** The session an alert belongs to (this node's live state first, then the registry). */
+  async alertSession(alertId: string): Promise<SessionInfo | undefined> {
+    const local = this.live.alertSession(alertId);
+    if (local) return local;
+    const a = await this.registry.alerts.get(alertId);
+    return a ? this.session(a.sessionId) : undefined;
+  }
+
   async snapshot(sessionId: string): Promise<SessionSnapshot | undefined> {
     const local = this.live.snapshot(sessionId);
     if (local) return local;

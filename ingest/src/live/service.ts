@@ -559,6 +559,11 @@ export class LiveService {
     return run;
   }
 
+  /** The session of an alert this node holds. */
+  alertSession(alertId: string): SessionInfo | undefined {
+    return this.alertIndex.get(alertId)?.session.info;
+  }
+
   /** This node holds the alert's rule state. */
   hasAlert(alertId: string): boolean {
     return this.alertIndex.has(alertId);

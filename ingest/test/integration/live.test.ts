@@ -93,8 +93,20 @@ describe('live service over real MQTT and Socket.IO', () => {
     expect(last.hr).toBeGreaterThanOrEqual(last.ceilingBpm!);
   });
 
-  it('a console cannot join a session that does not exist', async () => {
+  it('a console cannot join a session that does not exist, nor one its role may not watch', async () => {
     expect(await classConsole.join('no-such-session')).toMatchObject({ ok: false });
+    // Coaches follow home sessions only; ops staff never see participants.
+    expect(await homeConsole.join(classId)).toMatchObject({ ok: false });
+    const ops = platform.demo!.seed.users.find((u) => u.role === 'ops')!;
+    const opsConsole = await connectConsole(
+      platform.url,
+      await login(platform.url, ops.username, ops.password),
+    );
+    try {
+      expect(await opsConsole.join(homeId)).toMatchObject({ ok: false });
+    } finally {
+      opsConsole.close();
+    }
   });
 
   it('acknowledging over the socket is recorded with the user and the time, and every console of the session sees it', async () => {
@@ -124,5 +136,35 @@ describe('live service over real MQTT and Socket.IO', () => {
     });
     // A second acknowledgement is refused, not recorded twice.
     expect(await classConsole.ack(critical.id)).toMatchObject({ ok: false, error: 'already-acknowledged' });
+  });
+
+  it('a coach cannot acknowledge an alert of a class they may not watch', async () => {
+    const other = classConsole.alerts.find((a) => a.alert.state === 'open')?.alert;
+    const target = other ?? classConsole.alerts[0]!.alert;
+    expect(await homeConsole.ack(target.id)).toMatchObject({ ok: false, error: 'not-found' });
+  });
+
+  it('stopping the home session writes its report, which the coach then reads', async () => {
+    const coach = platform.demo!.seed.users.find((u) => u.role === 'coach')!;
+    const instructorToken = await login(platform.url, instructor.username, instructor.password);
+    const stop = await fetch(new URL(`/api/sessions/${homeId}/stop`, platform.url), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${instructorToken}` },
+    });
+    expect(stop.status).toBe(200);
+    expect(platform.live.session(homeId)).toBeUndefined();
+    const coachToken = await login(platform.url, coach.username, coach.password);
+    const res = await fetch(new URL(`/api/sessions/${homeId}/report`, platform.url), {
+      headers: { authorization: `Bearer ${coachToken}` },
+    });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as {
+      items: { participantId: string; report: Record<string, unknown> }[];
+    };
+    expect(body.items).toHaveLength(1);
+    const report = body.items[0]!.body;
+    expect(report['hrMean']).toEqual(expect.any(Number));
+    expect(report['durationS']).toBeGreaterThan(10);
+    expect((report['trace'] as unknown[]).length).toBeGreaterThan(2);
   });
 });
