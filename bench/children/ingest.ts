@@ -1,0 +1,70 @@
+/**
+ * Chain benchmark: the ingest process. Started by `bench/chain.ts` with `node --import tsx` and an IPC
+ * channel. Runs `startPlatform` (registry + ingest + Socket.IO) consuming from `MQTT_URL`; with
+ * `BENCH_EMBED_AEDES=1` it first starts the aedes broker in this same process (the embedded set-up of
+ * `npm start`, but with the per-IP connection limit raised so hundreds of gateways on 127.0.0.1 can connect,
+ * and an extra `ingest_bench` login for the benchmark's observer). Reports CPU, peak RSS and counters.
+ */
+import { type Broker, createBroker, hashSecret, type Principal } from '@zonewatch/broker';
+import pino from 'pino';
+import { loadConfig } from '../../ingest/src/config.js';
+import { type Platform, startPlatform } from '../../ingest/src/platform.js';
+import { SelfMonitor } from '../lib/stats.js';
+
+const send = (m: unknown) => process.send?.(m);
+const monitor = new SelfMonitor();
+const logger = pino({ level: process.env.BENCH_LOG_LEVEL ?? 'warn' }, pino.destination(2));
+// Hard stop so an orphaned child never outlives the run.
+const hardStop = setTimeout(() => process.exit(3), Number(process.env.BENCH_MAX_S ?? 900) * 1000);
+hardStop.unref();
+process.on('disconnect', () => process.exit(4));
+
+let platform: Platform | undefined;
+let broker: Broker | undefined;
+const env = { ...process.env };
+if (env.BENCH_EMBED_AEDES === '1') {
+  const secret = env.MQTT_PASSWORD as string;
+  const ingest: Principal = {
+    kind: 'service',
+    username: 'ingest',
+    role: 'ingest',
+    secretHash: await hashSecret(secret),
+  };
+  broker = await createBroker(
+    { host: '127.0.0.1', mqttPort: 0, connectionRate: { perSecond: 0, burst: 1 } },
+    {
+      logger,
+      credentials: {
+        async lookup(username) {
+          if (username === 'ingest') return ingest;
+          const c = await platform?.registry.gateways.lookupCredential(username);
+          return c ? { kind: 'gateway', ...c } : undefined;
+        },
+      },
+    },
+  );
+  const ports = await broker.listen();
+  env.MQTT_URL = `mqtt://127.0.0.1:${ports.mqttPort}`;
+}
+const config = loadConfig(env);
+platform = await startPlatform(config, { logger });
+send({ type: 'ready', url: platform.url, mqttUrl: env.MQTT_URL });
+
+const stats = () => ({
+  consumer: platform!.consumer.stats(),
+  live: platform!.live.stats(),
+  writer: platform!.writer.stats(),
+});
+process.on('message', async (m: { type: string }) => {
+  if (m.type === 'steady') monitor.markSteady();
+  if (m.type === 'stats') send({ type: 'stats', stats: stats(), proc: monitor.report() });
+  if (m.type === 'stop') {
+    const report = monitor.report();
+    const final = stats();
+    await platform!.close();
+    await broker?.close();
+    send({ type: 'report', proc: report, stats: final });
+    monitor.stop();
+    setTimeout(() => process.exit(0), 100);
+  }
+});
