@@ -338,6 +338,15 @@ function markdown(runs: RunResult[], meta: Record<string, unknown>, knee: string
       `| ${r.broker} | ${r.participants} | ${yn(r.pass.zeroLoss)} | ${yn(r.pass.throughput)} | ${yn(r.pass.ingestMemory)} | ${yn(r.pass.alertP99)} | ${yn(r.pass.serverP99)} | ${yn(r.pass.freshnessP99)} |`,
     );
   }
+  lines.push(
+    '',
+    'Frame freshness split — age of `lastSampleAt` when ingest built the frame / frame transit to the console:',
+  );
+  for (const r of runs) {
+    const c = r.consoles as { ageAtFrameBuildMs?: LatencySummary; frameTransitMs?: LatencySummary };
+    if (c.ageAtFrameBuildMs && c.frameTransitMs)
+      lines.push(`- ${r.broker} ${r.participants}: ${fmt(c.ageAtFrameBuildMs)} / ${fmt(c.frameTransitMs)}`);
+  }
   if (knee) lines.push('', `**Knee:** ${knee}`);
   lines.push(
     '',

@@ -43,6 +43,9 @@ process.on('disconnect', () => process.exit(4));
 
 let steady = false;
 const freshness = new Histogram();
+/** Split of freshness: age of lastSampleAt when ingest built the frame, and the frame's transit to the console. */
+const ageAtFrameBuild = new Histogram();
+const frameTransit = new Histogram();
 const alertLatency = new Histogram();
 const serverLatency = new Histogram();
 const alertsByRule: Record<string, number> = {};
@@ -68,14 +71,16 @@ async function login(url: string, username: string, password: string): Promise<s
   return ((await res.json()) as { token: string }).token;
 }
 
-function onFrame(f: { sessionId: string; participants: WireParticipant[] }): void {
+function onFrame(f: { sessionId: string; at: number; participants: WireParticipant[] }): void {
   const now = Date.now();
   framesReceived++;
   if (!steady) return;
+  frameTransit.add(now - f.at);
   let live = 0;
   for (const p of f.participants) {
     if (p.lastSampleAt === null) continue;
     freshness.add(now - p.lastSampleAt);
+    ageAtFrameBuild.add(f.at - p.lastSampleAt);
     if (now - p.lastSampleAt < 5000) live++;
     if (lastSeen.get(p.participantId) !== p.lastSampleAt) {
       lastSeen.set(p.participantId, p.lastSampleAt);
@@ -157,6 +162,8 @@ function stats() {
     participantsInLastFrames,
     liveInLastFrames,
     freshnessMs: freshness.summary(),
+    ageAtFrameBuildMs: ageAtFrameBuild.summary(),
+    frameTransitMs: frameTransit.summary(),
     alertLatencyMs: alertLatency.summary(),
     serverLatencyMs: serverLatency.summary(),
     alertsByRule,
