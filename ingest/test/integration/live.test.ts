@@ -159,7 +159,7 @@ describe('live service over real MQTT and Socket.IO', () => {
     });
     expect(res.status).toBe(200);
     const body = (await res.json()) as {
-      items: { participantId: string; report: Record<string, unknown> }[];
+      items: { participantId: string; body: Record<string, unknown> }[];
     };
     expect(body.items).toHaveLength(1);
     const report = body.items[0]!.body;
