@@ -170,11 +170,17 @@ export function visibleUiText(page: Page): Promise<string[]> {
       if (box.width === 0 || box.height === 0 || style.visibility === 'hidden') continue;
       out.push(text);
     }
+    // Attributes may name data too ("Participant {alias}"): take out every data string shown on the page.
+    const data = [...document.querySelectorAll('[translate="no"]')]
+      .map((el) => el.textContent?.trim() ?? '')
+      .filter(Boolean)
+      .sort((x, y) => y.length - x.length);
     for (const el of document.querySelectorAll<HTMLElement>('[aria-label], [title], input[placeholder]')) {
       if (el.closest('[translate="no"]')) continue;
       for (const a of ['aria-label', 'title', 'placeholder']) {
-        const v = el.getAttribute(a);
-        if (v) out.push(v);
+        let v = el.getAttribute(a) ?? '';
+        for (const d of data) v = v.split(d).join(' ');
+        if (v.trim()) out.push(v.trim());
       }
     }
     return out;

@@ -1,6 +1,7 @@
 import {
   adherenceResponseSchema,
   alertSchema,
+  alertWithEventsSchema,
   clinicalResponseSchema,
   deviceSchema,
   gatewaySchema,
@@ -74,7 +75,11 @@ export const endpoints = {
       parseReply(sessionReportResponseSchema, await api.get(`/sessions/${enc(id)}/report`)),
     );
   },
-  reportCsvUrl(id: string): string {
+  async sessionAlerts(id: string) {
+    return parseReply(listOf(alertWithEventsSchema), await api.get(`/sessions/${enc(id)}/alerts`)).items;
+  },
+  reportCsvUrl(id: string, kind: 'participants' | 'alerts' = 'participants'): string {
+    if (kind === 'alerts') return `/api/sessions/${enc(id)}/report.csv?kind=alerts`;
     return `/api/sessions/${enc(id)}/report.csv`;
   },
   async ackAlert(alertId: string, note?: string) {

@@ -155,6 +155,36 @@ export function toParticipantReport(
   };
 }
 
+/**
+ * A saved report names who acknowledged by user id; the session's alert list (REST) names them by user
+ * name and is the authoritative record: its acknowledgement wins where both know the alert.
+ */
+export function withAckNames(
+  report: SessionReportView,
+  alerts: readonly { id: string; acknowledgedBy: string | null; acknowledgedAt: number | null }[],
+): SessionReportView {
+  const byId = new Map(alerts.map((a) => [a.id, a]));
+  return {
+    ...report,
+    participants: report.participants.map((p) => ({
+      ...p,
+      alerts: p.alerts.map((a) => {
+        const live = byId.get(a.id);
+        if (!live?.acknowledgedBy) return a;
+        const acknowledgedAt = live.acknowledgedAt ?? a.acknowledgedAt;
+        return {
+          ...a,
+          acknowledgedBy: live.acknowledgedBy,
+          acknowledgedAt,
+          timeToAckS:
+            a.timeToAckS ??
+            (acknowledgedAt !== null && a.raisedAt !== null ? (acknowledgedAt - a.raisedAt) / 1000 : null),
+        };
+      }),
+    })),
+  };
+}
+
 export function toSessionReport(r: {
   session: { id: string; name: string; startedAt: number | null; endedAt: number | null };
   items: readonly { participantId: string; alias: string; body: Obj }[];

@@ -35,3 +35,13 @@ export function appendPoint(
     spo2: [...trace.spo2.slice(start), live ? p.spo2 : null],
   };
 }
+
+/**
+ * x range of a rolling chart: the last `windowS` seconds once that much has been seen; before, what there
+ * is (at least a minute), so a chart opened a moment ago is not an empty strip with a dot at its end.
+ */
+export function rollingRange(min: number | null, max: number | null, windowS: number): [number, number] {
+  const hi = max ?? 0;
+  const lo = Math.max(min ?? hi, hi - windowS);
+  return [Math.min(lo, hi - 60), hi];
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { groupRoster, toParticipantReport } from '../api/normalize.js';
+import { groupRoster, toParticipantReport, withAckNames } from '../api/normalize.js';
 import { adherenceRows, timeInZone } from './report.js';
 
 describe('session report view', () => {
@@ -63,6 +63,44 @@ describe('session report view', () => {
     });
     expect(r.zone).toEqual({ lowBpm: 100, highBpm: 118, ceilingBpm: 133 });
     expect(r.adherence).toEqual({ minutesInZone: 7, targetMinutesInZone: 30, met: false });
+  });
+
+  it('names who acknowledged from the session’s alert list (the report body holds a user id)', () => {
+    const p = toParticipantReport(
+      {
+        participantId: 'p1',
+        alias: 'Ada',
+        body: {
+          alerts: [
+            {
+              alertId: 'a1',
+              rule: 'HR_LOW',
+              severity: 'critical',
+              raisedAt: 10_000,
+              acknowledgedAt: 12_000,
+              acknowledgedBy: 'u-1',
+            },
+            {
+              alertId: 'a2',
+              rule: 'HR_LOW',
+              severity: 'warning',
+              raisedAt: 20_000,
+              acknowledgedAt: null,
+              acknowledgedBy: null,
+            },
+          ],
+        },
+      },
+      0,
+    );
+    const r = withAckNames({ session: null, participants: [p] }, [
+      { id: 'a1', acknowledgedBy: 'ann', acknowledgedAt: 12_000 },
+      { id: 'a2', acknowledgedBy: null, acknowledgedAt: null },
+    ]);
+    expect(r.participants[0]?.alerts.map((a) => [a.acknowledgedBy, a.timeToAckS])).toEqual([
+      ['ann', 2],
+      [null, null],
+    ]);
   });
 
   it('an empty or odd body shows as unknowns, never a crash', () => {

@@ -40,41 +40,43 @@ export function AlertStrip({ alerts, now, skewMs, pending, errors, onAck }: Aler
               data-state={waiting ? 'waiting' : 'acknowledged'}
             >
               <AlarmIcon severity={a.severity} size="1.6em" />
-              <span class="alert-sev">{t(SEVERITY_KEY[a.severity])}</span>
-              <span class="alert-alias" translate={false}>
-                {a.alias}
-              </span>
-              <span class="alert-rule">
-                {t(ruleKey(a.rule))}
-                {a.unconfirmed && <em class="alert-unconfirmed"> {t('alert.unconfirmed')}</em>}
-              </span>
-              <span class="alert-since">
-                {t('alert.since', {
-                  time: formatClock(a.raisedAt, language.value),
-                  dur: formatDuration((serverNow - a.raisedAt) / 1000),
-                })}
-              </span>
-              {reach !== 'none' && <span class="alert-escalated">{t(REACH_KEY[reach])}</span>}
-              {a.conditionCleared && waiting && (
-                <span class="alert-cleared">{t('alert.clearedNeedsAck')}</span>
-              )}
-              {e.resoundedAt !== null && <span class="alert-resounded">{t('alert.resounded')}</span>}
-              {!waiting && a.acknowledgedAt !== null && (
-                <span class="alert-acked">
-                  <Msg
-                    k="alert.acknowledgedBy"
-                    slots={{
-                      who: a.acknowledgedBy ? <Data>{a.acknowledgedBy}</Data> : t('alert.someone'),
-                      time: formatClock(a.acknowledgedAt, language.value),
-                    }}
-                  />
+              <span class="alert-body">
+                <span class="alert-sev">{t(SEVERITY_KEY[a.severity])}</span>
+                <span class="alert-alias" translate={false}>
+                  {a.alias}
                 </span>
-              )}
-              {errors[a.id] && (
-                <span class="alert-error" role="alert">
-                  <Msg k="alert.ackFailed" slots={{ reason: <Data>{errors[a.id]}</Data> }} />
+                <span class="alert-rule">
+                  {t(ruleKey(a.rule))}
+                  {a.unconfirmed && <em class="alert-unconfirmed"> {t('alert.unconfirmed')}</em>}
                 </span>
-              )}
+                <span class="alert-since">
+                  {t('alert.since', {
+                    time: formatClock(a.raisedAt, language.value),
+                    dur: formatDuration((serverNow - a.raisedAt) / 1000),
+                  })}
+                </span>
+                {reach !== 'none' && <span class="alert-escalated">{t(REACH_KEY[reach])}</span>}
+                {a.conditionCleared && waiting && (
+                  <span class="alert-cleared">{t('alert.clearedNeedsAck')}</span>
+                )}
+                {e.resoundedAt !== null && <span class="alert-resounded">{t('alert.resounded')}</span>}
+                {!waiting && a.acknowledgedAt !== null && (
+                  <span class="alert-acked">
+                    <Msg
+                      k="alert.acknowledgedBy"
+                      slots={{
+                        who: a.acknowledgedBy ? <Data>{a.acknowledgedBy}</Data> : t('alert.someone'),
+                        time: formatClock(a.acknowledgedAt, language.value),
+                      }}
+                    />
+                  </span>
+                )}
+                {errors[a.id] && (
+                  <span class="alert-error" role="alert">
+                    <Msg k="alert.ackFailed" slots={{ reason: <Data>{errors[a.id]}</Data> }} />
+                  </span>
+                )}
+              </span>
               {waiting && (
                 <button
                   type="button"

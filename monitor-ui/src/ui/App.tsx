@@ -4,16 +4,10 @@ import type { Me } from '../api/types.js';
 import { LANGUAGES } from '../i18n/i18n.js';
 import { language, setLanguage, t } from '../i18n/store.js';
 import { areaOf, canUse, homeFor, href, type Route } from '../router.js';
-import { AdminNav } from './admin/common.js';
-import { Devices, Gateways } from './admin/Devices.js';
-import { ParticipantDetail } from './admin/ParticipantDetail.js';
-import { Participants } from './admin/Participants.js';
-import { Users } from './admin/Users.js';
-import { CoachLive } from './CoachLive.js';
+import { Lazy } from './Lazy.js';
 import { Login } from './Login.js';
 import { ROLE_KEY } from './labels.js';
 import { Data } from './Msg.js';
-import { Report } from './Report.js';
 import { CoachHome, WallLobby } from './SessionList.js';
 import { me, navigate, rememberDeepLink, route } from './session.js';
 import { Wall } from './Wall.js';
@@ -107,27 +101,9 @@ function Forbidden() {
   );
 }
 
-function AdminArea({ user, r }: { user: Me; r: Extract<Route, { name: 'admin' }> }) {
-  const sections = (
-    [
-      { id: 'participants', label: t('admin.participants') },
-      { id: 'devices', label: t('admin.devices') },
-      { id: 'gateways', label: t('admin.gateways') },
-      { id: 'users', label: t('admin.users') },
-    ] as const
-  ).filter((s) => canUse(s.id, user.roles));
-  return (
-    <main class="page">
-      <h1>{t('admin.title')}</h1>
-      <AdminNav current={r.section} sections={sections} />
-      {r.section === 'participants' &&
-        (r.id ? <ParticipantDetail participantId={r.id} /> : <Participants me={user} />)}
-      {r.section === 'devices' && <Devices me={user} />}
-      {r.section === 'gateways' && <Gateways me={user} />}
-      {r.section === 'users' && <Users me={user} />}
-    </main>
-  );
-}
+const loadCoachLive = () => import('./CoachLive.js');
+const loadReport = () => import('./Report.js');
+const loadAdmin = () => import('./admin/AdminArea.js');
 
 function Page({ user }: { user: Me }) {
   const r = route.value;
@@ -150,11 +126,18 @@ function Page({ user }: { user: Me }) {
     case 'coach':
       return <CoachHome />;
     case 'coach-live':
-      return <CoachLive key={r.sessionId} sessionId={r.sessionId} />;
+      return (
+        <Lazy
+          load={loadCoachLive}
+          render={(m) => <m.CoachLive key={r.sessionId} sessionId={r.sessionId} />}
+        />
+      );
     case 'report':
-      return <Report key={r.sessionId} sessionId={r.sessionId} />;
+      return (
+        <Lazy load={loadReport} render={(m) => <m.Report key={r.sessionId} sessionId={r.sessionId} />} />
+      );
     case 'admin':
-      return <AdminArea user={user} r={r} />;
+      return <Lazy load={loadAdmin} render={(m) => <m.AdminArea user={user} r={r} />} />;
     case 'not-found':
       return <Forbidden />;
   }

@@ -3,6 +3,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { formatDuration } from '../format.js';
+import { rollingRange } from '../live/trace.js';
 
 export interface ChartMarker {
   /** x value (same unit as the data's x). */
@@ -97,20 +98,27 @@ export function TraceChart(props: ChartProps) {
         ctx.stroke();
         ctx.setLineDash([]);
       }
-      for (const m of latest.current.markers ?? []) {
+      // Alert markers: a line at the raise time; labels stagger over three rows so close alerts stay legible.
+      (latest.current.markers ?? []).forEach((m, i) => {
         const x = u.valToPos(m.x, 'x', true);
-        if (x < left || x > left + width) continue;
+        if (x < left || x > left + width) return;
         ctx.strokeStyle = COLORS[m.severity];
         ctx.lineWidth = 2 * px;
         ctx.beginPath();
         ctx.moveTo(x, top);
         ctx.lineTo(x, top + h);
         ctx.stroke();
-        ctx.fillStyle = COLORS[m.severity];
-        ctx.font = `bold ${13 * px}px system-ui, sans-serif`;
         const mark = m.severity === 'critical' ? '!!!' : m.severity === 'warning' ? '!!' : '!';
-        ctx.fillText(`${mark} ${m.label}`, x + 4 * px, top + 14 * px);
-      }
+        const text = `${mark} ${m.label}`;
+        ctx.font = `bold ${13 * px}px system-ui, sans-serif`;
+        const w = ctx.measureText(text).width;
+        const tx = x + 4 * px + w > left + width ? x - 4 * px - w : x + 4 * px;
+        const ty = top + (14 + (i % 3) * 17) * px;
+        ctx.fillStyle = 'rgba(11, 15, 21, 0.85)';
+        ctx.fillRect(tx - 2 * px, ty - 12 * px, w + 4 * px, 16 * px);
+        ctx.fillStyle = COLORS[m.severity];
+        ctx.fillText(text, tx, ty);
+      });
       ctx.restore();
     };
     const fmtX = (v: number) =>
@@ -119,7 +127,7 @@ export function TraceChart(props: ChartProps) {
       width: el.clientWidth || 800,
       height,
       scales: {
-        x: { time: false, ...(windowS ? { range: (_u, _min, max) => [max - windowS, max] } : {}) },
+        x: { time: false, ...(windowS ? { range: (_u, min, max) => rollingRange(min, max, windowS) } : {}) },
         hr: {
           range: (_u, min, max) => [
             Math.min(min ?? 60, (zone?.lowBpm ?? 80) - 15),

@@ -30,7 +30,12 @@ export function CoachLive({ sessionId }: { sessionId: string }) {
     time: t('chart.time'),
   };
   return (
-    <main class="page coach-live" data-session={sessionId}>
+    <main
+      class="page coach-live"
+      data-session={sessionId}
+      data-snapshots={s.snapshots}
+      data-link={live.link.value}
+    >
       <div class="wall-bar">
         <a class="btn" href={href({ name: 'coach' })}>
           {t('common.back')}

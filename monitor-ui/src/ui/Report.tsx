@@ -2,6 +2,7 @@ import { useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import { ApiError } from '../api/client.js';
 import { endpoints } from '../api/endpoints.js';
+import { withAckNames } from '../api/normalize.js';
 import type { AdherenceResponse, ParticipantReport, SessionReportView } from '../api/types.js';
 import { formatClock, formatDate, formatDateTime, formatDuration, formatNumber } from '../format.js';
 import { language, t } from '../i18n/store.js';
@@ -154,11 +155,12 @@ function ParticipantSection({ r }: { r: ParticipantReport }) {
           <dd>
             {r.adherence ? formatNumber(r.adherence.minutesInZone, 0) : '--'}
             {r.adherence?.targetMinutesInZone != null && (
-              <small>
-                {' '}
-                {t('report.ofTarget', { target: r.adherence.targetMinutesInZone })}{' '}
-                {r.adherence.met ? t('report.metYes') : t('report.metNo')}
-              </small>
+              <small> / {formatNumber(r.adherence.targetMinutesInZone, 0)}</small>
+            )}
+            {r.adherence?.met != null && (
+              <span class={`target ${r.adherence.met ? 'ok' : 'muted'}`}>
+                {r.adherence.met ? t('report.targetMet') : t('report.targetNotMet')}
+              </span>
             )}
           </dd>
         </div>
@@ -242,8 +244,8 @@ export function Report({ sessionId }: { sessionId: string }) {
   const report = useSignal<SessionReportView | null>(null);
   const error = useSignal<string | null>(null);
   useEffect(() => {
-    endpoints.report(sessionId).then(
-      (r) => (report.value = r),
+    Promise.all([endpoints.report(sessionId), endpoints.sessionAlerts(sessionId).catch(() => [])]).then(
+      ([r, alerts]) => (report.value = withAckNames(r, alerts)),
       (e: unknown) =>
         (error.value = e instanceof ApiError && e.status === 404 ? t('report.notYet') : errorText(e)),
     );
@@ -259,6 +261,9 @@ export function Report({ sessionId }: { sessionId: string }) {
           {t('report.title')} <Data>{r?.session?.name ?? sessionId}</Data>
         </h1>
         <span class="spacer" />
+        <a class="btn" href={endpoints.reportCsvUrl(sessionId, 'alerts')} download>
+          {t('report.csvAlerts')}
+        </a>
         <a class="btn btn-primary" href={endpoints.reportCsvUrl(sessionId)} download>
           {t('report.csv')}
         </a>

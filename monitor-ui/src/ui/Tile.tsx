@@ -1,10 +1,10 @@
 import type { Freshness, ParticipantLive } from '@zonewatch/protocol';
 import { t } from '../i18n/store.js';
-import { escalationReach } from '../live/alerts.js';
+import { type EscalationReach, escalationReach } from '../live/alerts.js';
 import { type AlertEntry, needsAck } from '../live/state.js';
 import { zoneBar } from '../wall/zonebar.js';
-import { AlarmIcon, BatteryIcon, ContactIcon, ZoneShape } from './icons.js';
-import { BATTERY_LOW_PCT, REACH_KEY, ruleShortKey, SEVERITY_KEY, ZONE_KEY } from './labels.js';
+import { AlarmIcon, BatteryIcon, CheckIcon, ContactIcon, ZoneShape } from './icons.js';
+import { BATTERY_LOW_PCT, REACH_KEY, ruleKey, ruleShortKey, SEVERITY_KEY, ZONE_KEY } from './labels.js';
 
 export interface TileProps {
   p: ParticipantLive;
@@ -40,6 +40,56 @@ function ZonePositionBar({ p, hr }: { p: ParticipantLive; hr: number | null }) {
   );
 }
 
+/**
+ * The tile's alarm banner: priority icon, priority and short rule name. While the alarm waits, the whole
+ * banner is the acknowledge button (one click, a large target, no room taken from the rule's name).
+ */
+function TileAlarm({
+  entry,
+  waiting,
+  reach,
+  pending,
+  onAck,
+}: {
+  entry: AlertEntry;
+  waiting: boolean;
+  reach: EscalationReach;
+  pending: boolean;
+  onAck?: (alertId: string) => void;
+}) {
+  const a = entry.alert;
+  const body = (
+    <>
+      <AlarmIcon severity={a.severity} />
+      <span class="tile-alarm-text">
+        <strong>{t(SEVERITY_KEY[a.severity])}</strong> {t(ruleShortKey(a.rule))}
+        {a.unconfirmed && <em> {t('alert.unconfirmed')}</em>}
+        {reach !== 'none' && <span class="tile-escalated"> {t(REACH_KEY[reach])}</span>}
+      </span>
+      {waiting ? <CheckIcon /> : <span class="tile-acked">{t('alert.acknowledgedShort')}</span>}
+    </>
+  );
+  if (waiting && onAck)
+    return (
+      <button
+        type="button"
+        class={`tile-alarm sev-${a.severity}`}
+        data-alert={a.id}
+        disabled={pending}
+        title={t('alert.ack')}
+        aria-label={`${t('alert.ack')}: ${t(SEVERITY_KEY[a.severity])} ${t(ruleKey(a.rule))}`}
+        onClick={() => onAck(a.id)}
+      >
+        {body}
+      </button>
+    );
+  return (
+    <div class={`tile-alarm sev-${a.severity}`} data-alert={a.id}>
+      {body}
+    </div>
+  );
+}
+
 /** One participant on the wall (or, larger, on the coach's live view). */
 export function Tile({ p, alerts, freshness, ageS, large, onAck, pending, onMove }: TileProps) {
   const top = alerts[0];
@@ -68,7 +118,8 @@ export function Tile({ p, alerts, freshness, ageS, large, onAck, pending, onMove
         <span class="tile-badges">
           {lowBattery && (
             <span class="badge badge-battery" title={t('tile.batteryLow', { pct: p.battery ?? 0 })}>
-              <BatteryIcon /> {t('tile.batteryLowShort', { pct: p.battery ?? 0 })}
+              <BatteryIcon />{' '}
+              <span class="badge-text">{t('tile.batteryLowShort', { pct: p.battery ?? 0 })}</span>
             </span>
           )}
           {alerts.length > 1 && (
@@ -76,33 +127,27 @@ export function Tile({ p, alerts, freshness, ageS, large, onAck, pending, onMove
           )}
           {p.contact === false && (
             <span class="badge badge-contact">
-              <ContactIcon /> {t('tile.noContact')}
+              <ContactIcon /> <span class="badge-text">{t('tile.noContact')}</span>
             </span>
           )}
+        </span>
+        <span class={`tile-fresh fresh-label-${freshness}`}>
+          {freshness === 'live'
+            ? t('fresh.live')
+            : freshness === 'stale'
+              ? t('fresh.stale', { s: ageS ?? 0 })
+              : t('fresh.lost')}
         </span>
       </header>
 
       {top && (
-        <div class={`tile-alarm sev-${top.alert.severity}`} data-alert={top.alert.id}>
-          <AlarmIcon severity={top.alert.severity} />
-          <span class="tile-alarm-text">
-            <strong>{t(SEVERITY_KEY[top.alert.severity])}</strong> {t(ruleShortKey(top.alert.rule))}
-            {top.alert.unconfirmed && <em> {t('alert.unconfirmed')}</em>}
-            {reach !== 'none' && <span class="tile-escalated"> {t(REACH_KEY[reach])}</span>}
-          </span>
-          {waiting && onAck ? (
-            <button
-              type="button"
-              class="btn btn-ack"
-              disabled={pending?.has(top.alert.id)}
-              onClick={() => onAck(top.alert.id)}
-            >
-              {t('alert.ack')}
-            </button>
-          ) : (
-            !waiting && <span class="tile-acked">{t('alert.acknowledgedShort')}</span>
-          )}
-        </div>
+        <TileAlarm
+          entry={top}
+          waiting={waiting}
+          reach={reach}
+          pending={pending?.has(top.alert.id) ?? false}
+          {...(onAck ? { onAck } : {})}
+        />
       )}
 
       <div class="tile-main">
@@ -135,13 +180,6 @@ export function Tile({ p, alerts, freshness, ageS, large, onAck, pending, onMove
             <span class="metric-unit">{t('unit.perMin')}</span>
           </span>
         )}
-        <span class={`tile-fresh fresh-label-${freshness}`}>
-          {freshness === 'live'
-            ? t('fresh.live')
-            : freshness === 'stale'
-              ? t('fresh.stale', { s: ageS ?? 0 })
-              : t('fresh.lost')}
-        </span>
         {p.hrMode !== 'enforce' && (
           <span class="tile-hrmode">
             {p.hrMode === 'advisory' ? t('hrMode.advisoryShort') : t('hrMode.offShort')}

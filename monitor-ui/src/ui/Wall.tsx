@@ -143,7 +143,7 @@ export function Wall({ sessionId, canControl }: { sessionId: string; canControl:
   };
 
   return (
-    <div class="wall" data-session={sessionId}>
+    <div class="wall" data-session={sessionId} data-snapshots={s.snapshots} data-link={live.link.value}>
       <div class="wall-bar">
         <h1 class="wall-title">
           <Data>{s.session?.name ?? sessionId}</Data>

@@ -107,3 +107,13 @@ export function SpeakerIcon({ on }: { on: boolean }) {
     </svg>
   );
 }
+
+/** "Acknowledge" hint on a tile's alarm banner. */
+export function CheckIcon() {
+  return (
+    <svg class="check-icon" viewBox="0 0 24 24" width="1.1em" height="1.1em" aria-hidden="true">
+      <circle cx={12} cy={12} r={11} fill="currentColor" />
+      <path d="M6.5 12.5 L10.5 16.5 L17.5 8.5" fill="none" stroke="var(--alarm)" stroke-width={3} />
+    </svg>
+  );
+}
