@@ -12,9 +12,10 @@ import {
 import { createGateway, gatewayConfig } from '@zonewatch/gateway';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { createClient } from 'redis';
 import { apiRoutes } from './api/index.js';
 import { buildApp } from './app.js';
-import { authPlugin, createAuthService } from './auth/index.js';
+import { authPlugin, createAuthService, RedisSessionStore } from './auth/index.js';
 import type { IngestConfig } from './config.js';
 import { LiveService } from './live/service.js';
 import { createTelemetryConsumer, type TelemetryConsumer } from './mqtt/consumer.js';
@@ -177,7 +178,16 @@ export async function startPlatform(config: IngestConfig, deps: PlatformDeps): P
         ),
     });
 
-    const auth = createAuthService({ registry, clock });
+    let store: RedisSessionStore | undefined;
+    if (config.REDIS_URL) {
+      // Logins are shared by every node: a console's REST calls and its socket may land on different ones.
+      const redis = createClient({ url: config.REDIS_URL });
+      redis.on('error', (e: Error) => logger.error({ err: e.message }, 'redis error (sessions)'));
+      await redis.connect();
+      closers.push(() => redis.close());
+      store = new RedisSessionStore(redis);
+    }
+    const auth = createAuthService({ registry, clock, ...(store ? { store } : {}) });
     const app = await buildApp(config, {
       live,
       registry,

@@ -56,6 +56,22 @@ describe('two ingest nodes with Redis', () => {
     for (const d of dirs) await rm(d, { recursive: true, force: true });
   });
 
+  it('a login on one node is valid on the other, and a logout ends it on both', async () => {
+    const clinician = nodeB.demo!.seed.users.find((u) => u.role === 'clinician')!;
+    const token = await login(nodeB.url, clinician.username, clinician.password);
+    const me = (url: string) =>
+      fetch(new URL('/api/auth/me', url), { headers: { authorization: `Bearer ${token}` } }).then(
+        (r) => r.status,
+      );
+    expect(await me(nodeA.url)).toBe(200);
+    const out = await fetch(new URL('/api/auth/logout', nodeA.url), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(out.status).toBeLessThan(300);
+    expect(await me(nodeB.url)).toBe(401);
+  });
+
   it('a console on node A follows a session owned by node B, and acknowledges its alert there', {
     timeout: 120_000,
   }, async () => {
