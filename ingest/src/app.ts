@@ -33,6 +33,8 @@ export interface AppDeps {
    * connection. Absent only in tests of the live channel itself.
    */
   authenticateSocket?: (handshake: Socket['handshake']) => Promise<ConsoleUser | null>;
+  /** How often open consoles' logins are checked again (ms): a logout, a disabled account or a password change ends them. */
+  socketRevalidateMs?: number;
   /** Registers the REST API (auth, CRUD, OpenAPI) under /api. */
   registerApi?: (app: FastifyInstance) => Promise<void>;
 }
@@ -148,7 +150,21 @@ export async function buildApp(config: IngestConfig, deps: AppDeps): Promise<Fas
   });
 
   let frameTimer: NodeJS.Timeout | undefined;
+  let revalidateTimer: NodeJS.Timeout | undefined;
   app.addHook('onListen', async () => {
+    const authenticate = deps.authenticateSocket;
+    if (authenticate) {
+      revalidateTimer = setInterval(() => {
+        for (const socket of io.of('/').sockets.values()) {
+          authenticate(socket.handshake).then(
+            (u) => {
+              if (!u) socket.disconnect(true);
+            },
+            () => undefined,
+          );
+        }
+      }, deps.socketRevalidateMs ?? 30_000);
+    }
     frameTimer = setInterval(() => {
       const now = clock();
       for (const id of live.sessionIds()) {
@@ -159,6 +175,7 @@ export async function buildApp(config: IngestConfig, deps: AppDeps): Promise<Fas
   });
   app.addHook('onClose', async () => {
     clearInterval(frameTimer);
+    clearInterval(revalidateTimer);
     await io.close();
     for (const c of redisClients) await c.quit().catch(() => undefined);
   });

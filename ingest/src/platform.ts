@@ -62,6 +62,8 @@ export interface PlatformDeps {
   influx?: InfluxConfig;
   /** Receives the simulator's ground truth for every demo notification (end-to-end tests). */
   onTruth?: (truth: TruthRecord) => void;
+  /** How often open consoles' logins are checked again (ms, default 30 s). */
+  socketRevalidateMs?: number;
 }
 
 const CONDITION_PRESET: Record<string, PresetName> = {
@@ -195,6 +197,7 @@ export async function startPlatform(config: IngestConfig, deps: PlatformDeps): P
       clock,
       stats: () => ({ consumer: consumer.stats(), live: live.stats() }),
       authenticateSocket: (handshake) => auth.authenticateSocketHandshake(handshake),
+      ...(deps.socketRevalidateMs ? { socketRevalidateMs: deps.socketRevalidateMs } : {}),
       registerApi: async (api) => {
         await api.register(authPlugin, { auth });
         await api.register(apiRoutes, {

@@ -36,7 +36,7 @@ describe('live service over real MQTT and Socket.IO', () => {
         DEMO_SCENARIO: SCENARIOS,
         LOG_LEVEL: 'silent',
       }),
-      { logger: pino({ level: 'silent' }) },
+      { logger: pino({ level: 'silent' }), socketRevalidateMs: 500 },
     );
     const seed = platform.demo!.seed;
     classId = seed.sessionId;
@@ -142,6 +142,23 @@ describe('live service over real MQTT and Socket.IO', () => {
     const other = classConsole.alerts.find((a) => a.alert.state === 'open')?.alert;
     const target = other ?? classConsole.alerts[0]!.alert;
     expect(await homeConsole.ack(target.id)).toMatchObject({ ok: false, error: 'not-found' });
+  });
+
+  it('a console whose login ends (logout elsewhere) is disconnected', async () => {
+    const clinician = platform.demo!.seed.users.find((u) => u.role === 'clinician')!;
+    const token = await login(platform.url, clinician.username, clinician.password);
+    const c = await connectConsole(platform.url, token);
+    try {
+      expect(await c.join(classId)).toMatchObject({ ok: true });
+      const gone = new Promise<string>((resolve) => c.socket.once('disconnect', (reason) => resolve(reason)));
+      await fetch(new URL('/api/auth/logout', platform.url), {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(await gone).toBe('io server disconnect');
+    } finally {
+      c.close();
+    }
   });
 
   it('stopping the home session writes its report, which the coach then reads', async () => {
