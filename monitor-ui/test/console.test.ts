@@ -280,6 +280,55 @@ describe('class wall', () => {
     );
   }, 30_000);
 
+  it('pairs a device by "tap the strap": the device that appears is proposed and bound', async () => {
+    await page.locator('button', { hasText: 'Roster & pairing' }).click();
+    const dialog = page.locator('dialog.dialog');
+    await dialog.locator('table tbody tr').first().waitFor();
+    expect(await dialog.locator('table tbody tr').count()).toBe(6);
+    const bo = dialog.locator('table tbody tr', { hasText: 'Bo' });
+    await bo.locator('button', { hasText: 'Pair a device' }).click();
+    await dialog.locator('.pairing-wait').waitFor();
+    // Bo's oximeter drops off the roster while pairing waits: it is still transmitting, so it shows up among
+    // the unbound devices as the one that "just appeared" (what a tapped strap does).
+    const oximeter = 'E4:22:9A:E2:02:02';
+    await page.waitForTimeout(2_000);
+    await api(
+      instructorCookie,
+      'DELETE',
+      `/sessions/${stack.classSessionId}/bindings/${encodeURIComponent(oximeter)}`,
+    );
+    const candidate = dialog.locator('[data-testid=pair-candidate]');
+    await candidate.waitFor({ timeout: 15_000 });
+    expect(await candidate.textContent()).toContain(oximeter);
+    expect(await candidate.textContent()).toContain('Pulse oximeter');
+    await candidate.locator('button', { hasText: 'Bind' }).click();
+    await expect.poll(() => bo.textContent(), { timeout: 10_000 }).toContain(oximeter);
+    const roster = (await api(instructorCookie, 'GET', `/sessions/${stack.classSessionId}/roster`)) as {
+      items: { participantId: string; deviceId: string; unboundAt: number | null }[];
+    };
+    expect(
+      roster.items.some(
+        (b) => b.participantId === 'e2e-p2' && b.deviceId === oximeter && b.unboundAt === null,
+      ),
+    ).toBe(true);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+  }, 40_000);
+
+  it('moves a participant to another tile, and the arrangement survives a reload', async () => {
+    await page.locator('button', { hasText: 'Arrange tiles' }).click();
+    const order = () => page.$$eval('.tile', (els) => els.map((el) => el.getAttribute('data-participant')));
+    const before = await order();
+    const last = before[before.length - 1]!;
+    await page.locator(`.tile[data-participant="${last}"] .tile-move button`).first().click();
+    const after = await order();
+    expect(after.indexOf(last)).toBe(before.length - 2);
+    await page.locator('button', { hasText: 'Done arranging' }).click();
+    await page.reload();
+    await expect.poll(() => page.locator('.tile').count(), { timeout: 15_000 }).toBe(6);
+    expect((await order()).indexOf(last)).toBe(before.length - 2);
+  }, 30_000);
+
   it('raises its own "live link lost" alarm after 10 s without a connection, and recovers with a fresh snapshot', async () => {
     const wall = page.locator('.wall');
     const snapshotsBefore = Number(await wall.getAttribute('data-snapshots'));
@@ -315,6 +364,42 @@ describe('class wall', () => {
     await expect.poll(() => tablet.locator('.wall').getAttribute('data-link')).toBe('live');
     expect(await tablet.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1024);
     await shoot(tablet, 'wall-tablet-zh');
+    await ctx.close();
+  }, 60_000);
+});
+
+describe('session controls', () => {
+  it('a scheduled class session is started from its wall', async () => {
+    const cookie = await apiLogin(stack.users.instructor);
+    const res = await fetch(`${stack.url}api/sessions`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        siteId: stack.siteId,
+        kind: 'class',
+        classId: stack.classId,
+        name: 'Thursday class',
+      }),
+    });
+    expect(res.status).toBe(201);
+    const created = (await res.json()) as { id: string };
+    const ctx = await newContext(browser, { lang: 'en' });
+    const page = await ctx.newPage();
+    await login(page, stack.url, stack.users.instructor);
+    const row = page.locator(`[data-testid=class-sessions] tr[data-session="${created.id}"]`);
+    await row.waitFor({ timeout: 15_000 });
+    expect(await row.textContent()).toContain('Scheduled');
+    await row.locator('a.btn').click();
+    await page.locator('.wall .status-scheduled').waitFor();
+    await page.locator('button', { hasText: 'Start session' }).click();
+    await page.locator('.wall .status-active').waitFor({ timeout: 10_000 });
+    await expect
+      .poll(() => page.locator('.wall-empty').textContent(), { timeout: 10_000 })
+      .toContain('Nobody is in this session yet');
+    // Stopping asks first.
+    await page.locator('button', { hasText: 'Stop session' }).click();
+    await page.locator('button', { hasText: 'Stop now' }).click();
+    await page.locator('.wall .status-ended').waitFor({ timeout: 10_000 });
     await ctx.close();
   }, 60_000);
 });
@@ -366,6 +451,69 @@ describe('coach', () => {
     expect(await csv.text()).toContain('Walker 9');
     await ctx.close();
   }, 90_000);
+});
+
+describe('administration', () => {
+  it('a clinician writes a new prescription version with the computed zone previewed as the form changes', async () => {
+    const ctx = await newContext(browser, { lang: 'en' });
+    const page = await ctx.newPage();
+    await login(page, stack.url, stack.users.clinician);
+    await page.goto(`${stack.url}#/admin/participants/e2e-p4`);
+    const versions = page.locator('[data-testid=prescriptions] tbody tr');
+    await versions.first().waitFor({ timeout: 15_000 });
+    const before = await versions.count();
+    await page.locator('section[data-participant] > button.btn-primary').click();
+    const form = page.locator('[data-testid=rx-form]');
+    const preview = page.locator('[data-testid=rx-preview] .rx-zone');
+    await preview.waitFor({ timeout: 10_000 });
+    // Absolute zone 100–120 bpm: the preview follows the form.
+    await form.getByLabel(/^Zone method/).selectOption('bpm');
+    await form.getByLabel(/^Zone low/).fill('100');
+    await form.getByLabel(/^Zone high/).fill('120');
+    await expect.poll(() => preview.textContent(), { timeout: 10_000 }).toBe('Zone 100–120 bpm');
+    // A refused value names the field, and saving waits until it is fixed.
+    await form.getByLabel(/^Zone high/).fill('90');
+    await page.locator('[data-testid=rx-preview] .error').waitFor({ timeout: 10_000 });
+    expect(await page.locator('[data-testid=rx-preview] .error').textContent()).toContain('zone');
+    await form.getByLabel(/^Zone high/).fill('120');
+    await expect.poll(() => preview.textContent(), { timeout: 10_000 }).toBe('Zone 100–120 bpm');
+    await form.getByLabel(/^Note/).fill('absolute zone after review');
+    await form.locator('button[type=submit]').click();
+    await expect.poll(() => versions.count(), { timeout: 10_000 }).toBe(before + 1);
+    expect(await versions.first().textContent()).toContain('100–120 bpm');
+    // Clinical details open on request only.
+    await page.locator('button', { hasText: 'Show clinical details' }).click();
+    await page.getByLabel(/^Full name/).waitFor();
+    await ctx.close();
+  }, 60_000);
+
+  it('a new gateway’s MQTT secret is shown once, and users are created with roles', async () => {
+    const ctx = await newContext(browser, { lang: 'en' });
+    const page = await ctx.newPage();
+    await login(page, stack.url, stack.users.admin);
+    await page.goto(`${stack.url}#/admin/gateways`);
+    await page.locator('[data-testid=gateways]').waitFor({ timeout: 15_000 });
+    await page.getByLabel(/^Gateway id/).fill('room-b-gw');
+    await page.locator('button', { hasText: 'Create gateway' }).click();
+    const once = page.locator('[data-testid=gateway-secret]');
+    await once.waitFor({ timeout: 10_000 });
+    const secret = await once.locator('dd code').nth(1).textContent();
+    expect(secret?.length).toBeGreaterThan(15);
+    await page.reload();
+    await page.locator('[data-testid=gateways] tr', { hasText: 'room-b-gw' }).waitFor();
+    expect(await page.locator('[data-testid=gateway-secret]').count()).toBe(0);
+    expect(await page.content()).not.toContain(secret!);
+
+    await page.goto(`${stack.url}#/admin/users`);
+    await page.locator('[data-testid=users]').waitFor();
+    await page.getByLabel(/^User name/).fill('coach-li');
+    await page.getByLabel(/^Display name/).fill('Li Coach');
+    await page.getByLabel(/^Password/).fill('a-long-enough-password');
+    await page.locator('fieldset input[name=new-roles]').nth(3).check();
+    await page.locator('button', { hasText: 'Create user' }).click();
+    await page.locator('[data-testid=users] tr', { hasText: 'coach-li' }).waitFor({ timeout: 10_000 });
+    await ctx.close();
+  }, 60_000);
 });
 
 describe('languages', () => {

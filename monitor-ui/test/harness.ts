@@ -62,6 +62,8 @@ export interface Stack {
   url: string;
   /** Demo logins per role (fresh passwords at every start). */
   users: Record<Role, { username: string; password: string }>;
+  siteId: string;
+  classId: string;
   classSessionId: string;
   homeSessionId: string;
   truth: TruthRecord[];
@@ -101,6 +103,8 @@ export async function startStack(): Promise<Stack> {
     platform,
     url: platform.url,
     users,
+    siteId: seed.siteId,
+    classId: seed.classId,
     classSessionId: seed.sessionId,
     homeSessionId: home.sessionId,
     truth,
