@@ -299,9 +299,20 @@ export class LiveService {
     const s = await this.deps.registry.sessions.get(sessionId);
     const endMs = s?.endedAt ?? this.clock();
     await this.drain();
+    const usernames = new Map<string, string>();
+    const username = async (userId: string | null) => {
+      if (userId === null) return null;
+      if (!usernames.has(userId))
+        usernames.set(userId, (await this.deps.registry.users.get(userId))?.username ?? userId);
+      return usernames.get(userId) ?? userId;
+    };
     for (const p of rt.participants.values()) {
       endSession(p.state);
-      const report = sessionReport(p.state, endMs);
+      const raw = sessionReport(p.state, endMs);
+      // Reports outlive accounts: they name who acknowledged, not an internal id.
+      const alerts = [];
+      for (const a of raw.alerts) alerts.push({ ...a, acknowledgedBy: await username(a.acknowledgedBy) });
+      const report = { ...raw, alerts };
       await this.deps.registry.reports.save({
         sessionId,
         participantId: p.participantId,

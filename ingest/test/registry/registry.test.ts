@@ -894,10 +894,19 @@ describe.each(ENGINES)('registry on $name', (engine) => {
           atMs: T0 + 6000,
         }),
       ).rejects.toMatchObject({ code: 'ZW_ERR_INVALID_STATE' });
-      await reg().alerts.recordEvent({ alertId: b.id, event: 'resounded', atMs: T0 + 65_000 });
+      // Still active a minute after the acknowledgement: it sounds again and needs a new acknowledgement.
+      const res = await reg().alerts.recordEvent({ alertId: b.id, event: 'resounded', atMs: T0 + 65_000 });
+      expect(res.alert).toMatchObject({ state: 'open', acknowledgedAt: null });
       const clrB = await reg().alerts.recordEvent({ alertId: b.id, event: 'cleared', atMs: T0 + 70_000 });
-      expect(clrB.alert).toMatchObject({ state: 'closed', closedAt: T0 + 70_000 });
-      expect(clrB.events.map((e) => e.event)).toEqual(['cleared', 'closed']);
+      expect(clrB.alert).toMatchObject({ state: 'open', conditionCleared: true, closedAt: null });
+      const ackB2 = await reg().alerts.recordEvent({
+        alertId: b.id,
+        event: 'acknowledged',
+        actorId: instructor.id,
+        atMs: T0 + 75_000,
+      });
+      expect(ackB2.alert).toMatchObject({ state: 'closed', closedAt: T0 + 75_000 });
+      expect(ackB2.events.map((e) => e.event)).toEqual(['acknowledged', 'closed']);
 
       const all = await reg().alerts.eventsBySession(session.id);
       expect(all.map((e) => e.event)).toEqual([
@@ -909,6 +918,7 @@ describe.each(ENGINES)('registry on $name', (engine) => {
         'closed',
         'resounded',
         'cleared',
+        'acknowledged',
         'closed',
       ]);
       expect((await reg().alerts.listBySession(session.id)).map((x) => x.id)).toEqual(

@@ -262,6 +262,14 @@ export function alertsRepo({ db }: RepoContext): AlertsRepo {
             break;
           }
           case 'resounded':
+            // A critical alarm still active a while after its acknowledgement sounds again and needs a new
+            // acknowledgement (CLINICAL-RULES.md section 4); the first one stays in the event history.
+            if (state === 'acknowledged') {
+              state = 'open';
+              ackAt = null;
+              ackBy = null;
+            }
+            break;
           case 'closed':
             break;
         }
