@@ -46,10 +46,16 @@ const freshness = new Histogram();
 /** Split of freshness: age of lastSampleAt when ingest built the frame, and the frame's transit to the console. */
 const ageAtFrameBuild = new Histogram();
 const frameTransit = new Histogram();
+/** Observer: batch `sentAt` − sample measurement time (time a sample spends in the gateway), and observer receipt − `sentAt`. */
+const gatewayHold = new Histogram();
+const brokerTransit = new Histogram();
 const alertLatency = new Histogram();
 const serverLatency = new Histogram();
 const alertsByRule: Record<string, number> = {};
 const lastSeen = new Map<string, number>();
+/** Frames in which a participant's latest sample was older than 1.5 s (the worst few go in the report). */
+const staleByParticipant = new Map<string, number>();
+const timeline: [number, number, number][] = [];
 let framesReceived = 0;
 let samplesSeen = 0;
 let participantsInLastFrames = 0;
@@ -80,6 +86,8 @@ function onFrame(f: { sessionId: string; at: number; participants: WireParticipa
   for (const p of f.participants) {
     if (p.lastSampleAt === null) continue;
     freshness.add(now - p.lastSampleAt);
+    if (now - p.lastSampleAt > 1500)
+      staleByParticipant.set(p.participantId, (staleByParticipant.get(p.participantId) ?? 0) + 1);
     ageAtFrameBuild.add(f.at - p.lastSampleAt);
     if (now - p.lastSampleAt < 5000) live++;
     if (lastSeen.get(p.participantId) !== p.lastSampleAt) {
@@ -88,6 +96,12 @@ function onFrame(f: { sessionId: string; at: number; participants: WireParticipa
     }
   }
   lastFrameBySession.set(f.sessionId, { live, total: f.participants.length });
+  if (process.env.BENCH_TRACE_FRAMES && timeline.length < 200) {
+    const ages = f.participants
+      .filter((p) => p.lastSampleAt !== null)
+      .map((p) => f.at - (p.lastSampleAt as number));
+    timeline.push([f.at % 100_000, Math.max(...ages), ages.filter((x) => x > 1500).length]);
+  }
 }
 
 function onAlert(ev: WireAlertEvent): void {
@@ -112,7 +126,9 @@ async function start(init: Init): Promise<void> {
   });
   observer.on('message', (_topic, payload) => {
     const b = JSON.parse(payload.toString()) as { sentAt: number; samples: { device: string; t: number }[] };
+    if (steady) brokerTransit.add(Date.now() - b.sentAt);
     for (const s of b.samples) {
+      if (steady) gatewayHold.add(b.sentAt - s.t);
       let m = sentAtByDevice.get(s.device);
       if (!m) continue;
       if (!m.has(s.t)) m.set(s.t, b.sentAt);
@@ -122,10 +138,15 @@ async function start(init: Init): Promise<void> {
       }
     }
   });
+  // MQTT.js retries by itself (reconnectPeriod); a first refusal while ingest is still busy starting is not fatal.
   await new Promise<void>((resolve, reject) => {
-    observer!.once('connect', () => resolve());
-    observer!.once('error', reject);
+    const t = setTimeout(() => reject(new Error('observer could not connect within 60 s')), 60_000);
+    observer!.once('connect', () => {
+      clearTimeout(t);
+      resolve();
+    });
   });
+  observer.on('error', (e) => process.stderr.write(`observer: ${e.message}\n`));
   await observer.subscribeAsync(
     init.observe.map((o) => telemetryTopic(o.siteId, o.gatewayId)),
     { qos: 1 },
@@ -164,10 +185,15 @@ function stats() {
     freshnessMs: freshness.summary(),
     ageAtFrameBuildMs: ageAtFrameBuild.summary(),
     frameTransitMs: frameTransit.summary(),
+    gatewayHoldMs: gatewayHold.summary(),
+    observerBrokerTransitMs: brokerTransit.summary(),
     alertLatencyMs: alertLatency.summary(),
     serverLatencyMs: serverLatency.summary(),
     alertsByRule,
     alertsWithoutPublishTime,
+    participantsEverStale: staleByParticipant.size,
+    ...(timeline.length ? { timeline } : {}),
+    stalestParticipants: [...staleByParticipant].sort((x, y) => y[1] - x[1]).slice(0, 8),
   };
 }
 
@@ -180,6 +206,8 @@ process.on('message', async (m: Init | { type: string; devices?: string[] }) => 
     steady = true;
     monitor.markSteady();
   }
+  // The window ends before the generator stops: frames after that would show samples that stopped coming.
+  if (m.type === 'end-window') steady = false;
   if (m.type === 'stats') send({ type: 'stats', stats: stats(), proc: monitor.report() });
   if (m.type === 'stop') {
     steady = false;

@@ -25,6 +25,14 @@ const logger = pino({ level: process.env.BENCH_LOG_LEVEL ?? 'warn' }, pino.desti
 const hardStop = setTimeout(() => process.exit(3), Number(process.env.BENCH_MAX_S ?? 900) * 1000);
 hardStop.unref();
 process.on('disconnect', () => process.exit(4));
+// 250 gateways share this process but stand for 250 separate boxes: one gateway's uncaught exception (seen:
+// MQTT.js `_flush` after a keepalive timeout under broker overload) must not stop the other 249. Counted and
+// reported; the first few are printed.
+let uncaught = 0;
+process.on('uncaughtException', (err) => {
+  if (uncaught++ < 3)
+    process.stderr.write(`load: uncaught exception in a gateway: ${err.stack ?? String(err)}\n`);
+});
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 type Running = { link: SimulatedLink; gateway: ReturnType<typeof createGateway> };
@@ -73,6 +81,7 @@ function totals() {
     batchesPublished: sum((s) => s.batchesPublished),
     connectionFailures: sum((s) => s.connectionFailures),
     outboxDropped: sum((s) => s.outboxDropped),
+    uncaughtExceptions: uncaught,
     maxLastPublishLatencyMs: Math.max(0, ...stats.map((s) => s.lastPublishLatencyMs ?? 0)),
   };
 }
