@@ -123,6 +123,8 @@ function planFor(participants: number): PlanOptions {
     overGatewayEvery: 5,
     overPerGateway: 2,
     overAtS: 2,
+    // Alerts fire ~15–25 s after the start; the steady window begins after connect + settle.
+    overSpreadS: seconds + Math.ceil(gatewaysFor(participants) / Number(a['connect-rate'])) + 30,
     seed: 1,
   };
 }

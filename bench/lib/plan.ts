@@ -14,8 +14,10 @@ export interface PlanOptions {
   /** Every `overGatewayEvery`-th gateway has `overPerGateway` participants driven above their ceiling. */
   overGatewayEvery: number;
   overPerGateway: number;
-  /** Wall seconds into the run when the first over-exertion starts (spread over 10 s after it). */
+  /** Scenario seconds when the first over-exertion starts; starts are spread over `overSpreadS` after it. */
   overAtS: number;
+  /** Spread of over-exertion starts (s), so alerts keep firing through the connect, settle and steady phases. */
+  overSpreadS: number;
   seed: number;
 }
 
