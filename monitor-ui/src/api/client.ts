@@ -5,6 +5,8 @@ export class ApiError extends Error {
     readonly status: number,
     message: string,
     readonly code: string | null = null,
+    /** Per-field reasons of a 400 (`path` dotted, starting with the request part: `body.alias`). */
+    readonly issues: readonly { path: string; message: string }[] = [],
   ) {
     super(message);
   }
@@ -49,8 +51,16 @@ export async function request(method: string, path: string, body?: unknown): Pro
     const message = typeof o['message'] === 'string' ? o['message'] : res.statusText;
     // Error bodies are `{ error: 'ZW_ERR_…', message, issues? }` (protocol `apiErrorSchema`).
     const code = typeof o['error'] === 'string' ? o['error'] : null;
+    const issues = Array.isArray(o['issues'])
+      ? o['issues'].flatMap((i: unknown) => {
+          const r = (i && typeof i === 'object' ? i : {}) as Record<string, unknown>;
+          return typeof r['path'] === 'string' && typeof r['message'] === 'string'
+            ? [{ path: r['path'], message: r['message'] }]
+            : [];
+        })
+      : [];
     if (res.status === 401 && path !== '/auth/login') unauthorized();
-    throw new ApiError(res.status, message, code);
+    throw new ApiError(res.status, message, code, issues);
   }
   return data;
 }

@@ -2,6 +2,7 @@ import {
   adherenceResponseSchema,
   alertSchema,
   alertWithEventsSchema,
+  classSchema,
   clinicalResponseSchema,
   deviceSchema,
   gatewaySchema,
@@ -90,8 +91,14 @@ export const endpoints = {
     const q = siteId ? `?siteId=${enc(siteId)}` : '';
     return parseReply(listOf(participantSchema), await api.get(`/participants${q}`)).items;
   },
-  async createParticipant(siteId: string, alias: string) {
-    return parseReply(participantSchema, await api.post('/participants', { siteId, alias }));
+  async createParticipant(siteId: string, alias: string, clinical?: ClinicalInput) {
+    return parseReply(
+      participantSchema,
+      await api.post('/participants', clinical ? { siteId, alias, clinical } : { siteId, alias }),
+    );
+  },
+  async patchParticipant(id: string, body: { alias?: string; active?: boolean }) {
+    return parseReply(participantSchema, await api.patch(`/participants/${enc(id)}`, body));
   },
   async participant(id: string) {
     return parseReply(participantSchema, await api.get(`/participants/${enc(id)}`));
@@ -139,6 +146,24 @@ export const endpoints = {
   },
   async rotateGatewaySecret(id: string) {
     return parseReply(gatewaySecretResponseSchema, await api.post(`/gateways/${enc(id)}/rotate-secret`));
+  },
+  async revokeGateway(id: string) {
+    return parseReply(gatewaySchema, await api.del(`/gateways/${enc(id)}`));
+  },
+  async classes() {
+    return parseReply(listOf(classSchema), await api.get('/classes')).items;
+  },
+  async createClass(body: { siteId: string; name: string; schedule?: string }) {
+    return parseReply(classSchema, await api.post('/classes', body));
+  },
+  async createSession(body: {
+    siteId: string;
+    kind: 'class' | 'home';
+    name?: string;
+    classId?: string;
+    coachId?: string;
+  }) {
+    return parseReply(sessionSchema, await api.post('/sessions', body));
   },
   async users() {
     return parseReply(listOf(userSchema), await api.get('/users')).items;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { participant } from './fixtures.js';
-import { appendPoint, EMPTY_TRACE, rollingRange } from './trace.js';
+import { appendPoint, EMPTY_TRACE, rollingRange, TraceStore } from './trace.js';
 
 describe('rolling trace', () => {
   it('keeps the last window, drops repeats, and stores non-live values as gaps', () => {
@@ -21,5 +21,35 @@ describe('rolling chart range', () => {
     expect(rollingRange(1_000, 1_300, 600)).toEqual([1_000, 1_300]);
     expect(rollingRange(1_000, 2_000, 600)).toEqual([1_400, 2_000]);
     expect(rollingRange(null, null, 600)).toEqual([-60, 0]);
+  });
+});
+
+describe('TraceStore', () => {
+  const live = { hr: 100, spo2: 97, freshness: 'live' as const };
+  it('gives back what a live view received, without points that left the window', () => {
+    const store = new TraceStore();
+    let tr = EMPTY_TRACE;
+    for (let s = 0; s <= 700; s += 100) tr = appendPoint(tr, s * 1000, live);
+    store.remember('s-1', new Map([['p-1', tr]]));
+    const back = store.recall('s-1', 700_000, 600_000).get('p-1');
+    expect(back?.t).toEqual([100, 200, 300, 400, 500, 600, 700]);
+    expect(back?.hr.length).toBe(7);
+    expect(store.recall('s-2', 700_000).size).toBe(0);
+    // All points too old: nothing for that participant.
+    expect(store.recall('s-1', 2_000_000, 600_000).size).toBe(0);
+  });
+
+  it('keeps the most recently used sessions only', () => {
+    const store = new TraceStore(2);
+    const one = new Map([['p', appendPoint(EMPTY_TRACE, 1000, live)]]);
+    store.remember('a', one);
+    store.remember('b', one);
+    store.remember('a', one);
+    store.remember('c', one);
+    expect(store.recall('b', 1000).size).toBe(0);
+    expect(store.recall('a', 1000).size).toBe(1);
+    expect(store.recall('c', 1000).size).toBe(1);
+    store.forget('c');
+    expect(store.recall('c', 1000).size).toBe(0);
   });
 });

@@ -45,3 +45,53 @@ export function rollingRange(min: number | null, max: number | null, windowS: nu
   const lo = Math.max(min ?? hi, hi - windowS);
   return [Math.min(lo, hi - 60), hi];
 }
+
+/** How many sessions' traces the console keeps while it is open (most recently used first to stay). */
+export const TRACE_SESSIONS_KEPT = 8;
+
+/**
+ * Traces of the live sessions this console has shown, kept for the life of the page, so reopening a live
+ * view shows the history it already received instead of an empty chart. In memory only (clinical data
+ * never goes to browser storage).
+ */
+export class TraceStore {
+  private readonly sessions = new Map<string, ReadonlyMap<string, RollingTrace>>();
+
+  constructor(private readonly maxSessions: number = TRACE_SESSIONS_KEPT) {}
+
+  /** The session's traces with points older than the window (from `nowMs`, server time) dropped. */
+  recall(
+    sessionId: string,
+    nowMs: number,
+    windowMs: number = ROLLING_WINDOW_MS,
+  ): ReadonlyMap<string, RollingTrace> {
+    const kept = this.sessions.get(sessionId);
+    if (!kept) return new Map();
+    const from = (nowMs - windowMs) / 1000;
+    const out = new Map<string, RollingTrace>();
+    for (const [id, tr] of kept) {
+      let start = 0;
+      while (start < tr.t.length && (tr.t[start] as number) < from) start++;
+      if (start < tr.t.length)
+        out.set(id, { t: tr.t.slice(start), hr: tr.hr.slice(start), spo2: tr.spo2.slice(start) });
+    }
+    return out;
+  }
+
+  remember(sessionId: string, traces: ReadonlyMap<string, RollingTrace>): void {
+    this.sessions.delete(sessionId);
+    this.sessions.set(sessionId, traces);
+    while (this.sessions.size > this.maxSessions) {
+      const oldest = this.sessions.keys().next().value;
+      if (oldest === undefined) break;
+      this.sessions.delete(oldest);
+    }
+  }
+
+  forget(sessionId: string): void {
+    this.sessions.delete(sessionId);
+  }
+}
+
+/** The page's one store (see {@link TraceStore}). */
+export const traceStore = new TraceStore();

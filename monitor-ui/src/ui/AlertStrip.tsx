@@ -1,3 +1,5 @@
+import { useSignal } from '@preact/signals';
+import { describeError } from '../api/errors.js';
 import { formatClock, formatDuration } from '../format.js';
 import { language, t } from '../i18n/store.js';
 import { escalationReach } from '../live/alerts.js';
@@ -14,7 +16,14 @@ export interface AlertStripProps {
   skewMs: number;
   pending: ReadonlySet<string>;
   errors: Readonly<Record<string, string>>;
-  onAck(alertId: string): void;
+  /** Acknowledges, with the note when one was written (the plain button and the A key send none). */
+  onAck(alertId: string, note?: string): void;
+}
+
+/** A refused acknowledgement: the socket's code translated (`already-closed`…), else the server's text. */
+function ackReason(error: string) {
+  const v = describeError(error, 409, error);
+  return v.key ? t(v.key) : <Data>{error}</Data>;
 }
 
 /**
@@ -22,6 +31,9 @@ export interface AlertStripProps {
  * waited, escalation, and the acknowledge button (the first one also answers the A key).
  */
 export function AlertStrip({ alerts, now, skewMs, pending, errors, onAck }: AlertStripProps) {
+  // The alert whose "add note" form is open, and the note being written (acknowledging stays one step).
+  const noteFor = useSignal<string | null>(null);
+  const note = useSignal('');
   if (alerts.length === 0) return null;
   const serverNow = now + skewMs;
   return (
@@ -73,20 +85,73 @@ export function AlertStrip({ alerts, now, skewMs, pending, errors, onAck }: Aler
                 )}
                 {errors[a.id] && (
                   <span class="alert-error" role="alert">
-                    <Msg k="alert.ackFailed" slots={{ reason: <Data>{errors[a.id]}</Data> }} />
+                    <Msg k="alert.ackFailed" slots={{ reason: ackReason(errors[a.id] ?? '') }} />
                   </span>
                 )}
               </span>
               {waiting && (
-                <button
-                  type="button"
-                  class="btn btn-ack"
-                  disabled={pending.has(a.id)}
-                  aria-keyshortcuts={i === 0 ? 'A' : undefined}
-                  onClick={() => onAck(a.id)}
+                <span class="alert-actions">
+                  <button
+                    type="button"
+                    class="btn btn-ack"
+                    disabled={pending.has(a.id)}
+                    aria-keyshortcuts={i === 0 ? 'A' : undefined}
+                    onClick={() => onAck(a.id)}
+                  >
+                    {pending.has(a.id) ? t('alert.acking') : i === 0 ? t('alert.ackWithKey') : t('alert.ack')}
+                  </button>
+                  {noteFor.value !== a.id && (
+                    <button
+                      type="button"
+                      class="btn btn-small"
+                      data-action="add-note"
+                      aria-label={t('alert.addNoteLabel', { alias: a.alias })}
+                      disabled={pending.has(a.id)}
+                      onClick={() => {
+                        note.value = '';
+                        noteFor.value = a.id;
+                      }}
+                    >
+                      {t('alert.addNote')}
+                    </button>
+                  )}
+                </span>
+              )}
+              {waiting && noteFor.value === a.id && (
+                <form
+                  class="note-form"
+                  data-testid="ack-note"
+                  onSubmit={(ev) => {
+                    ev.preventDefault();
+                    const text = note.value.trim();
+                    noteFor.value = null;
+                    onAck(a.id, text || undefined);
+                  }}
                 >
-                  {pending.has(a.id) ? t('alert.acking') : i === 0 ? t('alert.ackWithKey') : t('alert.ack')}
-                </button>
+                  <label class="field-inline">
+                    {t('alert.note')}
+                    <input
+                      name="note"
+                      maxLength={500}
+                      // biome-ignore lint/a11y/noAutofocus: opened by the person on purpose, to type at once
+                      autoFocus
+                      value={note.value}
+                      onInput={(ev) => (note.value = ev.currentTarget.value)}
+                      onKeyDown={(ev) => {
+                        if (ev.key === 'Escape') {
+                          ev.preventDefault();
+                          noteFor.value = null;
+                        }
+                      }}
+                    />
+                  </label>
+                  <button type="submit" class="btn btn-ack" disabled={pending.has(a.id)}>
+                    {t('alert.ackWithNote')}
+                  </button>
+                  <button type="button" class="btn" onClick={() => (noteFor.value = null)}>
+                    {t('common.cancel')}
+                  </button>
+                </form>
               )}
             </li>
           );

@@ -114,7 +114,7 @@ function Page({ user }: { user: Me }) {
     case 'login':
       return null;
     case 'wall-lobby':
-      return <WallLobby />;
+      return <WallLobby me={user} />;
     case 'wall':
       return (
         <Wall

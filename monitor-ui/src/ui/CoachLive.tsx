@@ -62,7 +62,7 @@ export function CoachLive({ sessionId }: { sessionId: string }) {
         skewMs={skew}
         pending={live.pending.value}
         errors={live.ackErrors.value}
-        onAck={(id) => void live.ack(id)}
+        onAck={(id, note) => void live.ack(id, note)}
       />
       {s.snapshots === 0 && <p class="wall-empty">{t('wall.waiting')}</p>}
       {s.participants.map((p) => {

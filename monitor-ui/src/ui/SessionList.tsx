@@ -1,15 +1,17 @@
 import { useSignal } from '@preact/signals';
 import type { Severity } from '@zonewatch/protocol';
+import type { ComponentChildren } from 'preact';
 import { useEffect } from 'preact/hooks';
-import { ApiError } from '../api/client.js';
 import { endpoints } from '../api/endpoints.js';
-import type { SessionSummary } from '../api/types.js';
+import type { Me, SessionSummary } from '../api/types.js';
 import { formatDateTime } from '../format.js';
 import { language, t } from '../i18n/store.js';
 import { href, type Route } from '../router.js';
+import { ErrorLine, errorText } from './admin/common.js';
 import { AlarmIcon } from './icons.js';
 import { SEVERITY_KEY, STATUS_KEY } from './labels.js';
 import { Data } from './Msg.js';
+import { NewClass, NewSession } from './SessionForms.js';
 
 /** How often session lists refresh (ms). */
 const LIST_REFRESH_MS = 10_000;
@@ -34,6 +36,7 @@ export function AlertBadges({ counts }: { counts: SessionSummary['openAlerts'] }
 export function useSessions(query: Parameters<typeof endpoints.sessions>[0]) {
   const list = useSignal<SessionSummary[] | null>(null);
   const error = useSignal<string | null>(null);
+  const tick = useSignal(0);
   useEffect(() => {
     let stopped = false;
     const load = async () => {
@@ -44,7 +47,7 @@ export function useSessions(query: Parameters<typeof endpoints.sessions>[0]) {
           error.value = null;
         }
       } catch (e) {
-        if (!stopped) error.value = e instanceof ApiError ? e.message : String(e);
+        if (!stopped) error.value = errorText(e);
       }
     };
     void load();
@@ -53,8 +56,8 @@ export function useSessions(query: Parameters<typeof endpoints.sessions>[0]) {
       stopped = true;
       clearInterval(timer);
     };
-  }, [JSON.stringify(query)]);
-  return { list, error };
+  }, [JSON.stringify(query), tick.value]);
+  return { list, error, reload: () => (tick.value += 1) };
 }
 
 export function SessionTable({
@@ -62,11 +65,14 @@ export function SessionTable({
   open,
   empty,
   testid,
+  extra,
 }: {
   sessions: SessionSummary[] | null;
   open: (s: SessionSummary) => { route: Route; label: string }[];
   empty: string;
   testid: string;
+  /** More actions of a row (buttons). */
+  extra?: (s: SessionSummary) => ComponentChildren;
 }) {
   if (sessions === null) return <p>{t('common.loading')}</p>;
   if (sessions.length === 0) return <p class="muted">{empty}</p>;
@@ -104,6 +110,7 @@ export function SessionTable({
                   {o.label}
                 </a>
               ))}
+              {extra?.(s)}
             </td>
           </tr>
         ))}
@@ -112,12 +119,29 @@ export function SessionTable({
   );
 }
 
-/** Class sessions an instructor can put on the wall. */
-export function WallLobby() {
-  const { list, error } = useSessions({ kind: 'class' });
+/** Class sessions an instructor can put on the wall; instructors also create classes and sessions here. */
+export function WallLobby({ me }: { me: Me }) {
+  const { list, error, reload } = useSessions({ kind: 'class' });
+  const startError = useSignal<string | null>(null);
+  const starting = useSignal<string | null>(null);
+  const classesTick = useSignal(0);
+  // POST /classes, /sessions, /sessions/:id/start: instructors and administrators.
+  const canManage = me.roles.includes('admin') || me.roles.includes('instructor');
   const all = list.value;
   const current = all?.filter((s) => s.status !== 'ended') ?? null;
   const ended = all?.filter((s) => s.status === 'ended').slice(0, 10) ?? null;
+  const start = async (s: SessionSummary) => {
+    starting.value = s.id;
+    try {
+      await endpoints.startSession(s.id);
+      startError.value = null;
+      reload();
+    } catch (e) {
+      startError.value = errorText(e);
+    } finally {
+      starting.value = null;
+    }
+  };
   return (
     <main class="page">
       <h1>{t('lobby.title')}</h1>
@@ -127,11 +151,27 @@ export function WallLobby() {
         </p>
       )}
       <h2>{t('lobby.current')}</h2>
+      <ErrorLine error={startError.value} />
       <SessionTable
         testid="class-sessions"
         sessions={current}
         empty={t('lobby.none')}
         open={(s) => [{ route: { name: 'wall', sessionId: s.id }, label: t('lobby.openWall') }]}
+        extra={(s) =>
+          canManage &&
+          s.status === 'scheduled' && (
+            <button
+              type="button"
+              class="btn btn-primary"
+              data-action="start"
+              disabled={starting.value === s.id}
+              aria-label={t('lobby.startLabel', { name: s.name || s.id })}
+              onClick={() => void start(s)}
+            >
+              {t('lobby.start')}
+            </button>
+          )
+        }
       />
       <h2>{t('lobby.ended')}</h2>
       <SessionTable
@@ -140,6 +180,12 @@ export function WallLobby() {
         empty={t('lobby.noneEnded')}
         open={(s) => [{ route: { name: 'report', sessionId: s.id }, label: t('coach.openReport') }]}
       />
+      {canManage && (
+        <div class="lobby-forms">
+          <NewSession me={me} classesKey={classesTick.value} onCreated={reload} />
+          <NewClass me={me} onCreated={() => (classesTick.value += 1)} />
+        </div>
+      )}
     </main>
   );
 }

@@ -222,7 +222,7 @@ export function Wall({ sessionId, canControl }: { sessionId: string; canControl:
         skewMs={skew}
         pending={live.pending.value}
         errors={live.ackErrors.value}
-        onAck={(id) => void live.ack(id)}
+        onAck={(id, note) => void live.ack(id, note)}
       />
       {alertList.length > 0 && <p class="hint">{t('wall.ackHint')}</p>}
       <div

@@ -14,7 +14,7 @@ import {
   needsAck,
   silenceResound,
 } from '../live/state.js';
-import { appendPoint, EMPTY_TRACE, type RollingTrace } from '../live/trace.js';
+import { appendPoint, EMPTY_TRACE, type RollingTrace, traceStore } from '../live/trace.js';
 
 /** Id of the console's own technical alarm in the sound scheduler. */
 export const LINK_LOST_ID = 'console:link-lost';
@@ -52,7 +52,8 @@ export function useLiveSession(sessionId: string, opts: { traces?: boolean } = {
 
   useEffect(() => {
     state.value = initialLiveState(sessionId);
-    traces.value = new Map();
+    // What this page already received of the session (reopening a live view keeps its history).
+    traces.value = opts.traces ? traceStore.recall(sessionId, Date.now()) : new Map();
     refused.value = null;
     const startedAt = Date.now();
     let joined = false;
@@ -66,6 +67,7 @@ export function useLiveSession(sessionId: string, opts: { traces?: boolean } = {
       for (const p of participants)
         next.set(p.participantId, appendPoint(next.get(p.participantId) ?? EMPTY_TRACE, at, p));
       traces.value = next;
+      traceStore.remember(sessionId, next);
     };
 
     conn.current = connectLive(sessionId, {

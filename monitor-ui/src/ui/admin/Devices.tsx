@@ -3,8 +3,9 @@ import { endpoints } from '../../api/endpoints.js';
 import type { GatewaySecretResponse, Me } from '../../api/types.js';
 import { formatDateTime } from '../../format.js';
 import { language, t } from '../../i18n/store.js';
+import { Dialog } from '../Dialog.js';
 import { DEVICE_KIND_KEY, deviceKindKey } from '../labels.js';
-import { Data } from '../Msg.js';
+import { Data, Msg } from '../Msg.js';
 import { ErrorLine, errorText, Field, SitePicker, useLoad } from './common.js';
 
 export function Devices({ me }: { me: Me }) {
@@ -99,12 +100,60 @@ export function Devices({ me }: { me: Me }) {
   );
 }
 
-/** Gateways: the MQTT secret is shown once, right after creation, and never again. */
+/** The MQTT credentials just issued (creation or rotation): shown this once, with a copy button. */
+function SecretOnce({ issued, onDone }: { issued: GatewaySecretResponse; onDone(): void }) {
+  const copied = useSignal(false);
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(issued.secret);
+      copied.value = true;
+    } catch {
+      // No clipboard (insecure origin): the secret stays on screen to copy by hand.
+    }
+  };
+  return (
+    <div class="once" role="alert" data-testid="gateway-secret" data-gateway={issued.gateway.id}>
+      <h3>{t('gateways.onceTitle')}</h3>
+      <p>{t('gateways.onceText')}</p>
+      <dl class="kv">
+        <dt>{t('gateways.username')}</dt>
+        <dd>
+          <code translate={false}>{issued.mqttUsername}</code>
+        </dd>
+        <dt>{t('gateways.secret')}</dt>
+        <dd>
+          <code translate={false}>{issued.secret}</code>{' '}
+          <button type="button" class="btn btn-small" onClick={() => void copy()}>
+            {t('common.copy')}
+          </button>{' '}
+          {copied.value && (
+            <span class="ok" role="status">
+              {t('gateways.copied')}
+            </span>
+          )}
+        </dd>
+      </dl>
+      <button type="button" class="btn" onClick={onDone}>
+        {t('gateways.onceDone')}
+      </button>
+    </div>
+  );
+}
+
+type GatewayAction = { kind: 'rotate' | 'revoke'; id: string };
+
+/**
+ * Gateways: the MQTT secret is shown once, right after creation or rotation, and never again; rotating
+ * and revoking ask first (both cut the gateway off at once).
+ */
 export function Gateways({ me }: { me: Me }) {
   const { data, error, reload } = useLoad('gateways', endpoints.gateways);
   const form = useSignal({ id: '', name: '', siteId: me.siteIds[0] ?? '' });
   const created = useSignal<GatewaySecretResponse | null>(null);
   const saveError = useSignal<string | null>(null);
+  const confirm = useSignal<GatewayAction | null>(null);
+  const actionError = useSignal<string | null>(null);
+  const busy = useSignal(false);
   const f = form.value;
   const add = async (e: Event) => {
     e.preventDefault();
@@ -121,36 +170,26 @@ export function Gateways({ me }: { me: Me }) {
       saveError.value = errorText(err);
     }
   };
+  const perform = async (a: GatewayAction) => {
+    busy.value = true;
+    try {
+      if (a.kind === 'rotate') created.value = await endpoints.rotateGatewaySecret(a.id);
+      else await endpoints.revokeGateway(a.id);
+      actionError.value = null;
+      confirm.value = null;
+      reload();
+    } catch (err) {
+      actionError.value = errorText(err);
+    } finally {
+      busy.value = false;
+    }
+  };
+  const c = confirm.value;
   return (
     <section>
       <h2>{t('admin.gateways')}</h2>
       <ErrorLine error={error.value} />
-      {created.value && (
-        <div class="once" role="alert" data-testid="gateway-secret">
-          <h3>{t('gateways.onceTitle')}</h3>
-          <p>{t('gateways.onceText')}</p>
-          <dl class="kv">
-            <dt>{t('gateways.username')}</dt>
-            <dd>
-              <code translate={false}>{created.value.mqttUsername}</code>
-            </dd>
-            <dt>{t('gateways.secret')}</dt>
-            <dd>
-              <code translate={false}>{created.value.secret}</code>{' '}
-              <button
-                type="button"
-                class="btn btn-small"
-                onClick={() => void navigator.clipboard?.writeText(created.value?.secret ?? '')}
-              >
-                {t('common.copy')}
-              </button>
-            </dd>
-          </dl>
-          <button type="button" class="btn" onClick={() => (created.value = null)}>
-            {t('gateways.onceDone')}
-          </button>
-        </div>
-      )}
+      {created.value && <SecretOnce issued={created.value} onDone={() => (created.value = null)} />}
       {data.value && (
         <table class="table" data-testid="gateways">
           <thead>
@@ -160,11 +199,14 @@ export function Gateways({ me }: { me: Me }) {
               <th>{t('admin.site')}</th>
               <th>{t('gateways.lastSeen')}</th>
               <th>{t('gateways.revoked')}</th>
+              <th>
+                <span class="sr-only">{t('common.actions')}</span>
+              </th>
             </tr>
           </thead>
           <tbody>
             {data.value.map((g) => (
-              <tr key={g.id}>
+              <tr key={g.id} data-gateway={g.id}>
                 <td>
                   <Data>{g.id}</Data>
                 </td>
@@ -174,10 +216,67 @@ export function Gateways({ me }: { me: Me }) {
                 </td>
                 <td>{g.lastSeen ? formatDateTime(g.lastSeen, language.value) : '--'}</td>
                 <td>{g.revokedAt ? formatDateTime(g.revokedAt, language.value) : '--'}</td>
+                <td class="actions">
+                  {g.revokedAt === null && (
+                    <>
+                      <button
+                        type="button"
+                        class="btn btn-small"
+                        data-action="rotate"
+                        aria-label={t('gateways.rotateLabel', { id: g.id })}
+                        onClick={() => {
+                          actionError.value = null;
+                          confirm.value = { kind: 'rotate', id: g.id };
+                        }}
+                      >
+                        {t('gateways.rotate')}
+                      </button>{' '}
+                      <button
+                        type="button"
+                        class="btn btn-small"
+                        data-action="revoke"
+                        aria-label={t('gateways.revokeLabel', { id: g.id })}
+                        onClick={() => {
+                          actionError.value = null;
+                          confirm.value = { kind: 'revoke', id: g.id };
+                        }}
+                      >
+                        {t('gateways.revoke')}
+                      </button>
+                    </>
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
+      )}
+      {c && (
+        <Dialog
+          title={c.kind === 'rotate' ? t('gateways.rotateTitle') : t('gateways.revokeTitle')}
+          onClose={() => (confirm.value = null)}
+        >
+          <p data-testid="gateway-confirm">
+            <Msg
+              k={c.kind === 'rotate' ? 'gateways.rotateConfirm' : 'gateways.revokeConfirm'}
+              slots={{ id: <Data>{c.id}</Data> }}
+            />
+          </p>
+          <ErrorLine error={actionError.value} />
+          <p class="actions">
+            <button
+              type="button"
+              class="btn btn-danger"
+              disabled={busy.value}
+              onClick={() => void perform(c)}
+            >
+              {c.kind === 'rotate' ? t('gateways.rotateNow') : t('gateways.revokeNow')}
+            </button>{' '}
+            <button type="button" class="btn" onClick={() => (confirm.value = null)}>
+              {t('common.cancel')}
+            </button>
+          </p>
+        </Dialog>
       )}
       <h3>{t('gateways.add')}</h3>
       <form class="form-grid" onSubmit={add}>

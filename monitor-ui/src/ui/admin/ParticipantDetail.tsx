@@ -12,18 +12,14 @@ import {
   ZONE_METHODS,
 } from '../../admin/prescriptionForm.js';
 import { endpoints } from '../../api/endpoints.js';
-import type {
-  ClinicalInput,
-  PrescriptionBody,
-  PrescriptionRecordView,
-  ResolvedPrescriptionView,
-} from '../../api/types.js';
+import type { PrescriptionBody, PrescriptionRecordView, ResolvedPrescriptionView } from '../../api/types.js';
 import { formatDateTime, formatNumber } from '../../format.js';
 import type { MessageKey } from '../../i18n/i18n.js';
 import { language, t } from '../../i18n/store.js';
 import { href } from '../../router.js';
 import { Data } from '../Msg.js';
-import { ErrorLine, errorText, Field, useLoad } from './common.js';
+import { ClinicalFields, type ClinicalForm, EMPTY_CLINICAL } from './ClinicalFields.js';
+import { ErrorLine, errorFields, errorText, Field, useLoad } from './common.js';
 
 /** Wait after the last keystroke before asking the server for a preview (ms). */
 const PREVIEW_DEBOUNCE_MS = 300;
@@ -57,24 +53,11 @@ const PRESET_KEY: Readonly<Record<keyof typeof PRESETS, MessageKey>> = {
   'older-adults': 'rx.preset.older-adults',
 };
 
-/** The editable part of clinical details (what PUT accepts). */
-type ClinicalForm = Required<Omit<ClinicalInput, never>>;
-
-const EMPTY_CLINICAL: ClinicalForm = {
-  fullName: null,
-  dateOfBirth: null,
-  ageYears: null,
-  sex: null,
-  conditions: [],
-  medications: [],
-  betaBlocker: false,
-  notes: null,
-};
-
 function Clinical({ participantId }: { participantId: string }) {
   const shown = useSignal(false);
   const data = useSignal<ClinicalForm | null>(null);
   const error = useSignal<string | null>(null);
+  const fieldErrs = useSignal<Record<string, string>>({});
   const saved = useSignal(false);
   const reveal = async () => {
     shown.value = true;
@@ -103,8 +86,10 @@ function Clinical({ participantId }: { participantId: string }) {
       await endpoints.saveClinical(participantId, data.value);
       saved.value = true;
       error.value = null;
+      fieldErrs.value = {};
     } catch (err) {
       error.value = errorText(err);
+      fieldErrs.value = errorFields(err);
     }
   };
   if (!shown.value)
@@ -126,80 +111,7 @@ function Clinical({ participantId }: { participantId: string }) {
       <ErrorLine error={error.value} />
       {d && (
         <>
-          <Field label={t('clinical.fullName')}>
-            <input
-              value={d.fullName ?? ''}
-              onInput={(e) => set({ fullName: e.currentTarget.value || null })}
-            />
-          </Field>
-          <Field label={t('clinical.dateOfBirth')}>
-            <input
-              type="date"
-              value={d.dateOfBirth ?? ''}
-              onInput={(e) => set({ dateOfBirth: e.currentTarget.value || null })}
-            />
-          </Field>
-          <Field label={t('clinical.age')}>
-            <input
-              type="number"
-              value={d.ageYears ?? ''}
-              onInput={(e) =>
-                set({ ageYears: e.currentTarget.value === '' ? null : Number(e.currentTarget.value) })
-              }
-            />
-          </Field>
-          <Field label={t('clinical.sex')}>
-            <select
-              value={d.sex ?? ''}
-              onChange={(e) => set({ sex: (e.currentTarget.value || null) as ClinicalForm['sex'] })}
-            >
-              <option value="">{t('common.unknown')}</option>
-              <option value="female">{t('sex.female')}</option>
-              <option value="male">{t('sex.male')}</option>
-              <option value="other">{t('sex.other')}</option>
-            </select>
-          </Field>
-          <Field label={t('clinical.conditions')} hint={t('clinical.listHint')}>
-            <input
-              value={d.conditions.join(', ')}
-              onInput={(e) =>
-                set({
-                  conditions: e.currentTarget.value
-                    .split(',')
-                    .map((x) => x.trim())
-                    .filter(Boolean),
-                })
-              }
-            />
-          </Field>
-          <Field label={t('clinical.medications')} hint={t('clinical.listHint')}>
-            <input
-              value={d.medications.join(', ')}
-              onInput={(e) =>
-                set({
-                  medications: e.currentTarget.value
-                    .split(',')
-                    .map((x) => x.trim())
-                    .filter(Boolean),
-                })
-              }
-            />
-          </Field>
-          <label class="field-check">
-            <input
-              type="checkbox"
-              checked={d.betaBlocker}
-              onChange={(e) => set({ betaBlocker: e.currentTarget.checked })}
-            />{' '}
-            {t('clinical.betaBlocker')}
-          </label>
-          <Field label={t('clinical.notes')}>
-            <textarea
-              rows={3}
-              value={d.notes ?? ''}
-              onInput={(e) => set({ notes: e.currentTarget.value || null })}
-            />
-          </Field>
+          <ClinicalFields value={d} onChange={set} errors={fieldErrs.value} />
           <div>
             <button type="submit" class="btn btn-primary">
               {t('common.save')}
@@ -208,6 +120,68 @@ function Clinical({ participantId }: { participantId: string }) {
           </div>
         </>
       )}
+    </form>
+  );
+}
+
+/** Changing the alias shown on shared screens (PATCH /participants/:id). */
+function AliasEditor({
+  participantId,
+  alias,
+  onSaved,
+}: {
+  participantId: string;
+  alias: string;
+  onSaved(): void;
+}) {
+  const value = useSignal(alias);
+  const error = useSignal<string | null>(null);
+  const fields = useSignal<Record<string, string>>({});
+  const saved = useSignal(false);
+  useEffect(() => {
+    value.value = alias;
+  }, [alias]);
+  const save = async (e: Event) => {
+    e.preventDefault();
+    saved.value = false;
+    try {
+      await endpoints.patchParticipant(participantId, { alias: value.value });
+      error.value = null;
+      fields.value = {};
+      saved.value = true;
+      onSaved();
+    } catch (err) {
+      error.value = errorText(err);
+      fields.value = errorFields(err);
+    }
+  };
+  return (
+    <form class="form-grid" onSubmit={save} data-testid="alias-form">
+      <Field label={t('participants.alias')} hint={t('participants.aliasHint')} error={fields.value['alias']}>
+        <input
+          name="alias"
+          required
+          maxLength={64}
+          autocomplete="off"
+          aria-invalid={fields.value['alias'] ? 'true' : undefined}
+          value={value.value}
+          onInput={(e) => {
+            value.value = e.currentTarget.value;
+            saved.value = false;
+          }}
+        />
+      </Field>
+      <div>
+        <button type="submit" class="btn" disabled={value.value === alias}>
+          {t('participants.editAlias')}
+        </button>{' '}
+        {saved.value && (
+          <span class="ok" role="status">
+            {t('participants.aliasSaved')}
+          </span>
+        )}
+      </div>
+      <ErrorLine error={error.value} />
     </form>
   );
 }
@@ -486,6 +460,13 @@ export function ParticipantDetail({ participantId }: { participantId: string }) 
       <h2>
         {t('participants.detail')} <Data>{participant.data.value?.alias ?? participantId}</Data>
       </h2>
+      {participant.data.value && (
+        <AliasEditor
+          participantId={participantId}
+          alias={participant.data.value.alias}
+          onSaved={participant.reload}
+        />
+      )}
       <h3>{t('clinical.title')}</h3>
       <Clinical participantId={participantId} />
       <h3>{t('rx.title')}</h3>

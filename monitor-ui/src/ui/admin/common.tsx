@@ -2,13 +2,28 @@ import { type Signal, useSignal } from '@preact/signals';
 import type { ComponentChildren } from 'preact';
 import { useEffect } from 'preact/hooks';
 import { ApiError } from '../../api/client.js';
+import { describeError, fieldErrors } from '../../api/errors.js';
 import { ContractError } from '../../api/normalize.js';
 import { t } from '../../i18n/store.js';
 import { href } from '../../router.js';
 import { Data } from '../Msg.js';
 
+/**
+ * What to show for a failed request: the translated message for a known `ZW_ERR_*` code (with the
+ * server's detail where it names the field or state), else the server's own text.
+ */
 export function errorText(e: unknown): string {
-  return e instanceof ApiError || e instanceof ContractError ? e.message : String(e);
+  if (e instanceof ApiError) {
+    const v = describeError(e.code, e.status, e.message);
+    if (v.key === null) return v.detail ?? String(e.status);
+    return v.detail ? t('error.withDetail', { message: t(v.key), detail: v.detail }) : t(v.key);
+  }
+  return e instanceof ContractError ? e.message : String(e);
+}
+
+/** The server's per-field reasons of a refused request (`body.alias` → `alias`); empty for other errors. */
+export function errorFields(e: unknown, part = 'body'): Record<string, string> {
+  return e instanceof ApiError ? fieldErrors(e.issues, part) : {};
 }
 
 /** Runs a loader whenever `key` changes (null: not yet), with reload; `data` is null while loading. */
@@ -103,21 +118,32 @@ export function SitePicker({
   );
 }
 
+/**
+ * A labelled control. `error` is the server's reason for refusing this field: shown right under the
+ * control, inside its label (so it is read with the field) and announced when it appears.
+ */
 export function Field({
   label,
   children,
   hint,
+  error,
 }: {
   label: string;
   children: ComponentChildren;
   hint?: string;
+  error?: string | undefined;
 }) {
   return (
     // biome-ignore lint/a11y/noLabelWithoutControl: the control is passed in as children
-    <label class="field">
+    <label class={`field${error ? ' field-invalid' : ''}`}>
       <span class="field-label">{label}</span>
       {children}
       {hint && <span class="field-hint">{hint}</span>}
+      {error && (
+        <span class="field-error error" role="alert" data-testid="field-error">
+          <Data>{error}</Data>
+        </span>
+      )}
     </label>
   );
 }
