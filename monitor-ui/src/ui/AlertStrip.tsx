@@ -1,4 +1,5 @@
 import { useSignal } from '@preact/signals';
+import { useEffect, useRef } from 'preact/hooks';
 import { describeError } from '../api/errors.js';
 import { formatClock, formatDuration } from '../format.js';
 import { language, t } from '../i18n/store.js';
@@ -18,6 +19,38 @@ export interface AlertStripProps {
   errors: Readonly<Record<string, string>>;
   /** Acknowledges, with the note when one was written (the plain button and the A key send none). */
   onAck(alertId: string, note?: string): void;
+}
+
+/**
+ * The note field, focused as soon as it opens (the `autofocus` attribute only works once per page) so
+ * typing goes into it and never reaches the wall's A key. Escape closes it without acknowledging.
+ */
+function NoteInput({
+  value,
+  onInput,
+  onCancel,
+}: {
+  value: string;
+  onInput(v: string): void;
+  onCancel(): void;
+}) {
+  const ref = useRef<HTMLInputElement>(null);
+  useEffect(() => ref.current?.focus(), []);
+  return (
+    <input
+      ref={ref}
+      name="note"
+      maxLength={500}
+      value={value}
+      onInput={(ev) => onInput(ev.currentTarget.value)}
+      onKeyDown={(ev) => {
+        if (ev.key === 'Escape') {
+          ev.preventDefault();
+          onCancel();
+        }
+      }}
+    />
+  );
 }
 
 /** A refused acknowledgement: the socket's code translated (`already-closed`…), else the server's text. */
@@ -128,21 +161,13 @@ export function AlertStrip({ alerts, now, skewMs, pending, errors, onAck }: Aler
                     onAck(a.id, text || undefined);
                   }}
                 >
+                  {/* biome-ignore lint/a11y/noLabelWithoutControl: the input is NoteInput, inside */}
                   <label class="field-inline">
                     {t('alert.note')}
-                    <input
-                      name="note"
-                      maxLength={500}
-                      // biome-ignore lint/a11y/noAutofocus: opened by the person on purpose, to type at once
-                      autoFocus
+                    <NoteInput
                       value={note.value}
-                      onInput={(ev) => (note.value = ev.currentTarget.value)}
-                      onKeyDown={(ev) => {
-                        if (ev.key === 'Escape') {
-                          ev.preventDefault();
-                          noteFor.value = null;
-                        }
-                      }}
+                      onInput={(v) => (note.value = v)}
+                      onCancel={() => (noteFor.value = null)}
                     />
                   </label>
                   <button type="submit" class="btn btn-ack" disabled={pending.has(a.id)}>
