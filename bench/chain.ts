@@ -88,7 +88,8 @@ interface RunResult {
   error?: string;
   procs: Record<string, ProcReport | { cpuTotalS: number; steadyCpuPct: number | null; peakRssMb: number }>;
   load: Record<string, unknown>;
-  pass: Record<string, boolean>;
+  ingestStats?: unknown;
+  pass: Partial<Record<string, boolean>>;
 }
 
 async function seedCached(plan: PlanOptions, dataDir: string): Promise<SeedResult> {
@@ -336,12 +337,14 @@ async function runOne(broker: 'aedes' | 'mosquitto', participants: number): Prom
       alertsByRule,
       procs,
       load: loadReport.stats,
+      ingestStats: ingReport.stats,
       pass: {
         zeroLoss: lost === 0 && (inInflux === null || inInflux >= received),
         throughput: samplesPerSec >= participants * 0.98 && caughtUp >= 2,
         ingestMemory: ingReport.proc.peakRssMb <= TARGETS.ingestPeakRssMb,
-        alertP99: (alertLatencyMs.p99 ?? Number.POSITIVE_INFINITY) <= TARGETS.alertP99Ms,
-        serverP99: (serverLatencyMs.p99 ?? Number.POSITIVE_INFINITY) <= TARGETS.serverP99Ms,
+        // No alert in the window is "not measured", not a failure.
+        ...(alertLatencyMs.count ? { alertP99: (alertLatencyMs.p99 ?? 0) <= TARGETS.alertP99Ms } : {}),
+        ...(serverLatencyMs.count ? { serverP99: (serverLatencyMs.p99 ?? 0) <= TARGETS.serverP99Ms } : {}),
         freshnessP99: (freshnessMs.p99 ?? Number.POSITIVE_INFINITY) <= TARGETS.freshnessP99Ms,
       },
     };
@@ -415,7 +418,7 @@ function markdown(runs: RunResult[], meta: Record<string, unknown>, knee: string
     '| broker | participants | zero loss | ≥98% of 1 Hz | ingest ≤ 1 GiB | alert p99 ≤ 500 | server p99 ≤ 50 | freshness p99 ≤ 1500 |',
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
   );
-  const yn = (b: boolean | undefined) => (b ? 'yes' : '**no**');
+  const yn = (b: boolean | undefined) => (b === undefined ? 'n/a (none in window)' : b ? 'yes' : '**no**');
   for (const r of runs) {
     lines.push(
       `| ${r.broker} | ${r.participants} | ${yn(r.pass.zeroLoss)} | ${yn(r.pass.throughput)} | ${yn(r.pass.ingestMemory)} | ${yn(r.pass.alertP99)} | ${yn(r.pass.serverP99)} | ${yn(r.pass.freshnessP99)} |`,
@@ -479,7 +482,7 @@ for (const b of brokers) {
       r.error !== undefined ||
       !r.pass.zeroLoss ||
       !r.pass.throughput ||
-      !r.pass.alertP99 ||
+      r.pass.alertP99 === false ||
       !r.pass.freshnessP99;
     if (bad) {
       const prev = runs.filter((x) => x.broker === b && x !== r && !x.error).at(-1);

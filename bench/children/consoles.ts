@@ -42,6 +42,7 @@ hardStop.unref();
 process.on('disconnect', () => process.exit(4));
 
 let steady = false;
+let windowEnded = false;
 const freshness = new Histogram();
 /** Split of freshness: age of lastSampleAt when ingest built the frame, and the frame's transit to the console. */
 const ageAtFrameBuild = new Histogram();
@@ -104,8 +105,12 @@ function onFrame(f: { sessionId: string; at: number; participants: WireParticipa
   }
 }
 
+let alertEventsAll = 0;
+let alertEventsBeforeWindow = 0;
 function onAlert(ev: WireAlertEvent): void {
   const now = Date.now();
+  alertEventsAll++;
+  if (!steady && !windowEnded) alertEventsBeforeWindow++;
   if (!steady || (ev.event !== 'raised' && ev.event !== 'upgraded')) return;
   // SIGNAL_LOST is raised by the clock, not by a sample: no sample completes its hold.
   if (ev.alert.rule === 'SIGNAL_LOST') return;
@@ -191,6 +196,8 @@ function stats() {
     serverLatencyMs: serverLatency.summary(),
     alertsByRule,
     alertsWithoutPublishTime,
+    alertEventsAll,
+    alertEventsBeforeWindow,
     participantsEverStale: staleByParticipant.size,
     ...(timeline.length ? { timeline } : {}),
     stalestParticipants: [...staleByParticipant].sort((x, y) => y[1] - x[1]).slice(0, 8),
@@ -207,7 +214,10 @@ process.on('message', async (m: Init | { type: string; devices?: string[] }) => 
     monitor.markSteady();
   }
   // The window ends before the generator stops: frames after that would show samples that stopped coming.
-  if (m.type === 'end-window') steady = false;
+  if (m.type === 'end-window') {
+    steady = false;
+    windowEnded = true;
+  }
   if (m.type === 'stats') send({ type: 'stats', stats: stats(), proc: monitor.report() });
   if (m.type === 'stop') {
     steady = false;
