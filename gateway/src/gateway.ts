@@ -95,6 +95,8 @@ interface Connection {
   /** Highest seq handed to this connection. */
   cursor: number;
   inflight: Map<number, { startedAt: number; samples: number; replayed: boolean }>;
+  /** The connection is being torn down after a failed publish. */
+  closing?: boolean;
 }
 
 /**
@@ -311,7 +313,12 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
       // MQTT 3.1.1 has no negative PUBACK; a publish error means the connection is unusable. Reconnect so
       // the batch is re-sent in order from the outbox.
       log.warn({ error: errSummary(err), seq }, 'publish failed; reconnecting');
-      c.client.end(true);
+      // Not from inside this callback: MQTT.js runs it from its own flush loop, and ending the client there
+      // empties the list that loop is walking (a TypeError that took the whole gateway down). Once is enough.
+      if (!c.closing) {
+        c.closing = true;
+        setImmediate(() => c.client.end(true));
+      }
       return;
     }
     counters.batchesPublished++;

@@ -274,6 +274,48 @@ describe.each([
     );
   });
 
+  it("regression: a failed publish does not end the client from inside MQTT.js's flush loop (gateway crash)", async () => {
+    // MQTT.js calls publish callbacks from its own loop; ending the client there emptied the list that loop
+    // walks and threw, taking the gateway process down. Fail the first telemetry publish synchronously.
+    let inPublish = false;
+    let endedInsidePublish = false;
+    let failed = 0;
+    const connect = (url: string, o: IClientOptions) => {
+      const c = mqtt.connect(url, o);
+      const publish = c.publish.bind(c) as (...a: unknown[]) => MqttClient;
+      const end = c.end.bind(c) as (...a: unknown[]) => MqttClient;
+      (c as unknown as { end: (...a: unknown[]) => MqttClient }).end = (...a: unknown[]) => {
+        if (inPublish) endedInsidePublish = true;
+        return end(...a);
+      };
+      (c as unknown as { publish: (...a: unknown[]) => MqttClient }).publish = (...a: unknown[]) => {
+        const cb = a.at(-1);
+        if (String(a[0]).endsWith('/telemetry') && failed === 0 && typeof cb === 'function') {
+          failed++;
+          inPublish = true;
+          try {
+            (cb as (e: Error) => void)(new Error('connection lost'));
+          } finally {
+            inPublish = false;
+          }
+          return c;
+        }
+        return publish(...a);
+      };
+      return c;
+    };
+    const { gateway, link } = await startGateway('gw-g', { connect }, { flushIntervalMs: 50 });
+    await waitFor(() => gateway.stats().connected, 5000, 'gateway connected');
+    const t0 = Date.now();
+    for (let i = 0; i < 5; i++)
+      link.emit('strap-g', '0x2A37', encodeHeartRate({ bpm: 100 + i, sensorContact: 'detected' }), t0 + i);
+    const samples = () => sub.unique('gw-g').flatMap((b) => b.samples);
+    await waitFor(() => samples().length >= 5, 10_000, 'every sample after the reconnect');
+    expect(failed).toBe(1);
+    expect(endedInsidePublish).toBe(false);
+    expect(samples().map((x) => (x.kind === 'hr' ? x.bpm : 0))).toEqual([100, 101, 102, 103, 104]);
+  });
+
   it('announces a retained online status, and the broker sends the offline will when the socket dies', async () => {
     let mqttClient: MqttClient | undefined;
     const connect = (url: string, o: IClientOptions) => {
