@@ -304,12 +304,12 @@ describe.each([
       };
       return c;
     };
-    const { gateway, link } = await startGateway('gw-g', { connect }, { flushIntervalMs: 50 });
+    const { gateway, link } = await startGateway('gw-flush', { connect }, { flushIntervalMs: 50 });
     await waitFor(() => gateway.stats().connected, 5000, 'gateway connected');
     const t0 = Date.now();
     for (let i = 0; i < 5; i++)
       link.emit('strap-g', '0x2A37', encodeHeartRate({ bpm: 100 + i, sensorContact: 'detected' }), t0 + i);
-    const samples = () => sub.unique('gw-g').flatMap((b) => b.samples);
+    const samples = () => sub.unique('gw-flush').flatMap((b) => b.samples);
     await waitFor(() => samples().length >= 5, 10_000, 'every sample after the reconnect');
     expect(failed).toBe(1);
     expect(endedInsidePublish).toBe(false);
