@@ -14,6 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
+import { startPostgres } from '../ingest/test/registry/pg-server.js';
 import { startInflux } from '../ingest/test/telemetry/influx-server.js';
 import { startMosquitto } from './lib/mosquitto.js';
 import { type PlanOptions, planGateways } from './lib/plan.js';
@@ -34,6 +35,8 @@ const { values: a } = parseArgs({
     broker: { type: 'string', default: 'aedes' },
     ramp: { type: 'string' },
     influx: { type: 'boolean', default: false },
+    /** Registry on a real Postgres server (Debian's, started here) instead of PGlite inside ingest. */
+    postgres: { type: 'boolean', default: false },
     name: { type: 'string' },
     'connect-rate': { type: 'string', default: '100' },
     'no-cache': { type: 'boolean', default: false },
@@ -146,7 +149,19 @@ async function runOne(broker: 'aedes' | 'mosquitto', participants: number): Prom
   const children: Child[] = [];
   const cleanups: (() => Promise<void>)[] = [];
   try {
-    const fullSeed = await seedCached(seedPlan, dataDir);
+    let databaseUrl: string | undefined;
+    let fullSeed: SeedResult;
+    if (a.postgres) {
+      // A Postgres server has no files to copy from a cache: seed a fresh database for this run.
+      const pg = await startPostgres();
+      cleanups.push(() => pg.stop());
+      databaseUrl = await pg.createDatabase('bench');
+      log(`seeding Postgres: ${seedPlan.participants} participants, ${seedPlan.gateways} gateways`);
+      fullSeed = await seedRegistry(planGateways(seedPlan).gateways, { dataDir, databaseUrl, logger });
+      log(`seeded in ${fullSeed.seconds} s`);
+    } else {
+      fullSeed = await seedCached(seedPlan, dataDir);
+    }
     const credentials = fullSeed.credentials.slice(0, gateways);
     const sites = new Set(credentials.map((c) => c.siteId));
     const seed = { ...fullSeed, credentials, sessions: fullSeed.sessions.filter((s) => sites.has(s.siteId)) };
@@ -180,6 +195,7 @@ async function runOne(broker: 'aedes' | 'mosquitto', participants: number): Prom
       MQTT_PASSWORD: ingestPassword,
       ...(mqttUrl ? { MQTT_URL: mqttUrl } : { BENCH_EMBED_AEDES: '1' }),
       ...(influx ? { ...influx.env } : {}),
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     };
     log(`${broker}: ${participants} participants on ${gateways} gateways, ${seed.sessions.length} sessions`);
     const ingest = spawnChild(path.join(HERE, 'children/ingest.ts'), ingestEnv, 'ingest');
@@ -401,7 +417,7 @@ function markdown(runs: RunResult[], meta: Record<string, unknown>, knee: string
     '',
     `Command: \`${meta.command}\`  `,
     `Machine: ${meta.cpus} × ${meta.cpuModel}, ${meta.memGiB} GiB, Node ${meta.node}; load average at start ${meta.loadAvgStart}` +
-      ` (${meta.quiet ? 'quiet' : 'NOT quiet: other work was running, figures are pessimistic'}); registry: PGlite; InfluxDB: ${meta.influx ? 'yes (1.6.7)' : 'no'}.`,
+      ` (${meta.quiet ? 'quiet' : 'NOT quiet: other work was running, figures are pessimistic'}); registry: ${meta.registry === 'postgres' ? 'Postgres 15 server' : 'PGlite inside ingest'}; InfluxDB: ${meta.influx ? 'yes (1.6.7)' : 'no'}.`,
     '',
     'Latencies in ms as p50 / p95 / p99 / max. CPU as % of one core during the steady window, and peak RSS.',
     '',
@@ -463,7 +479,7 @@ const meta = {
   loadAvgStart,
   quiet: (loadAvgStart[0] ?? 0) < 0.5,
   influx: a.influx,
-  registry: 'pglite',
+  registry: a.postgres ? 'postgres' : 'pglite',
   seconds,
   targets: TARGETS,
 };

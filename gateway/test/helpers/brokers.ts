@@ -6,7 +6,17 @@ import path from 'node:path';
 import { Aedes, type AuthenticateError } from 'aedes';
 
 /** Credentials every test broker knows: the gateways the tests use, plus a subscriber standing in for ingest. */
-export const TEST_GATEWAYS = ['gw-a', 'gw-b', 'gw-c', 'gw-d', 'gw-e', 'gw-f', 'gw-g', 'gw-h', 'gw-flush'] as const;
+export const TEST_GATEWAYS = [
+  'gw-a',
+  'gw-b',
+  'gw-c',
+  'gw-d',
+  'gw-e',
+  'gw-f',
+  'gw-g',
+  'gw-h',
+  'gw-flush',
+] as const;
 export const secretFor = (user: string): string => `s3cret-${user}`;
 export const SUBSCRIBER = 'ingest-test';
 
