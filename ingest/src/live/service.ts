@@ -27,6 +27,7 @@ import {
   setBound,
   tick as tickRule,
   view,
+  withPrescription,
 } from '../rules/index.js';
 import type { DeviceKind, TelemetryWriter } from '../telemetry/index.js';
 
@@ -287,9 +288,27 @@ export class LiveService {
     }
   }
 
-  /** Prescriptions apply from the next session on; a running session keeps the one it started with. */
+  /**
+   * A new prescription version applies at once in every live session of the participant: open alerts, signal
+   * history and metrics carry over, thresholds change (a prescription that cannot be resolved is ignored).
+   */
   async prescriptionChanged(participantId: string): Promise<void> {
-    this.log.info({ participantId }, 'prescription changed; applies from the next session');
+    const runtimes = [...this.sessions.values()].flatMap((rt) => {
+      const p = rt.participants.get(participantId);
+      return p ? [p] : [];
+    });
+    if (runtimes.length === 0) return;
+    const current = await this.deps.registry.prescriptions.current(participantId, this.clock());
+    const rx = current ? this.resolve(participantId, current.body) : null;
+    if (!rx) return;
+    for (const p of runtimes) {
+      p.state = withPrescription(p.state, rx, this.deps.settings);
+      p.rx = rx;
+    }
+    this.log.info(
+      { participantId, sessions: runtimes.length },
+      'prescription changed; applied to the live session',
+    );
   }
 
   /** After a session ends: writes each participant's report, closes what is still open, drops the room. */

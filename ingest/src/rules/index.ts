@@ -30,6 +30,7 @@ export {
   tick,
   view,
   weeklyAdherence,
+  withPrescription,
 } from './engine.js';
 export {
   type HrRecovery,

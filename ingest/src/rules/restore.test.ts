@@ -5,7 +5,9 @@ import {
   evaluateSample,
   resolvePrescription,
   restoreAlert,
+  sessionMetrics,
   view,
+  withPrescription,
 } from './index.js';
 
 const rx = resolvePrescription({
@@ -64,5 +66,35 @@ describe('restoreAlert (ingest restart)', () => {
     const r = acknowledge(st, 'al-2', 'u1', 7_000);
     expect(r.events.map((e) => e.event)).toEqual(['acknowledged', 'closed']);
     expect(view(st, 8_000).alerts).toEqual([]);
+  });
+});
+
+describe('withPrescription (a prescription corrected mid-session)', () => {
+  const wider = resolvePrescription({
+    age: 60,
+    hrRest: 70,
+    hrMax: { source: 'measured', bpm: 160 },
+    zone: { method: 'bpm', low: 100, high: 132 },
+    ceilingBpm: 145,
+  });
+
+  it('keeps the open alert (no second raise) and clears it by the new zone', () => {
+    let st = createParticipant(rx, undefined, 0, { participantId: 'p' });
+    const events = [];
+    for (let t = 0; t <= 30_000; t += 1_000) events.push(...evaluateSample(st, { t, hr: 126 }).events);
+    expect(events.map((e) => [e.rule, e.event])).toEqual([['HR_ABOVE_ZONE', 'raised']]);
+    st = withPrescription(st, wider);
+    expect(view(st, 31_000)).toMatchObject({
+      zoneState: 'in',
+      alerts: [{ rule: 'HR_ABOVE_ZONE', conditionActive: true }],
+    });
+    const after = [];
+    for (let t = 31_000; t <= 45_000; t += 1_000) after.push(...evaluateSample(st, { t, hr: 126 }).events);
+    // 126 ≤ 132 − 5 held 10 s: the same alert clears; nothing new is raised.
+    expect(after.map((e) => [e.alertId, e.event])).toEqual([
+      [events[0]!.alertId, 'cleared'],
+      [events[0]!.alertId, 'closed'],
+    ]);
+    expect(sessionMetrics(st, 45_000).secondsAbove).toBeGreaterThan(25);
   });
 });

@@ -161,6 +161,33 @@ describe('live service over real MQTT and Socket.IO', () => {
     }
   });
 
+  it('a prescription corrected during the class applies to the live session at once', async () => {
+    const clinician = platform.demo!.seed.users.find((u) => u.role === 'clinician')!;
+    const token = await login(platform.url, clinician.username, clinician.password);
+    const res = await fetch(new URL('/api/participants/t-calm/prescriptions', platform.url), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        body: {
+          age: 55,
+          hrRest: 65,
+          hrMax: { source: 'tanaka' },
+          zone: { method: 'bpm', low: 90, high: 104 },
+        },
+        note: 'lower zone after review',
+      }),
+    });
+    expect(res.status).toBeLessThan(300);
+    const calm = (f: { participants: { participantId: string; zoneHighBpm: number | null }[] }) =>
+      f.participants.find((p) => p.participantId === 't-calm');
+    const n = classConsole.frames.length;
+    await classConsole.waitFor(
+      () => classConsole.frames.slice(n).find((f) => calm(f)?.zoneHighBpm === 104),
+      5_000,
+      'a frame with the new zone',
+    );
+  });
+
   it('stopping the home session writes its report, which the coach then reads', async () => {
     const coach = platform.demo!.seed.users.find((u) => u.role === 'coach')!;
     const instructorToken = await login(platform.url, instructor.username, instructor.password);
