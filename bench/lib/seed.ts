@@ -4,18 +4,8 @@
  */
 import { type LoadGateway, scenarioRoster } from '@zonewatch/firmware-sim';
 import type { Logger } from 'pino';
+import { demoParticipant } from '../../ingest/src/platform.js';
 import { openRegistry, seedDemo } from '../../ingest/src/registry/index.js';
-import { PRESET_NAMES, type PresetName } from '../../ingest/src/rules/index.js';
-
-const CONDITION_PRESET: Record<string, PresetName> = {
-  'cardiac-rehab': 'cardiac-rehab',
-  'heart-failure': 'heart-failure',
-  copd: 'copd',
-  diabetes: 'diabetes',
-  hypertension: 'hypertension',
-  obesity: 'obesity',
-  'older-adult': 'older-adults',
-};
 
 export interface SeedResult {
   credentials: { gatewayId: string; siteId: string; secret: string }[];
@@ -45,34 +35,7 @@ export async function seedRegistry(
     let login: { username: string; password: string } | undefined;
     for (const [siteId, gws] of bySite) {
       const participants = gws.flatMap((g) =>
-        scenarioRoster(g.scenario).participants.map((p) => {
-          const preset = CONDITION_PRESET[p.condition] ?? 'older-adults';
-          const advisory = p.betaBlocker && p.hrMaxSource !== 'measured';
-          return {
-            id: p.id,
-            alias: p.alias,
-            age: p.age,
-            sex: p.sex === 'female' || p.sex === 'male' ? p.sex : ('other' as const),
-            condition: p.condition,
-            betaBlocker: p.betaBlocker,
-            hrRest: p.hrRest,
-            hrMax: p.hrMax,
-            deviceIds: p.devices.map((d) => ({ id: d.id, kind: d.kind })),
-            prescription: {
-              preset: (PRESET_NAMES as readonly string[]).includes(preset) ? preset : 'older-adults',
-              age: p.age,
-              sex: p.sex,
-              hrRest: p.hrRest,
-              hrMax:
-                p.hrMaxSource === 'measured'
-                  ? { source: 'measured', bpm: p.hrMax }
-                  : { source: p.hrMaxSource },
-              hrMode: advisory ? 'advisory' : 'enforce',
-              betaBlocker: p.betaBlocker,
-              fitt: { sessionsPerWeek: 3, minutesInZone: 20 },
-            },
-          };
-        }),
+        scenarioRoster(g.scenario).participants.map((p) => demoParticipant(p, false)),
       );
       const r = await seedDemo(registry, {
         site: { id: siteId, name: `Bench site ${siteId}` },

@@ -5,6 +5,7 @@ import { type Broker, createBroker, generateSecret, hashSecret, type Principal }
 import {
   createSimulatedLink,
   loadScenario,
+  type RosterParticipant,
   type Scenario,
   scenarioRoster,
   type TruthRecord,
@@ -301,37 +302,42 @@ async function loadDemoScenarios(config: IngestConfig): Promise<Scenario[]> {
   return loaded.map((s) => (site && s.site !== site ? { ...s, site, gateway: { ...s.gateway, site } } : s));
 }
 
+/**
+ * A simulated participant as the demo registry holds them: alias, devices, and a prescription from the
+ * population preset of their condition (the benchmark seeds its participants the same way).
+ */
+export function demoParticipant(p: RosterParticipant, home: boolean) {
+  const preset = CONDITION_PRESET[p.condition] ?? 'older-adults';
+  // β-blockers without a measured maximum: HR alerts are advisory only (CLINICAL-RULES.md section 1).
+  const advisory = p.betaBlocker && p.hrMaxSource !== 'measured';
+  return {
+    id: p.id,
+    alias: p.alias,
+    age: p.age,
+    sex: p.sex === 'female' || p.sex === 'male' ? p.sex : ('other' as const),
+    condition: p.condition,
+    betaBlocker: p.betaBlocker,
+    hrRest: p.hrRest,
+    hrMax: p.hrMax,
+    deviceIds: p.devices.map((d) => ({ id: d.id, kind: d.kind })),
+    home,
+    prescription: {
+      preset: (PRESET_NAMES as readonly string[]).includes(preset) ? preset : 'older-adults',
+      age: p.age,
+      sex: p.sex,
+      hrRest: p.hrRest,
+      hrMax: p.hrMaxSource === 'measured' ? { source: 'measured', bpm: p.hrMax } : { source: p.hrMaxSource },
+      hrMode: advisory ? 'advisory' : 'enforce',
+      betaBlocker: p.betaBlocker,
+      fitt: { sessionsPerWeek: 3, minutesInZone: 20 },
+    },
+  };
+}
+
 function demoInput(scenarios: Scenario[]): Parameters<typeof seedDemo>[1] {
   const siteId = scenarios[0]!.site;
   const participants = scenarios.flatMap((s) =>
-    scenarioRoster(s).participants.map((p) => {
-      const preset = CONDITION_PRESET[p.condition] ?? 'older-adults';
-      // β-blockers without a measured maximum: HR alerts are advisory only (CLINICAL-RULES.md section 1).
-      const advisory = p.betaBlocker && p.hrMaxSource !== 'measured';
-      return {
-        id: p.id,
-        alias: p.alias,
-        age: p.age,
-        sex: p.sex === 'female' || p.sex === 'male' ? p.sex : ('other' as const),
-        condition: p.condition,
-        betaBlocker: p.betaBlocker,
-        hrRest: p.hrRest,
-        hrMax: p.hrMax,
-        deviceIds: p.devices.map((d) => ({ id: d.id, kind: d.kind })),
-        home: s.kind === 'home',
-        prescription: {
-          preset: (PRESET_NAMES as readonly string[]).includes(preset) ? preset : 'older-adults',
-          age: p.age,
-          sex: p.sex,
-          hrRest: p.hrRest,
-          hrMax:
-            p.hrMaxSource === 'measured' ? { source: 'measured', bpm: p.hrMax } : { source: p.hrMaxSource },
-          hrMode: advisory ? 'advisory' : 'enforce',
-          betaBlocker: p.betaBlocker,
-          fitt: { sessionsPerWeek: 3, minutesInZone: 20 },
-        },
-      };
-    }),
+    scenarioRoster(s).participants.map((p) => demoParticipant(p, s.kind === 'home')),
   );
   return {
     site: { id: siteId, name: 'Demo community exercise-health centre' },
