@@ -13,6 +13,7 @@ FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY protocol/package.json protocol/
+COPY clinical/package.json clinical/
 COPY firmware-sim/package.json firmware-sim/
 COPY gateway/package.json gateway/
 COPY broker/package.json broker/

@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Broker, createBroker, generateSecret, hashSecret, type Principal } from '@zonewatch/broker';
+import { PRESET_NAMES, type PresetName } from '@zonewatch/clinical';
 import {
   createSimulatedLink,
   loadScenario,
@@ -21,7 +22,6 @@ import type { IngestConfig } from './config.js';
 import { LiveService } from './live/service.js';
 import { createTelemetryConsumer, type TelemetryConsumer } from './mqtt/consumer.js';
 import { type DemoSeedResult, openRegistry, type Registry, seedDemo } from './registry/index.js';
-import { PRESET_NAMES, type PresetName } from './rules/index.js';
 import {
   createTelemetryWriter,
   type InfluxConfig,

@@ -217,7 +217,7 @@ export const participantsQuerySchema = z.object({
 
 /**
  * A prescription document (CLINICAL-RULES.md section 1). Its full schema belongs to the rules engine
- * (`ingest/src/rules` `prescriptionSchema`); the API validates it with that schema and the OpenAPI document
+ * (`@zonewatch/clinical` `prescriptionSchema`); the API validates it with that schema and the OpenAPI document
  * shows every field. On the wire it is a JSON object.
  */
 export const prescriptionBodySchema = z.record(z.string(), z.unknown());

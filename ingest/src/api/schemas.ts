@@ -1,6 +1,6 @@
+import { prescriptionSchema } from '@zonewatch/clinical';
 import { apiErrorSchema } from '@zonewatch/protocol';
 import { z } from 'zod';
-import { prescriptionSchema } from '../rules/index.js';
 
 /** Error responses every route documents (and the serializer checks). */
 export const errorResponses = { '4xx': apiErrorSchema, '5xx': apiErrorSchema } as const;

@@ -1,3 +1,4 @@
+import { type ResolvedPrescription, resolvePrescription } from '@zonewatch/clinical';
 import type {
   Alert,
   AlertEventRecordView,
@@ -14,7 +15,6 @@ import type {
   Registry,
   SessionRecord,
 } from '../registry/index.js';
-import { type ResolvedPrescription, resolvePrescription } from '../rules/index.js';
 
 /** A registry session as the API shows it. */
 export function sessionView(s: SessionRecord): ApiSession {

@@ -1,15 +1,3 @@
-import type {
-  Alert,
-  ParticipantLive,
-  SessionFrame,
-  SessionInfo,
-  SessionSnapshot,
-  TelemetryBatch,
-  AlertEvent as WireAlertEvent,
-  Sample as WireSample,
-} from '@zonewatch/protocol';
-import type { Logger } from 'pino';
-import { newId, type Registry } from '../registry/index.js';
 import {
   acknowledge as ackRule,
   createParticipant,
@@ -28,7 +16,19 @@ import {
   tick as tickRule,
   view,
   withPrescription,
-} from '../rules/index.js';
+} from '@zonewatch/clinical';
+import type {
+  Alert,
+  ParticipantLive,
+  SessionFrame,
+  SessionInfo,
+  SessionSnapshot,
+  TelemetryBatch,
+  AlertEvent as WireAlertEvent,
+  Sample as WireSample,
+} from '@zonewatch/protocol';
+import type { Logger } from 'pino';
+import { newId, type Registry } from '../registry/index.js';
 import type { DeviceKind, TelemetryWriter } from '../telemetry/index.js';
 
 /** How far back a replayed (store-and-forward) sample may be and still drive live alerts (ARCHITECTURE.md). */

@@ -101,7 +101,7 @@ export interface PrescriptionRecord {
   /** When the next version took over; null for the current open-ended version. */
   effectiveTo: number | null;
   authorId: string;
-  /** The prescription document; its schema belongs to the rules engine (`ingest/src/rules`). */
+  /** The prescription document; its schema belongs to the rules engine (`@zonewatch/clinical`). */
   body: unknown;
   note: string | null;
   createdAt: number;

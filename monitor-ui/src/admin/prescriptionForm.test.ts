@@ -1,11 +1,11 @@
-import { describe, expect, it } from 'vitest';
 import {
   ZONE_METHODS as ENGINE_METHODS,
   HR_MODES as ENGINE_MODES,
   PRESETS as ENGINE_PRESETS,
   HR_MAX_SOURCES as ENGINE_SOURCES,
   prescriptionSchema,
-} from '../../../ingest/src/rules/prescription.js';
+} from '@zonewatch/clinical';
+import { describe, expect, it } from 'vitest';
 import {
   applyPreset,
   EMPTY_FORM,

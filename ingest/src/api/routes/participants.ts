@@ -1,3 +1,4 @@
+import { defaultRuleSettings, PrescriptionError, resolvePrescription } from '@zonewatch/clinical';
 import {
   adherenceQuerySchema,
   adherenceResponseSchema,
@@ -17,7 +18,6 @@ import {
 } from '@zonewatch/protocol';
 import { hasRole, requireRole, requireUser, siteScope } from '../../auth/index.js';
 import type { Participant } from '../../registry/index.js';
-import { defaultRuleSettings, PrescriptionError, resolvePrescription } from '../../rules/index.js';
 import { type ApiContext, assertSite, audit, loaders, type ZodApp } from '../context.js';
 import { validationError } from '../errors.js';
 import { minutesInZone, readReportBody } from '../report-body.js';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ReplayInputError, replay } from './replay.js';
+import { ReplayInputError, replay } from '../src/replay.js';
 
 const USAGE = `Usage: npm run replay -- --prescription rx.json --trace trace.csv [--exercise-end-ms N]
 

@@ -1,5 +1,5 @@
 // Micro-benchmark of the rules engine: samples evaluated per second on one core.
-// Run: node --import tsx ingest/bench/rules.bench.ts [--seconds N]   (default 3 s)
+// Run: node --import tsx clinical/bench/rules.bench.ts [--seconds N]   (default 3 s)
 // Each pass replays one-hour, 1 Hz sessions (HR, SpO2, steps, contact; warm-up, intervals above zone,
 // desaturation, contact loss, artefacts) through fresh participants, with a tick every second as live.
 import { parseArgs } from 'node:util';
@@ -10,13 +10,13 @@ import {
   resolvePrescription,
   type Sample,
   tick,
-} from '../src/rules/index.js';
+} from '../src/index.js';
 
 const { values } = parseArgs({
   options: { seconds: { type: 'string', default: '3' }, help: { type: 'boolean', short: 'h' } },
 });
 if (values.help) {
-  process.stdout.write('Usage: node --import tsx ingest/bench/rules.bench.ts [--seconds N]\n');
+  process.stdout.write('Usage: node --import tsx clinical/bench/rules.bench.ts [--seconds N]\n');
   process.exit(0);
 }
 const seconds = Number(values.seconds);

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { replay } from './replay.js';
 
-const dir = fileURLToPath(new URL('../../test/fixtures/traces/', import.meta.url));
+const dir = fileURLToPath(new URL('../test/fixtures/traces/', import.meta.url));
 const fixtures = readdirSync(dir).filter((n) => statSync(join(dir, n)).isDirectory());
 
 describe('trace fixtures (hand-derived expectations)', () => {

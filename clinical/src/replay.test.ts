@@ -143,11 +143,11 @@ describe('malformed input: file:line:column: reason, nothing evaluated', () => {
 });
 
 describe('replay CLI (spawned)', () => {
-  const root = fileURLToPath(new URL('../../../', import.meta.url));
+  const root = fileURLToPath(new URL('../../', import.meta.url));
   const dir = mkdtempSync(join(tmpdir(), 'zw-replay-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const cli = (args: string[]) =>
-    spawnSync(process.execPath, ['--import', 'tsx', 'ingest/src/rules/replay-cli.ts', ...args], {
+    spawnSync(process.execPath, ['--import', 'tsx', 'clinical/cli/replay-cli.ts', ...args], {
       cwd: root,
       encoding: 'utf8',
     });
