@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # One image for every Node service of zonewatch; the command picks the service:
-#   broker/src/main.ts · ingest/src/main.ts · gateway/src/main.ts
+#   broker/src/main.ts · ingest/src/main.ts · firmware-sim/src/gateway-sim.ts (a simulated site gateway)
 #   provisioning/src/influx-setup.ts · provisioning/src/broker-credentials.ts (one-shot set-up jobs)
 # Sources run through tsx as in development (`node --import tsx …`), so there is no build step to
 # drift from what the tests ran.

@@ -18,4 +18,5 @@ export {
   MAX_INFLIGHT,
   STOP_GRACE_MS,
 } from './gateway.js';
+export { exitOnStartError, type LinkFactory, runGateway } from './main.js';
 export { MemoryOutbox, type Outbox, type OutboxStats, PendingIndex, RECORD_HEADER_BYTES } from './outbox.js';

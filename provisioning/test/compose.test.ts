@@ -156,7 +156,7 @@ describe('docker-compose.yml', () => {
         }
       }
       expect(services.broker!.command).toEqual(['broker/src/main.ts']);
-      expect(services['gateway-sim']!.command).toEqual(['gateway/src/main.ts']);
+      expect(services['gateway-sim']!.command).toEqual(['firmware-sim/src/gateway-sim.ts']);
       expect((services.ingest!.entrypoint as string[]).join(' ')).toContain('ingest/src/main.ts');
       expect(existsSync(join(REPO, String(services['gateway-sim']!.environment!.SIM_SCENARIO)))).toBe(true);
     });
