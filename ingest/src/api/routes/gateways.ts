@@ -1,4 +1,3 @@
-import { generateSecret, hashSecret } from '@zonewatch/broker';
 import {
   createGatewayBodySchema,
   gatewaySchema,
@@ -8,7 +7,7 @@ import {
   siteQuerySchema,
 } from '@zonewatch/protocol';
 import { requireRole, requireUser, siteScope } from '../../auth/index.js';
-import { codes, type Gateway } from '../../registry/index.js';
+import { codes, type Gateway, generatePassword, hashPassword, SECRET_PARAMS } from '../../registry/index.js';
 import { type ApiContext, assertSite, audit, loaders, type ZodApp } from '../context.js';
 import { errorResponses } from '../schemas.js';
 
@@ -16,7 +15,7 @@ const tags = ['gateways'];
 
 /**
  * `/gateways` (ops, admin): each gateway's MQTT secret is generated here, returned once, and stored only as
- * its scrypt hash (the broker's `verifySecret` format).
+ * its scrypt hash (`@zonewatch/protocol/secrets`, the codec the broker verifies with).
  */
 export async function gatewayRoutes(app: ZodApp, ctx: ApiContext): Promise<void> {
   const { registry } = ctx;
@@ -64,8 +63,8 @@ export async function gatewayRoutes(app: ZodApp, ctx: ApiContext): Promise<void>
       const user = requireUser(request);
       const b = request.body;
       assertSite(user, b.siteId);
-      const secret = generateSecret();
-      const secretHash = await hashSecret(secret);
+      const secret = generatePassword(32);
+      const secretHash = await hashPassword(secret, SECRET_PARAMS);
       const gateway = await registry.transaction(async (tx) => {
         const g = await tx.gateways.create({
           id: b.id,
@@ -101,8 +100,8 @@ export async function gatewayRoutes(app: ZodApp, ctx: ApiContext): Promise<void>
       const user = requireUser(request);
       const g = await load.gateway(request, request.params.id);
       if (g.revokedAt !== null) throw new codes.ZW_ERR_INVALID_STATE(`gateway ${g.id} is revoked`);
-      const secret = generateSecret();
-      const secretHash = await hashSecret(secret);
+      const secret = generatePassword(32);
+      const secretHash = await hashPassword(secret, SECRET_PARAMS);
       await registry.transaction(async (tx) => {
         await tx.gateways.rotateSecret(g.id, secretHash);
         await audit(tx, user, {
