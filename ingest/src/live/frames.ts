@@ -1,0 +1,71 @@
+import { view } from '@zonewatch/clinical';
+import type { ParticipantLive, SessionFrame, SessionSnapshot } from '@zonewatch/protocol';
+import type { LiveCore, LiveStats, ParticipantRuntime } from './types.js';
+
+/** What every console of the session shows at `now`: one tile per participant. */
+export function frameOf(core: LiveCore, sessionId: string, now: number): SessionFrame | undefined {
+  const rt = core.sessions.get(sessionId);
+  if (!rt) return undefined;
+  return {
+    sessionId,
+    at: now,
+    participants: [...rt.participants.values()].map((p) => participantLive(p, now)),
+  };
+}
+
+/** A frame plus the session and its live alerts (a console joining). */
+export function snapshotOf(core: LiveCore, sessionId: string, now: number): SessionSnapshot | undefined {
+  const rt = core.sessions.get(sessionId);
+  const f = frameOf(core, sessionId, now);
+  if (!rt || !f) return undefined;
+  return { ...f, session: rt.info, alerts: [...rt.alerts.values()] };
+}
+
+export function statsOf(core: LiveCore): LiveStats {
+  let participants = 0;
+  let alertsOpen = 0;
+  for (const rt of core.sessions.values()) {
+    participants += rt.participants.size;
+    alertsOpen += rt.alerts.size;
+  }
+  return { sessions: core.sessions.size, participants, alertsOpen, ...core.counters };
+}
+
+/** Per-session completeness for the `session` measurement: share of bound participants with a live sample. */
+export function sessionHealthOf(
+  core: LiveCore,
+  now: number,
+): { siteId: string; sessionId: string; participants: number; completeness: number }[] {
+  return [...core.sessions.values()].map((rt) => {
+    const bound = [...rt.participants.values()].filter((p) => p.deviceIds.size > 0);
+    const live = bound.filter((p) => view(p.state, now).freshness === 'live').length;
+    return {
+      siteId: rt.info.siteId,
+      sessionId: rt.info.id,
+      participants: bound.length,
+      completeness: bound.length ? Math.round((live / bound.length) * 1000) / 10 : 0,
+    };
+  });
+}
+
+function participantLive(p: ParticipantRuntime, now: number): ParticipantLive {
+  const v = view(p.state, now);
+  const lastSampleAt = Math.max(v.hr?.t ?? -1, v.spo2?.t ?? -1);
+  return {
+    participantId: p.participantId,
+    alias: p.alias,
+    hr: v.hr && v.hr.freshness !== 'lost' ? v.hr.value : null,
+    spo2: v.spo2 && v.spo2.freshness !== 'lost' ? v.spo2.value : null,
+    steps: v.steps,
+    cadence: v.cadence,
+    battery: p.battery,
+    contact: v.contact,
+    zone: p.rx ? v.zoneState : null,
+    freshness: v.freshness,
+    lastSampleAt: lastSampleAt < 0 ? null : lastSampleAt,
+    zoneLowBpm: p.rx?.zoneLowBpm ?? null,
+    zoneHighBpm: p.rx?.zoneHighBpm ?? null,
+    ceilingBpm: p.rx?.ceilingBpm ?? null,
+    hrMode: p.rx?.hrMode ?? 'off',
+  };
+}

@@ -1,0 +1,184 @@
+import {
+  createParticipant,
+  type ResolvedPrescription,
+  type RuleId,
+  resolvePrescription,
+  restoreAlert,
+  setBound,
+  withPrescription,
+} from '@zonewatch/clinical';
+import type { SessionInfo } from '@zonewatch/protocol';
+import { newId } from '../registry/index.js';
+import type { LiveCore, SessionRuntime } from './types.js';
+
+/**
+ * Without a usable prescription a participant still gets SpO2 and signal rules, never a guessed HR zone:
+ * `hrMode: off` disables the HR zone and ceiling rules, and the tile shows no zone.
+ */
+const NO_PRESCRIPTION = {
+  age: 60,
+  hrRest: 60,
+  hrMax: { source: 'override', bpm: 220 },
+  zone: { method: 'bpm', low: 60, high: 200 },
+  ceilingBpm: 210,
+  hrMode: 'off',
+} as const;
+
+function owns(core: LiveCore, siteId: string): boolean {
+  const sites = core.deps.sites ?? [];
+  return sites.length === 0 || sites.includes(siteId);
+}
+
+/** Loads an active session of an owned site: roster, prescriptions, rule states, and its open alerts. */
+export async function loadSession(core: LiveCore, sessionId: string): Promise<void> {
+  const reg = core.deps.registry;
+  const s = await reg.sessions.get(sessionId);
+  if (s?.status !== 'active' || !owns(core, s.siteId)) return;
+  if (core.sessions.has(sessionId)) unloadSession(core, sessionId);
+  const info: SessionInfo = {
+    id: s.id,
+    siteId: s.siteId,
+    name: s.name,
+    kind: s.kind,
+    status: 'active',
+    startedAt: s.startedAt,
+    endedAt: null,
+  };
+  const rt: SessionRuntime = { info, participants: new Map(), alerts: new Map() };
+  core.sessions.set(sessionId, rt);
+  await syncRoster(core, rt);
+  const now = core.clock();
+  for (const a of await reg.alerts.open({ sessionId })) {
+    const p = rt.participants.get(a.participantId);
+    if (!p) continue;
+    restoreAlert(
+      p.state,
+      {
+        alertId: a.id,
+        rule: a.rule as RuleId,
+        severity: a.severity,
+        unconfirmed: a.unconfirmed,
+        raisedAt: a.raisedAt,
+        conditionCleared: a.conditionCleared,
+        acknowledgedAt: a.acknowledgedAt,
+        acknowledgedBy: a.acknowledgedBy,
+        escalationLevel: a.escalationLevel,
+      },
+      now,
+    );
+    core.alertIndex.set(a.id, { session: rt, p });
+    const ackBy = a.acknowledgedBy ? ((await reg.users.get(a.acknowledgedBy))?.username ?? null) : null;
+    rt.alerts.set(a.id, {
+      id: a.id,
+      sessionId,
+      participantId: a.participantId,
+      alias: p.alias,
+      rule: a.rule as RuleId,
+      severity: a.severity,
+      ...(a.unconfirmed ? { unconfirmed: true } : {}),
+      state: a.state === 'acknowledged' ? 'acknowledged' : 'open',
+      conditionCleared: a.conditionCleared,
+      raisedAt: a.raisedAt,
+      acknowledgedAt: a.acknowledgedAt,
+      acknowledgedBy: ackBy,
+      closedAt: null,
+      escalationLevel: a.escalationLevel,
+    });
+  }
+}
+
+/** Forgets a session: its device bindings, alert index entries and runtime. */
+export function unloadSession(core: LiveCore, sessionId: string): void {
+  const rt = core.sessions.get(sessionId);
+  if (!rt) return;
+  for (const p of rt.participants.values())
+    for (const d of p.deviceIds) core.bindings.delete(`${rt.info.siteId}/${d}`);
+  for (const id of rt.alerts.keys()) core.alertIndex.delete(id);
+  core.sessions.delete(sessionId);
+}
+
+/** Re-reads the live roster of a session: new participants get a rule state, devices are rebound. */
+export async function syncRoster(core: LiveCore, rt: SessionRuntime): Promise<void> {
+  const reg = core.deps.registry;
+  const roster = await reg.rosters.list(rt.info.id);
+  const byParticipant = new Map<string, string[]>();
+  for (const b of roster)
+    byParticipant.set(b.participantId, [...(byParticipant.get(b.participantId) ?? []), b.deviceId]);
+  const newIds = [...byParticipant.keys()].filter((id) => !rt.participants.has(id));
+  const rxs = new Map(
+    (newIds.length ? await reg.prescriptions.currentMany(newIds, core.clock()) : []).map((r) => [
+      r.participantId,
+      r,
+    ]),
+  );
+  for (const id of newIds) {
+    const person = await reg.participants.get(id);
+    const rx = resolveFor(core, id, rxs.get(id)?.body);
+    const state = createParticipant(
+      rx ?? resolvePrescription(NO_PRESCRIPTION),
+      core.deps.settings,
+      rt.info.startedAt ?? core.clock(),
+      {
+        // Alert ids must stay unique across restarts (the engine counts from 1 in every new state).
+        participantId: newId('al'),
+      },
+    );
+    rt.participants.set(id, {
+      participantId: id,
+      alias: person?.alias ?? id,
+      rx,
+      state,
+      deviceIds: new Set(),
+      battery: null,
+      gatewayId: 'unknown',
+    });
+  }
+  for (const [id, p] of rt.participants) {
+    for (const d of p.deviceIds) core.bindings.delete(`${rt.info.siteId}/${d}`);
+    p.deviceIds = new Set(byParticipant.get(id) ?? []);
+    for (const d of p.deviceIds) {
+      core.bindings.set(`${rt.info.siteId}/${d}`, { session: rt, p });
+      core.unbound.delete(`${rt.info.siteId}/${d}`);
+    }
+    setBound(p.state, p.deviceIds.size > 0);
+  }
+}
+
+function resolveFor(core: LiveCore, participantId: string, body: unknown): ResolvedPrescription | null {
+  if (body === undefined) {
+    core.log.warn({ participantId }, 'participant has no prescription in force: HR zone rules off');
+    return null;
+  }
+  try {
+    return resolvePrescription(body, core.deps.settings);
+  } catch (e) {
+    core.log.error(
+      { participantId, err: (e as Error).message },
+      'prescription cannot be resolved: HR zone rules off',
+    );
+    return null;
+  }
+}
+
+/**
+ * A new prescription version applies at once in every live session of the participant: open alerts, signal
+ * history and metrics carry over, thresholds change (a prescription that cannot be resolved is ignored).
+ */
+export async function prescriptionChanged(core: LiveCore, participantId: string): Promise<void> {
+  const runtimes = [...core.sessions.values()].flatMap((rt) => {
+    const p = rt.participants.get(participantId);
+    return p ? [p] : [];
+  });
+  if (runtimes.length === 0) return;
+  const current = await core.deps.registry.prescriptions.current(participantId, core.clock());
+  const rx = current ? resolveFor(core, participantId, current.body) : null;
+  if (!rx) return;
+  for (const p of runtimes) {
+    p.state = withPrescription(p.state, rx, core.deps.settings);
+    p.rx = rx;
+  }
+  core.log.info(
+    { participantId, sessions: runtimes.length },
+    'prescription changed; applied to the live session',
+  );
+}

@@ -1,0 +1,62 @@
+import { endSession, sessionReport } from '@zonewatch/clinical';
+import type { AlertProjection } from './alerts.js';
+import { unloadSession } from './roster.js';
+import type { LiveCore } from './types.js';
+
+/** After a session ends: writes each participant's report, closes what is still open, drops the room. */
+export async function endLiveSession(
+  core: LiveCore,
+  alerts: AlertProjection,
+  sessionId: string,
+): Promise<void> {
+  const rt = core.sessions.get(sessionId);
+  if (!rt) return;
+  const registry = core.deps.registry;
+  const s = await registry.sessions.get(sessionId);
+  const endMs = s?.endedAt ?? core.clock();
+  await alerts.drain();
+  const usernames = new Map<string, string>();
+  const username = async (userId: string | null) => {
+    if (userId === null) return null;
+    if (!usernames.has(userId)) usernames.set(userId, (await registry.users.get(userId))?.username ?? userId);
+    return usernames.get(userId) ?? userId;
+  };
+  for (const p of rt.participants.values()) {
+    endSession(p.state);
+    const raw = sessionReport(p.state, endMs);
+    // Reports outlive accounts: they name who acknowledged, not an internal id.
+    const reportAlerts = [];
+    for (const a of raw.alerts) reportAlerts.push({ ...a, acknowledgedBy: await username(a.acknowledgedBy) });
+    const report = { ...raw, alerts: reportAlerts };
+    await registry.reports.save({
+      sessionId,
+      participantId: p.participantId,
+      body: {
+        ...report,
+        alias: p.alias,
+        zone: p.rx
+          ? {
+              lowBpm: p.rx.zoneLowBpm,
+              highBpm: p.rx.zoneHighBpm,
+              ceilingBpm: p.rx.ceilingBpm,
+              hrMode: p.rx.hrMode,
+            }
+          : null,
+      },
+      atMs: endMs,
+    });
+  }
+  for (const a of [...rt.alerts.values()]) {
+    await alerts.registryWrite(() =>
+      registry.alerts.recordEvent({
+        alertId: a.id,
+        event: 'closed',
+        atMs: endMs,
+        actorId: null,
+        note: 'session ended',
+      }),
+    );
+    alerts.emit(rt, { ...a, state: 'closed', closedAt: endMs }, 'closed', endMs);
+  }
+  unloadSession(core, sessionId);
+}

@@ -1,0 +1,121 @@
+import { evaluateSample, type Sample as RuleSample, tick as tickRule, view } from '@zonewatch/clinical';
+import type { TelemetryBatch, Sample as WireSample } from '@zonewatch/protocol';
+import type { DeviceKind } from '../telemetry/index.js';
+import type { AlertProjection } from './alerts.js';
+import { ALERT_HORIZON_MS, type LiveCore, type ParticipantRuntime, type SessionRuntime } from './types.js';
+
+const KIND_OF: Record<WireSample['kind'], DeviceKind | null> = {
+  hr: 'hr-strap',
+  spo2: 'oximeter',
+  steps: 'pedometer',
+  battery: null,
+};
+
+/**
+ * Telemetry hand-off: a validated, first-seen batch of a gateway of `siteId` goes to the rules engine of
+ * the participant wearing each device (in measurement-time order) and to InfluxDB; samples of devices no
+ * active session binds are only remembered for pairing.
+ */
+export function applyBatch(
+  core: LiveCore,
+  alerts: AlertProjection,
+  siteId: string,
+  batch: TelemetryBatch,
+): void {
+  const now = core.clock();
+  const horizon = now - ALERT_HORIZON_MS;
+  const writer = core.deps.writer;
+  const perParticipant = new Map<ParticipantRuntime, { rt: SessionRuntime; samples: WireSample[] }>();
+  for (const sample of batch.samples) {
+    const key = `${siteId}/${sample.device}`;
+    const bound = core.bindings.get(key);
+    if (!bound) {
+      core.counters.unbound++;
+      const prev = core.unbound.get(key);
+      core.unbound.set(key, {
+        siteId,
+        deviceId: sample.device,
+        kind: KIND_OF[sample.kind] ?? prev?.kind ?? null,
+        lastSeenAt: now,
+      });
+      continue;
+    }
+    bound.p.gatewayId = batch.gatewayId;
+    let group = perParticipant.get(bound.p);
+    if (!group) {
+      group = { rt: bound.session, samples: [] };
+      perParticipant.set(bound.p, group);
+    }
+    group.samples.push(sample);
+  }
+  for (const [p, { rt, samples }] of perParticipant) {
+    samples.sort((a, b) => a.t - b.t);
+    for (const s of samples) {
+      core.counters.samples++;
+      const ctx = {
+        site: rt.info.siteId,
+        session: rt.info.id,
+        participant: p.participantId,
+        gateway: batch.gatewayId,
+      };
+      if (s.kind === 'battery') {
+        p.battery = s.percent;
+        writer.writeSample(ctx, s);
+        continue;
+      }
+      if (batch.replayed && s.t < horizon) {
+        core.counters.lateReplayed++;
+        writer.writeSample({ ...ctx, deviceKind: KIND_OF[s.kind] ?? 'hr-strap' }, s);
+        continue;
+      }
+      const { events } = evaluateSample(p.state, toRuleSample(s));
+      if (s.kind === 'hr') {
+        const latest = p.state.latest.hr;
+        const usable = latest !== null && latest.t === s.t && latest.usable;
+        const zone = usable ? view(p.state, s.t).zoneState : null;
+        writer.writeSample(
+          { ...ctx, deviceKind: 'hr-strap' },
+          s,
+          zone && p.rx ? { usable, zone } : { usable },
+        );
+      } else {
+        writer.writeSample({ ...ctx, deviceKind: KIND_OF[s.kind] ?? 'pedometer' }, s);
+      }
+      if (events.length) alerts.handle(rt, p, events);
+    }
+  }
+}
+
+/** Once a second: time-based rules (signal lost), escalation and re-sound of every participant. */
+export function tickAll(core: LiveCore, alerts: AlertProjection, now: number): void {
+  for (const rt of core.sessions.values()) {
+    for (const p of rt.participants.values()) {
+      const { events } = tickRule(p.state, now);
+      if (events.length) alerts.handle(rt, p, events);
+    }
+  }
+}
+
+/** Devices of a site seen within `withinMs` that no active session binds (pairing). */
+export function unboundDevices(
+  core: LiveCore,
+  siteId: string,
+  withinMs: number,
+): { deviceId: string; kind: string | null; lastSeenAt: number }[] {
+  const since = core.clock() - withinMs;
+  return [...core.unbound.values()]
+    .filter((d) => d.siteId === siteId && d.lastSeenAt >= since)
+    .sort((a, b) => b.lastSeenAt - a.lastSeenAt)
+    .map(({ deviceId, kind, lastSeenAt }) => ({ deviceId, kind, lastSeenAt }));
+}
+
+function toRuleSample(s: Exclude<WireSample, { kind: 'battery' }>): RuleSample {
+  switch (s.kind) {
+    case 'hr':
+      return { t: s.t, hr: s.bpm, contact: s.contact ?? null, rrMs: s.rrMs ?? null };
+    case 'spo2':
+      return { t: s.t, spo2: s.spo2 };
+    case 'steps':
+      return { t: s.t, steps: s.steps, cadence: s.cadence ?? null };
+  }
+}

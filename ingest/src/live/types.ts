@@ -1,0 +1,106 @@
+import type { ParticipantState, ResolvedPrescription, RuleSettings } from '@zonewatch/clinical';
+import type { Alert, SessionInfo, AlertEvent as WireAlertEvent } from '@zonewatch/protocol';
+import type { Logger } from 'pino';
+import type { Registry } from '../registry/index.js';
+import type { DeviceKind, TelemetryWriter } from '../telemetry/index.js';
+
+/** How far back a replayed (store-and-forward) sample may be and still drive live alerts (ARCHITECTURE.md). */
+export const ALERT_HORIZON_MS = 60_000;
+
+/** What the REST API asks of the live service (see ingest/src/api/live-control.ts). */
+export interface AckActor {
+  userId: string;
+  username: string;
+}
+export type AckResult =
+  | { ok: true; alert: Alert }
+  | { ok: false; code: 'not-found' | 'already-closed' | 'already-acknowledged' };
+
+/** Where alert events and frames go (Socket.IO rooms in the app). */
+export interface LiveBroadcaster {
+  alert(event: WireAlertEvent): void;
+}
+
+export interface LiveServiceDeps {
+  registry: Registry;
+  writer: TelemetryWriter;
+  logger: Logger;
+  clock?: () => number;
+  /** Sites this node owns; empty = all. */
+  sites?: readonly string[];
+  /** Site-level rule settings (defaults when absent). */
+  settings?: RuleSettings;
+}
+
+export interface LiveStats {
+  sessions: number;
+  participants: number;
+  samples: number;
+  unbound: number;
+  /** Replayed samples older than the alert horizon: stored, not evaluated. */
+  lateReplayed: number;
+  alertsOpen: number;
+  registryErrors: number;
+}
+
+/** One participant of a live session: the rules engine's state and what the tile needs besides it. */
+export interface ParticipantRuntime {
+  participantId: string;
+  alias: string;
+  rx: ResolvedPrescription | null;
+  state: ParticipantState;
+  deviceIds: Set<string>;
+  battery: number | null;
+  gatewayId: string;
+}
+
+/** One active session this node owns. */
+export interface SessionRuntime {
+  info: SessionInfo;
+  participants: Map<string, ParticipantRuntime>;
+  /** Live alerts (not closed) of the session, as consoles see them. */
+  alerts: Map<string, Alert>;
+}
+
+/** Where a device or an alert lives. */
+export interface Placement {
+  session: SessionRuntime;
+  p: ParticipantRuntime;
+}
+
+/** A device seen on the wire that no active session binds. */
+export interface UnboundDevice {
+  siteId: string;
+  deviceId: string;
+  kind: DeviceKind | null;
+  lastSeenAt: number;
+}
+
+/** The in-memory state the live modules share (one per LiveService). */
+export interface LiveCore {
+  readonly deps: LiveServiceDeps;
+  readonly clock: () => number;
+  readonly log: Logger;
+  readonly sessions: Map<string, SessionRuntime>;
+  /** `${siteId}/${deviceId}` → the participant wearing it in an active session. */
+  readonly bindings: Map<string, Placement>;
+  /** alert id → where it lives. */
+  readonly alertIndex: Map<string, Placement>;
+  /** `${siteId}/${deviceId}` → last sighting of a device no session binds. */
+  readonly unbound: Map<string, UnboundDevice>;
+  readonly counters: { samples: number; unbound: number; lateReplayed: number; registryErrors: number };
+}
+
+/** A fresh {@link LiveCore}. */
+export function createLiveCore(deps: LiveServiceDeps): LiveCore {
+  return {
+    deps,
+    clock: deps.clock ?? Date.now,
+    log: deps.logger.child({ component: 'live' }),
+    sessions: new Map(),
+    bindings: new Map(),
+    alertIndex: new Map(),
+    unbound: new Map(),
+    counters: { samples: 0, unbound: 0, lateReplayed: 0, registryErrors: 0 },
+  };
+}
