@@ -1,15 +1,16 @@
 import { type BrokerMetrics, brokerMetricsSchema, METRICS_FILTER } from '@zonewatch/broker';
 import {
   type GatewayStatus,
-  parseGatewayStatus,
-  parseTelemetry,
+  gatewayStatusSchema,
   parseTopic,
   siteFilter,
   type TelemetryBatch,
+  telemetryBatchSchema,
 } from '@zonewatch/protocol';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { SeqDeduper } from './dedupe.js';
+import { createRejectionLog, decodePayload, type RejectReason } from './payload.js';
 
 export interface ConsumerOptions {
   /** Broker URL, e.g. mqtt://127.0.0.1:1883. */
@@ -45,11 +46,13 @@ export interface TelemetryConsumer {
 /**
  * Subscribes to telemetry and status of the sites this node owns, validates every payload with the
  * protocol schemas, drops duplicates by (gateway, seq), and hands valid batches on. Invalid payloads are
- * counted and logged with the reason, never with their content (it is health data).
+ * counted and logged with a reason code, the topic's ids and their size — never their content nor a
+ * parser's message about it (it is health data; see payload.ts).
  */
 export function createTelemetryConsumer(opts: ConsumerOptions): TelemetryConsumer {
   const stats: ConsumerStats = { batches: 0, samples: 0, duplicates: 0, invalid: 0, mismatched: 0 };
   const dedupe = new SeqDeduper();
+  const shouldLog = createRejectionLog();
   let client: MqttClient | undefined;
   const filters = (opts.sites.length ? opts.sites : ['+' as const]).flatMap((s) => [
     siteFilter(s, 'telemetry'),
@@ -69,37 +72,41 @@ export function createTelemetryConsumer(opts: ConsumerOptions): TelemetryConsume
     }
     const t = parseTopic(topic);
     if (!t) return;
+    const { siteId, gatewayId } = t;
+    /** Never the payload nor a parser's message about it (they quote it): a code, the topic's ids, a size. */
+    const rejected = (msg: string, reason: RejectReason, fields?: string[]): void => {
+      const occurrences = shouldLog(`${siteId}/${gatewayId}/${t.kind}/${reason}`);
+      if (occurrences === undefined) return;
+      opts.logger.warn(
+        { siteId, gatewayId, reason, ...(fields ? { fields } : {}), bytes: payload.length, occurrences },
+        msg,
+      );
+    };
     if (t.kind === 'status') {
-      const s = parseGatewayStatus(payload);
-      if (s.ok) opts.onStatus?.(t.siteId, t.gatewayId, s.value);
-      else opts.logger.warn({ topic, reason: s.reason }, 'invalid gateway status');
+      const s = decodePayload(gatewayStatusSchema, payload);
+      if (s.ok) opts.onStatus?.(siteId, gatewayId, s.value);
+      else rejected('invalid gateway status', s.reason, s.fields);
       return;
     }
     if (t.kind !== 'telemetry') return;
-    const r = parseTelemetry(payload);
+    const r = decodePayload(telemetryBatchSchema, payload);
     if (!r.ok) {
       stats.invalid++;
-      opts.logger.warn(
-        { topic, reason: r.reason, bytes: payload.length },
-        'invalid telemetry batch rejected',
-      );
+      rejected('invalid telemetry batch rejected', r.reason, r.fields);
       return;
     }
-    if (r.value.gatewayId !== t.gatewayId) {
+    if (r.value.gatewayId !== gatewayId) {
       stats.mismatched++;
-      opts.logger.warn(
-        { topic, bodyGatewayId: r.value.gatewayId },
-        'telemetry gatewayId does not match topic',
-      );
+      rejected('telemetry gatewayId does not match topic', 'gateway_mismatch');
       return;
     }
-    if (!dedupe.accept(`${t.siteId}/${t.gatewayId}`, r.value.seq)) {
+    if (!dedupe.accept(`${siteId}/${gatewayId}`, r.value.seq)) {
       stats.duplicates++;
       return;
     }
     stats.batches++;
     stats.samples += r.value.samples.length;
-    opts.onBatch(t.siteId, r.value);
+    opts.onBatch(siteId, r.value);
   };
 
   return {
