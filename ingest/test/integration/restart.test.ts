@@ -55,6 +55,17 @@ async function startIngest(dataDir: string): Promise<Running> {
   });
 }
 
+/** Resolves with the first defined answer of `probe`, asking again after each answer (no fixed sleep). */
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 function kill(r: Running): Promise<void> {
   return new Promise((resolve) => {
     if (r.child.exitCode !== null || r.child.signalCode !== null) return resolve();
@@ -105,8 +116,15 @@ describe('ingest killed mid-session and started again', () => {
       60_000,
       'a critical alert before the crash',
     );
-    // Give the registry write a moment to commit, then pull the plug.
-    await new Promise((r) => setTimeout(r, 1500));
+    // Pull the plug once the registry has committed the alert (the REST API reads it from there).
+    const token = await login(first.url, instructor.username, instructor.password);
+    await until('the alert committed to the registry', async () => {
+      const res = await fetch(new URL(`/api/sessions/${sessionId}/alerts`, first.url), {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      const body = (await res.json()) as { items: { id: string }[] };
+      return body.items.some((a) => a.id === critical.id) ? true : undefined;
+    });
     await kill(first);
     c1.close();
 

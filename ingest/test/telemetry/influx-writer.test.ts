@@ -165,9 +165,9 @@ describe('close', () => {
       closeTimeoutMs: 500,
     });
     for (let i = 0; i < 3; i++) writer.writeSample(ctx, { kind: 'hr', device: 'd', t: T + i, bpm: 70 });
-    const started = Date.now();
+    // The server never recovers: close resolves only because it gives up after closeTimeoutMs (else the
+    // test times out), dropping what is left as 'closed'.
     await writer.close();
-    expect(Date.now() - started).toBeLessThan(2000);
     // 3 hr points + the device-health point written at close
     expect(writer.stats()).toMatchObject({
       linesAccepted: 4,
