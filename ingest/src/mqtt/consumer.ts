@@ -31,7 +31,12 @@ export interface ConsumerOptions {
 export interface ConsumerStats {
   batches: number;
   samples: number;
+  /** Batches dropped as already seen: repeats within the dedupe window plus `staleSeqs`. */
   duplicates: number;
+  /** Of `duplicates`, those whose seq was below the whole (full) window. */
+  staleSeqs: number;
+  /** Times a gateway's seq counter started again from below the window and the window was reset. */
+  seqResets: number;
   invalid: number;
   /** Batches whose body names a different gateway than the topic it came on. */
   mismatched: number;
@@ -50,7 +55,15 @@ export interface TelemetryConsumer {
  * parser's message about it (it is health data; see payload.ts).
  */
 export function createTelemetryConsumer(opts: ConsumerOptions): TelemetryConsumer {
-  const stats: ConsumerStats = { batches: 0, samples: 0, duplicates: 0, invalid: 0, mismatched: 0 };
+  const stats: ConsumerStats = {
+    batches: 0,
+    samples: 0,
+    duplicates: 0,
+    staleSeqs: 0,
+    seqResets: 0,
+    invalid: 0,
+    mismatched: 0,
+  };
   const dedupe = new SeqDeduper();
   const shouldLog = createRejectionLog();
   let client: MqttClient | undefined;
@@ -100,9 +113,24 @@ export function createTelemetryConsumer(opts: ConsumerOptions): TelemetryConsume
       rejected('telemetry gatewayId does not match topic', 'gateway_mismatch');
       return;
     }
-    if (!dedupe.accept(`${siteId}/${gatewayId}`, r.value.seq)) {
+    const verdict = dedupe.check(`${siteId}/${gatewayId}`, r.value.seq);
+    if (verdict === 'duplicate' || verdict === 'stale') {
       stats.duplicates++;
+      if (verdict === 'stale') {
+        stats.staleSeqs++;
+        const occurrences = shouldLog(`${siteId}/${gatewayId}/stale`);
+        if (occurrences !== undefined) {
+          opts.logger.warn(
+            { siteId, gatewayId, occurrences },
+            'telemetry seq below the dedupe window: dropped as already seen',
+          );
+        }
+      }
       return;
+    }
+    if (verdict === 'reset') {
+      stats.seqResets++;
+      opts.logger.warn({ siteId, gatewayId }, 'gateway seq counter restarted: dedupe window reset');
     }
     stats.batches++;
     stats.samples += r.value.samples.length;
