@@ -32,6 +32,7 @@ import {
   type RuleId,
   type Sample,
   SEVERITY_BY_RANK,
+  SEVERITY_RANK,
   type Severity,
   type ZoneState,
 } from './types.js';
@@ -178,7 +179,7 @@ function compileRules(rx: ResolvedPrescription, s: RuleSettings): RuleRuntime[] 
     enabled: !(def.hrModeControlled && rx.hrMode === 'off'),
     capRank: def.hrModeControlled && rx.hrMode === 'advisory' ? 1 : 3,
     levels: def.levels.map((l) => ({
-      rank: l.severity === 'advisory' ? 1 : l.severity === 'warning' ? 2 : 3,
+      rank: SEVERITY_RANK[l.severity],
       test: predicates[l.when] as Predicate,
       holdMs: l.holdMs(s),
     })),
@@ -209,7 +210,7 @@ export function createParticipant(
     enabled: true,
     capRank: 3,
     levels: signalLostLevels(settings).map((l) => ({
-      rank: l.severity === 'advisory' ? 1 : l.severity === 'warning' ? 2 : 3,
+      rank: SEVERITY_RANK[l.severity],
       test: NEVER_TRUE,
       holdMs: l.afterMs,
     })),
@@ -934,7 +935,7 @@ export interface RestoredAlert {
  * Escalation continues from the restored level, counted from `nowMs`.
  */
 export function restoreAlert(state: ParticipantState, r: RestoredAlert, nowMs: number): ParticipantState {
-  const rank = { advisory: 1, warning: 2, critical: 3 }[r.severity];
+  const rank = SEVERITY_RANK[r.severity];
   const a: AlertRecord = {
     alertId: r.alertId,
     rule: r.rule,

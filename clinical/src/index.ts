@@ -1,6 +1,8 @@
 /**
  * zonewatch safety core: prescriptions, zones, alert rules, lifecycle and session metrics
  * (CLINICAL-RULES.md sections 1–4, 6, 7). Pure and deterministic: no I/O, no clock — time is an argument.
+ * The vocabulary it speaks (severities, rule ids, presets, HR modes…) and the wire schemas are
+ * `@zonewatch/protocol`'s: import those from there.
  */
 export {
   type AcknowledgeError,
@@ -42,21 +44,12 @@ export {
 export {
   type Fitt,
   HR_MAX_FORMULAS,
-  HR_MAX_SOURCES,
-  HR_MODES,
-  type HrMaxFormula,
-  type HrMaxSource,
-  type HrMode,
   isoToMs,
-  PRESET_NAMES,
-  PRESETS,
   type Prescription,
   PrescriptionError,
   type PrescriptionInput,
   type PrescriptionIssue,
   type PrescriptionVersion,
-  type Preset,
-  type PresetName,
   parsePrescription,
   parsePrescriptionVersion,
   prescriptionBaseSchema,
@@ -66,8 +59,6 @@ export {
   type ResolvedPrescription,
   resolvePrescription,
   roundHalfUp,
-  ZONE_METHODS,
-  type ZoneMethod,
 } from './prescription.js';
 export {
   type ReplayDiagnostic,
@@ -101,13 +92,6 @@ export {
   type AlertEvent,
   type EngineEvent,
   type EscalationTarget,
-  type Freshness,
   isAlertEvent,
-  RULE_IDS,
-  type RuleId,
   type Sample,
-  SEVERITY_BY_RANK,
-  SEVERITY_RANK,
-  type Severity,
-  type ZoneState,
 } from './types.js';

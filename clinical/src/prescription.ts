@@ -1,10 +1,15 @@
+import {
+  HR_MAX_SOURCES,
+  HR_MODES,
+  type HrMaxFormula,
+  type HrMaxSource,
+  type HrMode,
+  PRESET_NAMES,
+  PRESETS,
+  ZONE_METHODS,
+} from '@zonewatch/protocol';
 import { z } from 'zod';
 import { defaultRuleSettings, type RuleSettings, ruleSettingsOverrideSchema } from './settings.js';
-
-/** Where hrMax comes from (section 1). `measured` always wins clinically; formulas need `age`. */
-export const HR_MAX_SOURCES = ['measured', 'tanaka', 'gulati', 'brawner', 'hunt', 'fox', 'override'] as const;
-export type HrMaxSource = (typeof HR_MAX_SOURCES)[number];
-export type HrMaxFormula = Exclude<HrMaxSource, 'measured' | 'override'>;
 
 /**
  * Age-predicted maximum heart rate (bpm, fractional — never rounded, section 3a).
@@ -17,43 +22,6 @@ export const HR_MAX_FORMULAS: Readonly<Record<HrMaxFormula, (age: number) => num
   brawner: (age: number) => 164 - 0.7 * age,
   hunt: (age: number) => 211 - 0.64 * age,
   fox: (age: number) => 220 - age,
-});
-
-/** Zone methods: `hrr` Karvonen rest + f·(max − rest); `hrmax` f·max; `bpm` absolute bounds. */
-export const ZONE_METHODS = ['hrr', 'hrmax', 'bpm'] as const;
-export type ZoneMethod = (typeof ZONE_METHODS)[number];
-
-/** HR alerting mode (section 1). */
-export const HR_MODES = ['enforce', 'advisory', 'off'] as const;
-export type HrMode = (typeof HR_MODES)[number];
-
-/** Population presets (section 1). */
-export const PRESET_NAMES = [
-  'cardiac-rehab',
-  'heart-failure',
-  'copd',
-  'diabetes',
-  'hypertension',
-  'obesity',
-  'older-adults',
-] as const;
-export type PresetName = (typeof PRESET_NAMES)[number];
-
-/** A preset's zone (always %HRR) and, for COPD, its SpO2 floor [guideline]. */
-export interface Preset {
-  zone: { method: 'hrr'; low: number; high: number };
-  spo2Floor?: number;
-}
-
-/** Population presets: cardiac rehab 40–80 %HRR; HF 40–70; COPD 60–80 with floor 88; others 40–59. */
-export const PRESETS: Readonly<Record<PresetName, Preset>> = Object.freeze({
-  'cardiac-rehab': { zone: { method: 'hrr', low: 0.4, high: 0.8 } },
-  'heart-failure': { zone: { method: 'hrr', low: 0.4, high: 0.7 } },
-  copd: { zone: { method: 'hrr', low: 0.6, high: 0.8 }, spo2Floor: 88 },
-  diabetes: { zone: { method: 'hrr', low: 0.4, high: 0.59 } },
-  hypertension: { zone: { method: 'hrr', low: 0.4, high: 0.59 } },
-  obesity: { zone: { method: 'hrr', low: 0.4, high: 0.59 } },
-  'older-adults': { zone: { method: 'hrr', low: 0.4, high: 0.59 } },
 });
 
 const finite = (what: string) =>

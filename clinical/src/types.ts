@@ -1,32 +1,15 @@
-/** Alarm priority (IEC 60601-1-8 style), lowest first. */
-export type Severity = 'advisory' | 'warning' | 'critical';
+import type { RuleId, Severity } from '@zonewatch/protocol';
 
-/** Numeric rank of a severity: advisory 1 < warning 2 < critical 3 (0 = none). */
-export const SEVERITY_RANK: Readonly<Record<Severity, 1 | 2 | 3>> = Object.freeze({
-  advisory: 1,
-  warning: 2,
-  critical: 3,
-});
-
-/** Inverse of {@link SEVERITY_RANK}; index 0 unused. */
-export const SEVERITY_BY_RANK: readonly Severity[] = Object.freeze([
-  'advisory',
-  'advisory',
-  'warning',
-  'critical',
-]) as readonly Severity[];
-
-/** Rule identifiers of CLINICAL-RULES.md section 3, in table order (also the order events of one instant are emitted in). */
-export const RULE_IDS = [
-  'HR_ABOVE_ZONE',
-  'HR_OVER_CEILING',
-  'HR_LOW',
-  'SPO2_LOW',
-  'SPO2_DROP',
-  'SIGNAL_LOST',
-  'NO_CONTACT',
-] as const;
-export type RuleId = (typeof RULE_IDS)[number];
+/** The vocabulary (severities and their order, rule ids, zone states, freshness) is declared in protocol. */
+export {
+  type Freshness,
+  RULE_IDS,
+  type RuleId,
+  SEVERITY_BY_RANK,
+  SEVERITY_RANK,
+  type Severity,
+  type ZoneState,
+} from '@zonewatch/protocol';
 
 /**
  * One reading of one participant. `t` is measurement time in ms (epoch ms live, ms from session start in
@@ -90,9 +73,3 @@ export type EngineEvent = AlertEvent | LifecycleEvent;
 export function isAlertEvent(e: EngineEvent): e is AlertEvent {
   return e.event === 'raised' || e.event === 'upgraded' || e.event === 'cleared';
 }
-
-/** Zone state of one HR value: below < low ≤ in ≤ high < above < ceiling ≤ overCeiling. */
-export type ZoneState = 'below' | 'in' | 'above' | 'overCeiling';
-
-/** Tile freshness by age of the last usable sample (section 2). */
-export type Freshness = 'live' | 'stale' | 'lost';

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DeviceLink } from '@zonewatch/protocol';
+import { type DeviceLink, PRESET_NAMES } from '@zonewatch/protocol';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { createSimulatedLink, type SimulatedLink } from './link.js';
@@ -118,15 +118,8 @@ export interface LoadGateway {
   scenario: Scenario;
 }
 
-const CONDITIONS = [
-  'cardiac-rehab',
-  'heart-failure',
-  'copd',
-  'diabetes',
-  'hypertension',
-  'obesity',
-  'older-adult',
-] as const;
+/** Every condition with a preset of its own (the synthetic load has no `healthy` participants). */
+const CONDITIONS = PRESET_NAMES;
 const FITNESS = ['low', 'average', 'average', 'high'] as const;
 
 /** Builds the synthetic gateways and their classes. Pure: the same options give the same scenarios. */

@@ -97,7 +97,7 @@ export function buildProfile(p: Participant, scenario: Scenario, rng: Prng): Pro
       tauOn *= 1.1;
       spo2Drop = rng.uniform(3.5, 7.5);
       break;
-    case 'older-adult':
+    case 'older-adults':
       tauOn *= 1.15;
       fastShare -= 0.05;
       break;

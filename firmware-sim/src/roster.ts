@@ -1,3 +1,4 @@
+import type { HrMaxSource } from '@zonewatch/protocol';
 import { type DeviceKind, defaultHrMax, type Participant, type Scenario } from './scenario.js';
 
 /** What the registry needs about one simulated participant to bind its devices and write a prescription. */
@@ -17,7 +18,7 @@ export interface RosterParticipant {
    * formula the simulator itself uses (Tanaka, or Brawner with a β-blocker), rounded to whole bpm.
    */
   hrMax: number;
-  hrMaxSource: 'measured' | 'tanaka' | 'brawner';
+  hrMaxSource: Extract<HrMaxSource, 'measured' | 'tanaka' | 'brawner'>;
   devices: { id: string; kind: DeviceKind }[];
 }
 

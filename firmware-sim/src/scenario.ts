@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { deviceIdSchema, idSchema } from '@zonewatch/protocol';
+import { conditionSchema, deviceIdSchema, deviceKindSchema, idSchema } from '@zonewatch/protocol';
 import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 
@@ -72,7 +72,8 @@ const intervalsPhase = z.strictObject({
 /** One phase of an exercise plan. */
 export const phaseSchema = z.discriminatedUnion('kind', [steadyPhase, intervalsPhase]);
 
-const deviceKind = z.enum(['hr-strap', 'oximeter', 'pedometer', 'footpod']);
+/** The simulator models every device kind but the watch. */
+const deviceKind = deviceKindSchema.exclude(['watch']);
 
 /** A simulated wearable. */
 export const deviceSchema = z.strictObject({
@@ -154,17 +155,6 @@ const noiseSchema = z.strictObject({
   /** Standard deviation of SpO2 readings (percent points, default 0.6). */
   spo2SdPct: z.number().min(0).max(5).optional(),
 });
-
-const conditionSchema = z.enum([
-  'cardiac-rehab',
-  'heart-failure',
-  'copd',
-  'diabetes',
-  'hypertension',
-  'obesity',
-  'older-adult',
-  'healthy',
-]);
 
 /** A participant: a pseudonymous profile, their devices and scheduled events. */
 export const participantSchema = z.strictObject({
@@ -330,7 +320,7 @@ export type Device = Participant['devices'][number];
 export type DeviceKind = Device['kind'];
 export type ScenarioEvent = Participant['events'][number];
 export type Phase = z.infer<typeof phaseSchema>;
-export type Condition = z.infer<typeof conditionSchema>;
+export type { Condition } from '@zonewatch/protocol';
 
 /** Maximal HR when the profile gives none: Tanaka (208 − 0.7·age), Brawner (164 − 0.7·age) on β-blockers. */
 export function defaultHrMax(age: number, betaBlocker: boolean): number {

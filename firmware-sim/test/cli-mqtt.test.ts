@@ -119,7 +119,7 @@ participants:
     alias: Two
     age: 70
     sex: male
-    condition: older-adult
+    condition: older-adults
     hrRest: 66
     devices:
       - { id: 'AA:00:00:00:00:03', kind: hr-strap }

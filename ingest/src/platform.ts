@@ -2,7 +2,6 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Broker, createBroker, generateSecret, hashSecret, type Principal } from '@zonewatch/broker';
-import { PRESET_NAMES, type PresetName } from '@zonewatch/clinical';
 import {
   createSimulatedLink,
   loadScenario,
@@ -12,6 +11,7 @@ import {
   type TruthRecord,
 } from '@zonewatch/firmware-sim';
 import { createGateway, gatewayConfig } from '@zonewatch/gateway';
+import { presetForCondition } from '@zonewatch/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { createClient } from 'redis';
@@ -66,16 +66,6 @@ export interface PlatformDeps {
   /** How often open consoles' logins are checked again (ms, default 30 s). */
   socketRevalidateMs?: number;
 }
-
-const CONDITION_PRESET: Record<string, PresetName> = {
-  'cardiac-rehab': 'cardiac-rehab',
-  'heart-failure': 'heart-failure',
-  copd: 'copd',
-  diabetes: 'diabetes',
-  hypertension: 'hypertension',
-  obesity: 'obesity',
-  'older-adult': 'older-adults',
-};
 
 /**
  * Starts the whole platform in one process: registry (PGlite unless DATABASE_URL), an embedded broker
@@ -307,7 +297,6 @@ async function loadDemoScenarios(config: IngestConfig): Promise<Scenario[]> {
  * population preset of their condition (the benchmark seeds its participants the same way).
  */
 export function demoParticipant(p: RosterParticipant, home: boolean) {
-  const preset = CONDITION_PRESET[p.condition] ?? 'older-adults';
   // β-blockers without a measured maximum: HR alerts are advisory only (CLINICAL-RULES.md section 1).
   const advisory = p.betaBlocker && p.hrMaxSource !== 'measured';
   return {
@@ -322,7 +311,7 @@ export function demoParticipant(p: RosterParticipant, home: boolean) {
     deviceIds: p.devices.map((d) => ({ id: d.id, kind: d.kind })),
     home,
     prescription: {
-      preset: (PRESET_NAMES as readonly string[]).includes(preset) ? preset : 'older-adults',
+      preset: presetForCondition(p.condition),
       age: p.age,
       sex: p.sex,
       hrRest: p.hrRest,

@@ -1,7 +1,18 @@
 import { z } from 'zod';
-import { alertSchema, sessionInfoSchema, severitySchema } from './live.js';
+import { alertSchema, sessionInfoSchema } from './live.js';
 import { deviceIdSchema } from './telemetry.js';
 import { idSchema as wireIdSchema } from './topics.js';
+import {
+  alertEventKindSchema,
+  deviceKindSchema,
+  hrModeSchema,
+  roleSchema,
+  SEVERITIES,
+  type Severity,
+  sessionKindSchema,
+  sessionStatusSchema,
+  severitySchema,
+} from './vocabulary.js';
 
 /**
  * REST API of ingest (`/api/...`): request bodies, query strings and responses. The API validates with these
@@ -22,16 +33,6 @@ const id = z.string().min(1).max(128);
 export const siteIdSchema = wireIdSchema;
 const epochMs = z.number().int().nonnegative();
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
-
-/** Staff roles, least privilege first among the clinical ones (see the API README for the route table). */
-export const ROLE_NAMES = ['admin', 'clinician', 'instructor', 'coach', 'ops'] as const;
-export const roleSchema = z.enum(ROLE_NAMES, { error: `must be one of ${ROLE_NAMES.join(', ')}` });
-export const DEVICE_KIND_NAMES = ['hr-strap', 'oximeter', 'pedometer', 'footpod', 'watch'] as const;
-export const deviceKindSchema = z.enum(DEVICE_KIND_NAMES, {
-  error: `must be one of ${DEVICE_KIND_NAMES.join(', ')}`,
-});
-export const sessionKindSchema = z.enum(['class', 'home']);
-export const sessionStatusSchema = z.enum(['scheduled', 'active', 'ended']);
 
 /** `{ items: [...] }`: every list endpoint answers with this shape. */
 export const listOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) });
@@ -227,7 +228,7 @@ export const zoneSummarySchema = z.object({
   zoneLowBpm: z.number(),
   zoneHighBpm: z.number(),
   ceilingBpm: z.number(),
-  hrMode: z.enum(['enforce', 'advisory', 'off']),
+  hrMode: hrModeSchema,
   spo2Floor: z.number(),
 });
 
@@ -407,11 +408,9 @@ export const sessionSchema = sessionInfoSchema.extend({
   createdAt: epochMs,
 });
 /** Open (not closed) alerts of a session by severity. */
-export const alertCountsSchema = z.object({
-  advisory: z.number().int(),
-  warning: z.number().int(),
-  critical: z.number().int(),
-});
+export const alertCountsSchema = z.object(
+  Object.fromEntries(SEVERITIES.map((s) => [s, z.number().int()])) as Record<Severity, z.ZodNumber>,
+);
 export const sessionSummarySchema = sessionSchema.extend({
   /** Participants on the roster (bound now; for an ended session, everyone who was bound). */
   participantCount: z.number().int(),
@@ -472,15 +471,6 @@ export const unboundDevicesQuerySchema = z.object({
 
 // ---------------------------------------------------------------------------------------------- alerts
 
-export const alertEventKindSchema = z.enum([
-  'raised',
-  'upgraded',
-  'escalated',
-  'acknowledged',
-  'cleared',
-  'closed',
-  'resounded',
-]);
 /** One lifecycle transition of an alert; `actorId` null = the system. */
 export const alertEventRecordSchema = z.object({
   seq: z.number().int().min(1),
@@ -537,7 +527,6 @@ export type LoginBody = z.input<typeof loginBodySchema>;
 export type SessionUser = z.infer<typeof sessionUserSchema>;
 export type LoginResponse = z.infer<typeof loginResponseSchema>;
 export type MeResponse = z.infer<typeof meResponseSchema>;
-export type RoleName = z.infer<typeof roleSchema>;
 export type ApiSite = z.infer<typeof siteSchema>;
 export type CreateSiteBody = z.input<typeof createSiteBodySchema>;
 export type ApiUser = z.infer<typeof userSchema>;

@@ -4,3 +4,4 @@ export * from './gatt/index.js';
 export * from './live.js';
 export * from './telemetry.js';
 export * from './topics.js';
+export * from './vocabulary.js';

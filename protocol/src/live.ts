@@ -1,19 +1,15 @@
 import { z } from 'zod';
-
-/** Zone state relative to the participant's own prescription (CLINICAL-RULES.md §5). */
-export const zoneStateSchema = z.enum(['below', 'in', 'above', 'overCeiling']);
-/** Tile freshness: live < 5 s, stale 5–15 s, lost ≥ 15 s since the last usable sample. */
-export const freshnessSchema = z.enum(['live', 'stale', 'lost']);
-export const severitySchema = z.enum(['advisory', 'warning', 'critical']);
-export const ruleIdSchema = z.enum([
-  'HR_ABOVE_ZONE',
-  'HR_OVER_CEILING',
-  'HR_LOW',
-  'SPO2_LOW',
-  'SPO2_DROP',
-  'SIGNAL_LOST',
-  'NO_CONTACT',
-]);
+import {
+  alertEventKindSchema,
+  alertStateSchema,
+  freshnessSchema,
+  hrModeSchema,
+  ruleIdSchema,
+  sessionKindSchema,
+  sessionStatusSchema,
+  severitySchema,
+  zoneStateSchema,
+} from './vocabulary.js';
 
 const id = z.string().min(1).max(128);
 
@@ -34,7 +30,7 @@ export const participantLiveSchema = z.object({
   zoneLowBpm: z.number().nullable(),
   zoneHighBpm: z.number().nullable(),
   ceilingBpm: z.number().nullable(),
-  hrMode: z.enum(['enforce', 'advisory', 'off']),
+  hrMode: hrModeSchema,
 });
 
 export const alertSchema = z.object({
@@ -46,7 +42,7 @@ export const alertSchema = z.object({
   severity: severitySchema,
   /** Raised on doubtful data (contact false or an artefact neighbour): shown as warning, labelled. */
   unconfirmed: z.boolean().optional(),
-  state: z.enum(['open', 'acknowledged', 'closed']),
+  state: alertStateSchema,
   /** The condition has cleared (a latched critical alert stays open until acknowledged). */
   conditionCleared: z.boolean(),
   raisedAt: z.number(),
@@ -62,8 +58,8 @@ export const sessionInfoSchema = z.object({
   id,
   siteId: id,
   name: z.string().max(200),
-  kind: z.enum(['class', 'home']),
-  status: z.enum(['scheduled', 'active', 'ended']),
+  kind: sessionKindSchema,
+  status: sessionStatusSchema,
   startedAt: z.number().nullable(),
   endedAt: z.number().nullable(),
 });
@@ -88,7 +84,7 @@ export const sessionFrameSchema = z.object({
 export const alertEventSchema = z.object({
   sessionId: id,
   at: z.number(),
-  event: z.enum(['raised', 'upgraded', 'escalated', 'acknowledged', 'cleared', 'closed', 'resounded']),
+  event: alertEventKindSchema,
   alert: alertSchema,
   actor: z.string().optional(),
 });
@@ -108,10 +104,6 @@ export const SOCKET_EVENTS = {
   ack: 'alert:ack',
 } as const;
 
-export type ZoneState = z.infer<typeof zoneStateSchema>;
-export type Freshness = z.infer<typeof freshnessSchema>;
-export type Severity = z.infer<typeof severitySchema>;
-export type RuleId = z.infer<typeof ruleIdSchema>;
 export type ParticipantLive = z.infer<typeof participantLiveSchema>;
 export type Alert = z.infer<typeof alertSchema>;
 export type SessionInfo = z.infer<typeof sessionInfoSchema>;

@@ -1,13 +1,12 @@
 import {
   createParticipant,
   type ResolvedPrescription,
-  type RuleId,
   resolvePrescription,
   restoreAlert,
   setBound,
   withPrescription,
 } from '@zonewatch/clinical';
-import type { SessionInfo } from '@zonewatch/protocol';
+import type { RuleId, SessionInfo } from '@zonewatch/protocol';
 import { newId } from '../registry/index.js';
 import type { LiveCore, SessionRuntime } from './types.js';
 

@@ -4,30 +4,31 @@
  * report) come back as `unknown`: parse them with their owner's zod schema.
  */
 
-/** Staff roles (issue 5). */
-export const ROLES = ['admin', 'clinician', 'instructor', 'coach', 'ops'] as const;
-export type Role = (typeof ROLES)[number];
+import type {
+  AlertEventKind,
+  AlertState,
+  DeviceKind,
+  RoleName as Role,
+  SessionKind,
+  SessionStatus,
+  Severity,
+} from '@zonewatch/protocol';
 
-export const DEVICE_KINDS = ['hr-strap', 'oximeter', 'pedometer', 'footpod', 'watch'] as const;
-export type DeviceKind = (typeof DEVICE_KINDS)[number];
+/** The vocabulary (roles, device kinds, severities, alert events and states, session kinds) is protocol's. */
+export {
+  ALERT_EVENT_KINDS as ALERT_EVENTS,
+  type AlertEventKind,
+  type AlertState,
+  DEVICE_KIND_NAMES as DEVICE_KINDS,
+  type DeviceKind,
+  ROLE_NAMES as ROLES,
+  type RoleName as Role,
+  SEVERITIES,
+  type SessionKind,
+  type SessionStatus,
+  type Severity,
+} from '@zonewatch/protocol';
 
-export const SEVERITIES = ['advisory', 'warning', 'critical'] as const;
-export type Severity = (typeof SEVERITIES)[number];
-
-export const ALERT_EVENTS = [
-  'raised',
-  'upgraded',
-  'escalated',
-  'acknowledged',
-  'cleared',
-  'closed',
-  'resounded',
-] as const;
-export type AlertEventKind = (typeof ALERT_EVENTS)[number];
-
-export type AlertState = 'open' | 'acknowledged' | 'closed';
-export type SessionKind = 'class' | 'home';
-export type SessionStatus = 'scheduled' | 'active' | 'ended';
 export type Sex = 'female' | 'male' | 'other';
 
 export interface Site {

@@ -1,20 +1,25 @@
+import {
+  type HR_MAX_SOURCES,
+  type HR_MODES,
+  PRESETS,
+  type PresetName,
+  type ZONE_METHODS,
+} from '@zonewatch/protocol';
 import type { PrescriptionBody } from '../api/types.js';
 
-export const HR_MAX_SOURCES = ['measured', 'tanaka', 'gulati', 'brawner', 'hunt', 'fox', 'override'] as const;
-export const ZONE_METHODS = ['hrr', 'hrmax', 'bpm'] as const;
-export const HR_MODES = ['enforce', 'advisory', 'off'] as const;
+/** Sources, methods, modes and presets are the vocabulary of `@zonewatch/protocol`, shared with the engine. */
+export { HR_MAX_SOURCES, HR_MODES, PRESETS, type PresetName, ZONE_METHODS } from '@zonewatch/protocol';
 
-/** Population presets (CLINICAL-RULES.md section 1): zone as %HRR, and the COPD SpO2 floor. */
-export const PRESETS = {
-  'cardiac-rehab': { low: 40, high: 80 },
-  'heart-failure': { low: 40, high: 70 },
-  copd: { low: 60, high: 80, spo2Floor: 88 },
-  diabetes: { low: 40, high: 59 },
-  hypertension: { low: 40, high: 59 },
-  obesity: { low: 40, high: 59 },
-  'older-adults': { low: 40, high: 59 },
-} as const satisfies Record<string, { low: number; high: number; spo2Floor?: number }>;
-export type PresetName = keyof typeof PRESETS;
+/** A preset's zone in percent of HRR, as clinicians write it (40 for 0.4). */
+export function presetPercent(p: PresetName): { low: number; high: number; spo2Floor?: number } {
+  const { zone, spo2Floor } = PRESETS[p];
+  return { low: percent(zone.low), high: percent(zone.high), ...(spo2Floor !== undefined && { spo2Floor }) };
+}
+
+/** Fraction → percent with no floating-point noise (0.59 → 59). */
+function percent(x: number): number {
+  return Math.round(x * 10_000) / 100;
+}
 
 /**
  * The prescription form as typed: strings, so a half-typed number is not lost. Zone bounds are in percent
@@ -115,7 +120,7 @@ export function formToPrescription(f: PrescriptionForm): PrescriptionBody {
 /** Choosing a preset fills its zone (as %HRR) and, for COPD, the SpO2 floor. */
 export function applyPreset(f: PrescriptionForm, preset: PresetName | ''): PrescriptionForm {
   if (!preset) return { ...f, preset };
-  const p: { low: number; high: number; spo2Floor?: number } = PRESETS[preset];
+  const p = presetPercent(preset);
   return {
     ...f,
     preset,
@@ -128,17 +133,11 @@ export function applyPreset(f: PrescriptionForm, preset: PresetName | ''): Presc
 
 /** The form for an existing prescription body (to start a new version from the current one). */
 export function prescriptionToForm(b: PrescriptionBody): PrescriptionForm {
-  const pct = (x: number) => String(Math.round(x * 10_000) / 100);
+  const pct = (x: number) => String(percent(x));
   const s = (x: number | undefined) => (x === undefined ? '' : String(x));
-  const source = (HR_MAX_SOURCES as readonly string[]).includes(b.hrMax?.source ?? '')
-    ? (b.hrMax?.source as PrescriptionForm['hrMaxSource'])
-    : 'tanaka';
-  const preset = b.preset && b.preset in PRESETS ? (b.preset as PresetName) : '';
-  const zone =
-    b.zone ??
-    (preset
-      ? { method: 'hrr' as const, low: PRESETS[preset].low / 100, high: PRESETS[preset].high / 100 }
-      : undefined);
+  const source = b.hrMax?.source ?? 'tanaka';
+  const preset = b.preset ?? '';
+  const zone = b.zone ?? (preset ? PRESETS[preset].zone : undefined);
   return {
     preset,
     age: s(b.age),

@@ -1,3 +1,4 @@
+import { SEVERITIES } from '@zonewatch/protocol';
 import type { z } from 'zod';
 import type {
   ParticipantReport,
@@ -58,8 +59,6 @@ function str(o: Obj, ...keys: string[]): string | null {
   }
   return null;
 }
-
-const SEVERITIES = ['advisory', 'warning', 'critical'] as const;
 
 function metrics(o: Obj): ReportMetrics {
   return {

@@ -1,7 +1,5 @@
-import type { Severity } from '@zonewatch/protocol';
+import { bySeverityDesc, type Severity } from '@zonewatch/protocol';
 import { type AlertEntry, needsAck } from './state.js';
-
-export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { advisory: 1, warning: 2, critical: 3 };
 
 /**
  * Display order of alerts: those still needing acknowledgement first, then by severity, then by how far
@@ -10,7 +8,7 @@ export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { advisory: 1, 
 export function compareAlerts(a: AlertEntry, b: AlertEntry): number {
   return (
     Number(needsAck(b)) - Number(needsAck(a)) ||
-    SEVERITY_RANK[b.alert.severity] - SEVERITY_RANK[a.alert.severity] ||
+    bySeverityDesc(a.alert.severity, b.alert.severity) ||
     b.alert.escalationLevel - a.alert.escalationLevel ||
     a.alert.raisedAt - b.alert.raisedAt ||
     a.alert.id.localeCompare(b.alert.id)

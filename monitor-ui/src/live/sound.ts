@@ -1,5 +1,4 @@
-import type { Severity } from '@zonewatch/protocol';
-import { SEVERITY_RANK } from './alerts.js';
+import { SEVERITY_RANK, type Severity } from '@zonewatch/protocol';
 
 /** One tone of an alarm pattern: start offset and length (ms) and pitch (Hz). */
 export interface Pulse {

@@ -1,3 +1,4 @@
+import { SEVERITY_RANK } from '@zonewatch/protocol';
 import { at, found, ms, msOrNull, type RepoContext } from '../context.js';
 import type { Db } from '../db.js';
 import { codes } from '../errors.js';
@@ -70,7 +71,7 @@ const toEvent = (r: EventRow): AlertEventRecord => ({
   note: r.note,
 });
 
-const RANK: Readonly<Record<Severity, number>> = { advisory: 1, warning: 2, critical: 3 };
+const RANK = SEVERITY_RANK;
 
 /** Input of {@link AlertsRepo.raise}. */
 export interface RaiseAlert {
@@ -161,7 +162,9 @@ async function appendEvent(
 
 function checkSeverity(field: string, s: unknown): asserts s is Severity {
   if (!(SEVERITIES as readonly unknown[]).includes(s)) {
-    throw new codes.ZW_ERR_INVALID_INPUT(`${field} must be advisory, warning or critical`);
+    throw new codes.ZW_ERR_INVALID_INPUT(
+      `${field} must be ${SEVERITIES.slice(0, -1).join(', ')} or ${SEVERITIES.at(-1)}`,
+    );
   }
 }
 
