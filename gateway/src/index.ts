@@ -1,3 +1,5 @@
+export { Batcher, firstSeq, type SealedBatch, splitToFit } from './batcher.js';
+export { BrokerSession, type BrokerSessionOptions } from './broker-session.js';
 export {
   type GatewayConfig,
   type GatewayConfigInput,
@@ -18,5 +20,9 @@ export {
   MAX_INFLIGHT,
   STOP_GRACE_MS,
 } from './gateway.js';
+export { Intake } from './intake.js';
 export { exitOnStartError, type LinkFactory, runGateway } from './main.js';
 export { MemoryOutbox, type Outbox, type OutboxStats, PendingIndex, RECORD_HEADER_BYTES } from './outbox.js';
+export { OutboxPublisher, type TelemetrySink } from './publisher.js';
+export { commandType, type GatewayIdentity, offlineStatus, offlineWill, onlineStatus } from './status.js';
+export { systemTimers, type Timers } from './timers.js';
