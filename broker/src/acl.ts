@@ -1,21 +1,7 @@
-import { commandTopic, parseTopic, TOPIC_ROOT } from '@zonewatch/protocol';
-import { z } from 'zod';
+import { commandTopic, type PublishRefusal, parseTopic, TOPIC_ROOT } from '@zonewatch/protocol';
 import type { Principal } from './credentials.js';
 
-/** Why a PUBLISH was refused (also the keys of `rejectedPublishes.byReason` in the metrics payload). */
-export const publishRefusalSchema = z.enum([
-  /** Topic starts with `$` (`$SYS` is the broker's own). */
-  'sysReserved',
-  /** A gateway wrote under another gateway's (or site's) prefix. */
-  'foreignTopic',
-  /** Not a topic this principal may ever publish (wrong kind, not a zonewatch topic). */
-  'topicNotAllowed',
-  /** A retained message where retain is not allowed (telemetry must never be retained). */
-  'retainNotAllowed',
-  /** No principal is attached to the client (cannot happen after authentication; fail closed). */
-  'noPrincipal',
-]);
-export type PublishRefusal = z.infer<typeof publishRefusalSchema>;
+export { type PublishRefusal, publishRefusalSchema } from '@zonewatch/protocol';
 
 /** Why a SUBSCRIBE filter was refused (SUBACK 0x80). */
 export type SubscribeRefusal = 'sysReserved' | 'foreignTopic' | 'topicNotAllowed' | 'noPrincipal';

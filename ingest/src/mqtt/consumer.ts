@@ -1,7 +1,9 @@
-import { type BrokerMetrics, brokerMetricsSchema, METRICS_FILTER } from '@zonewatch/broker';
 import {
+  type BrokerMetrics,
+  brokerMetricsSchema,
   type GatewayStatus,
   gatewayStatusSchema,
+  METRICS_FILTER,
   parseTopic,
   siteFilter,
   type TelemetryBatch,
