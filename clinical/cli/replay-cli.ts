@@ -13,7 +13,7 @@ Replays a recorded trace through the zonewatch rules engine (CLINICAL-RULES.md s
 
 Output (stdout): one JSON alert event per line ({"t","rule","severity","event"[,"unconfirmed"]}), then
 {"metrics":{...}} as the last line. Exit 0 on success; 1 when an input is malformed (file:line:column:
-reason on stderr, no events printed); 2 on a usage error.
+reason on stderr, no events printed); 2 on a usage error; 3 on an internal error (a bug: please report it).
 `;
 
 function main(argv: string[]): number {
@@ -82,4 +82,13 @@ function main(argv: string[]): number {
   return 0;
 }
 
-process.exitCode = main(process.argv.slice(2));
+// Every malformed input is refused with file:line:column: reason inside main (CLINICAL-RULES.md section 7).
+// Anything else is a bug; the user still gets one plain line rather than a stack trace.
+try {
+  process.exitCode = main(process.argv.slice(2));
+} catch (e) {
+  process.stderr.write(
+    `replay: internal error: ${e instanceof Error ? e.message : String(e)} (a bug: please report it with the input files)\n`,
+  );
+  process.exitCode = 3;
+}

@@ -16,6 +16,14 @@ export class JsonSyntaxError extends Error {
   }
 }
 
+/** JSON nested deeper than {@link MAX_JSON_DEPTH}: well-formed perhaps, but refused as malformed input. */
+export class JsonTooDeepError extends JsonSyntaxError {
+  constructor(reason: string, pos: SourcePos) {
+    super(reason, pos);
+    this.name = 'JsonTooDeepError';
+  }
+}
+
 /** Parsed JSON plus where each value starts, keyed by {@link pathKey}. */
 export interface LocatedJson {
   value: unknown;
@@ -37,8 +45,16 @@ export function positionOf(located: LocatedJson, path: readonly (string | number
 }
 
 /**
+ * Deepest nesting of arrays and objects accepted (CLINICAL-RULES.md section 7): the top-level object is
+ * level 1. Deeper input is malformed — refused at the bracket that goes one level too deep, before the
+ * parser's own recursion (and the path it keeps per value) could grow with it.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/**
  * Strict JSON (RFC 8259) parser that records the line and column of every value, so that validation
- * errors can point at the offending field. Same result as `JSON.parse` for valid input.
+ * errors can point at the offending field. Same result as `JSON.parse` for valid input nested at most
+ * {@link MAX_JSON_DEPTH} levels deep; deeper input throws {@link JsonTooDeepError}.
  */
 export function parseJsonWithPositions(source: string): LocatedJson {
   const text = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
@@ -119,6 +135,11 @@ export function parseJsonWithPositions(source: string): LocatedJson {
     ws();
     positions.set(pathKey(path), posAt(i));
     const c = text[i];
+    if ((c === '{' || c === '[') && path.length >= MAX_JSON_DEPTH)
+      throw new JsonTooDeepError(
+        `JSON nested more than ${MAX_JSON_DEPTH} levels deep (arrays and objects)`,
+        posAt(i),
+      );
     if (c === '{') {
       i++;
       const obj: Record<string, unknown> = {};

@@ -171,6 +171,22 @@ describe('refusals name the field (section 1)', () => {
     expect(fields({ ...PORTABLE, zone: { method: 'bpm', low: 130, high: 110 } })).toEqual(['zone.low']);
   });
 
+  it('low ≥ high on the rounded bpm bounds names `zone` (section 3a, issue 12 ruling 3)', () => {
+    const reserve100 = { hrRest: 70, hrMax: { source: 'measured', bpm: 170 } } as const;
+    // 70 + 0.5·100 = 120 and 70 + 0.504·100 = 120.4 → 120: no width.
+    const zero = { ...reserve100, zone: { method: 'hrr', low: 0.5, high: 0.504 } } as const;
+    expect(fields(zero)).toEqual(['zone']);
+    expect(refusal(zero)[0]?.message).toBe(
+      'low and high both round to 120 bpm: the zone has no width (bounds are whole bpm)',
+    );
+    expect(() => resolvePrescription(zero)).toThrow(/zone: low and high both round to 120 bpm/);
+    // 120.5 rounds up to 121: one bpm wide, accepted.
+    const one = resolvePrescription({ ...reserve100, zone: { method: 'hrr', low: 0.5, high: 0.505 } });
+    expect([one.zoneLowBpm, one.zoneHighBpm]).toEqual([120, 121]);
+    expect(fields({ ...reserve100, zone: { method: 'bpm', low: 100, high: 100.4 } })).toEqual(['zone']);
+    expect(fields({ ...reserve100, zone: { method: 'hrmax', low: 0.7, high: 0.702 } })).toEqual(['zone']); // 119, 119.34
+  });
+
   it('zone fractions outside (0, 1]', () => {
     expect(fields({ ...PORTABLE, zone: { method: 'hrr', low: 0.4, high: 1.2 } })).toEqual(['zone.high']);
     expect(fields({ ...PORTABLE, zone: { method: 'hrmax', low: 0, high: 0.7 } })).toEqual(['zone.low']);

@@ -245,6 +245,12 @@ function compute(
   }
   const zoneLowBpm = roundHalfUp(lowRaw);
   const zoneHighBpm = roundHalfUp(highRaw);
+  // Section 3a: low ≥ high is judged on the rounded bpm bounds (the numbers the engine runs on).
+  if (zoneLowBpm >= zoneHighBpm)
+    issues.push({
+      path: ['zone'],
+      message: `low and high ${zoneLowBpm === zoneHighBpm ? `both round to ${zoneLowBpm}` : `round to ${zoneLowBpm} and ${zoneHighBpm}`} bpm: the zone has no width (bounds are whole bpm)`,
+    });
 
   let ceilingBpm: number;
   let ceilingSource: ResolvedPrescription['ceilingSource'];

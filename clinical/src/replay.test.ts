@@ -50,11 +50,9 @@ describe('replay output (section 7)', () => {
     ]);
   });
 
-  it('is deterministic and sorts rows by t (stable), so file order of equal times is kept', () => {
+  it('is deterministic', () => {
     const rows = [...steady(0, 40, 130), ...steady(41, 60, 115)];
-    const shuffled = [...rows.filter((_, i) => i % 2 === 1).reverse(), ...rows.filter((_, i) => i % 2 === 0)];
-    expect(replay(RX, csv(shuffled))).toEqual(replay(RX, csv(rows)));
-    expect(replay(RX, csv(rows))).toEqual(replay(RX, csv(rows)));
+    expect(replay(RX, csv(rows)).join('\n')).toBe(replay(RX, csv(rows)).join('\n'));
   });
 
   it('accepts CRLF, a BOM, quoted cells, blank lines, columns in another order and extra columns', () => {
@@ -103,6 +101,54 @@ describe('malformed input: file:line:column: reason, nothing evaluated', () => {
     );
     expect(replayError(RX, csv(['0,110,97']))).toBe(
       'trace.csv:2:9: expected 5 cells like the header, found 3',
+    );
+  });
+
+  it('t_ms must strictly increase from row to row: rows are never sorted (issue 12 ruling 2)', () => {
+    expect(replayError(RX, csv(['0,110,97,0,1', '2000,110,97,4,1', '1000,110,97,2,1']))).toBe(
+      'trace.csv:4:1: t_ms: 1000 is not greater than 2000 on line 3; rows must be in strictly increasing time order (they are never sorted)',
+    );
+    // An equal time is not greater either; a blank line between the rows changes nothing but the line.
+    expect(replayError(RX, csv(['0,110,97,0,1', '', '0,111,97,0,1']))).toBe(
+      'trace.csv:4:1: t_ms: 0 is not greater than 0 on line 2; rows must be in strictly increasing time order (they are never sorted)',
+    );
+  });
+
+  it('t_ms above 24 h (an epoch timestamp) is malformed, before anything is evaluated (ruling 4)', () => {
+    expect(replayError(RX, csv(['0,110,97,0,1', '86400001,110,97,2,1']))).toBe(
+      'trace.csv:3:1: t_ms: 86400001 is above 86400000 (24 h); t_ms counts milliseconds from the session start, not an epoch time',
+    );
+    expect(replayError(RX, csv(['1700000000000,110,97,0,1'])).split('\n')).toHaveLength(1);
+    expect(replayError(RX, csv(['99999999999999999999999,110,97,0,1']))).toMatch(
+      /^trace\.csv:2:1: t_ms: 99999999999999999999999 is above 86400000 \(24 h\)/,
+    );
+    // Exactly 24 h is allowed: 86 401 ticks, a usable row at each end.
+    const lines = replay(RX, csv(['0,110,97,0,1', '86400000,110,97,0,1']));
+    expect(JSON.parse(lines[lines.length - 1] as string).metrics.durationS).toBe(86_400);
+  });
+
+  it('a prescription nested more than 64 levels deep is refused at the 65th bracket (ruling 5)', () => {
+    const nest = (levels: number) => `${'['.repeat(levels)}${']'.repeat(levels)}`;
+    const rx = (extraLevels: number) => RX.replace('{"age"', `{"x": ${nest(extraLevels)}, "age"`);
+    // The top-level object is level 1: 63 more levels under it are accepted (an unknown key is ignored);
+    // `{"x": ` is 6 characters, so level 65 is the 64th `[`, at column 7 + 63 = 70.
+    expect(replay(rx(63), csv(['0,110,97,0,1']))).toHaveLength(1);
+    expect(replayError(rx(64), csv(['0,110,97,0,1']))).toBe(
+      'rx.json:1:70: JSON nested more than 64 levels deep (arrays and objects)',
+    );
+    expect(replayError(nest(10_000), csv(['0,110,97,0,1']))).toBe(
+      'rx.json:1:65: JSON nested more than 64 levels deep (arrays and objects)',
+    );
+    expect(replayError(`${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`, csv(['0,110,97,0,1']))).toBe(
+      'rx.json:1:321: JSON nested more than 64 levels deep (arrays and objects)',
+    );
+  });
+
+  it('a zone whose rounded bounds coincide is refused naming zone (ruling 3)', () => {
+    const zero =
+      '{"hrRest":70,"hrMax":{"source":"measured","bpm":170},\n "zone":{"method":"hrr","low":0.5,"high":0.504}}';
+    expect(replayError(zero, csv(['0,110,97,0,1']))).toBe(
+      'rx.json:2:9: zone: low and high both round to 120 bpm: the zone has no width (bounds are whole bpm)',
     );
   });
 

@@ -1,5 +1,5 @@
 import { createParticipant, runTrace, sessionMetrics, sessionReport } from './engine.js';
-import { JsonSyntaxError, parseJsonWithPositions, positionOf } from './json-source.js';
+import { JsonSyntaxError, JsonTooDeepError, parseJsonWithPositions, positionOf } from './json-source.js';
 import { parsePrescription, resolvePrescription } from './prescription.js';
 import { defaultRuleSettings, mergeRuleSettings, type RuleSettings } from './settings.js';
 import { parseTraceCsv, TraceFormatError } from './trace-csv.js';
@@ -65,7 +65,8 @@ export function replay(rxJson: string, csvText: string, options: ReplayOptions =
       }
   } catch (e) {
     if (!(e instanceof JsonSyntaxError)) throw e;
-    diags.push({ file: rxName, line: e.line, column: e.column, reason: `invalid JSON: ${e.message}` });
+    const reason = e instanceof JsonTooDeepError ? e.message : `invalid JSON: ${e.message}`;
+    diags.push({ file: rxName, line: e.line, column: e.column, reason });
   }
 
   let samples: ReturnType<typeof parseTraceCsv> = [];

@@ -26,6 +26,12 @@ const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 const INTEGER = /^\+?\d+$/;
 const MAX_DIAGNOSTICS = 20;
 
+/**
+ * Largest `t_ms` of a trace row: 24 h of session time (section 7). A larger value (an epoch timestamp, say)
+ * is malformed, so a replay never runs more than 86 401 ticks.
+ */
+export const MAX_TRACE_T_MS = 86_400_000;
+
 interface Cell {
   text: string;
   column: number;
@@ -71,7 +77,9 @@ function splitLine(line: string): Cell[] | { error: string; column: number } {
 /**
  * Parses a replay trace: header `t_ms,hr,spo2,steps,contact` (any order; extra unknown columns are
  * ignored), one sample per row, `t_ms` a non-negative integer, an empty cell = not measured, `contact`
- * `1`/`0`/empty (`true`/`false` accepted too). Blank lines are skipped. Rows are returned in file order. Throws {@link TraceFormatError}.
+ * `1`/`0`/empty (`true`/`false` accepted too). Blank lines are skipped. `t_ms` strictly increases from row to
+ * row and is at most {@link MAX_TRACE_T_MS}; rows are returned in file order, never sorted. Throws
+ * {@link TraceFormatError}.
  */
 export function parseTraceCsv(source: string): Sample[] {
   const text = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
@@ -112,6 +120,8 @@ export function parseTraceCsv(source: string): Sample[] {
   if (diags.length > 0) throw new TraceFormatError(diags);
 
   const samples: Sample[] = [];
+  /** The last row with an integer `t_ms`, for the strictly-increasing check. */
+  let previous: { t: number; line: number } | null = null;
   for (let n = 1; n < lines.length; n++) {
     const lineNo = n + 1;
     const line = (lines[n] as string).replace(/\r$/, '');
@@ -151,7 +161,19 @@ export function parseTraceCsv(source: string): Sample[] {
       err(lineNo, tCell.column, `t_ms: "${tCell.text}" is not a non-negative integer`);
     else {
       t = Number(tCell.text);
-      if (!Number.isSafeInteger(t)) err(lineNo, tCell.column, `t_ms: ${tCell.text} is too large`);
+      if (t > MAX_TRACE_T_MS)
+        err(
+          lineNo,
+          tCell.column,
+          `t_ms: ${tCell.text} is above ${MAX_TRACE_T_MS} (24 h); t_ms counts milliseconds from the session start, not an epoch time`,
+        );
+      else if (previous !== null && t <= previous.t)
+        err(
+          lineNo,
+          tCell.column,
+          `t_ms: ${tCell.text} is not greater than ${previous.t} on line ${previous.line}; rows must be in strictly increasing time order (they are never sorted)`,
+        );
+      previous = { t, line: lineNo };
     }
     const hr = num('hr', false);
     const spo2 = num('spo2', false);

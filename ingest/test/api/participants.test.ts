@@ -286,6 +286,16 @@ describe('participants, clinical details, prescriptions, adherence and reports',
         'must be below zone.high',
       ],
       [
+        'zone rounding to zero width',
+        {
+          hrRest: 70,
+          hrMax: { source: 'measured', bpm: 170 },
+          zone: { method: 'hrr', low: 0.5, high: 0.504 },
+        },
+        'body.body.zone',
+        'both round to 120 bpm: the zone has no width',
+      ],
+      [
         'zone fraction above 1',
         { zone: { method: 'hrr', low: 0.4, high: 1.4 } },
         'body.body.zone.high',
