@@ -104,6 +104,7 @@ export const en = {
   'alert.someone': 'a colleague',
   'alert.since': 'since {time} ({dur})',
   'alert.unconfirmed': '(unconfirmed: doubtful signal)',
+  'alert.possibleCritical': 'possible critical — check the sensor',
   'alert.clearedNeedsAck': 'Condition cleared — acknowledge to close',
   'alert.resounded': 'Still active after acknowledgement',
   'alert.ackFailed': 'Not acknowledged: {reason}',

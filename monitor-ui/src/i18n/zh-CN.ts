@@ -102,6 +102,7 @@ export const zhCN: Readonly<Record<keyof typeof en, string>> = {
   'alert.someone': '同事',
   'alert.since': '自 {time} 起（{dur}）',
   'alert.unconfirmed': '（未证实：信号可疑）',
+  'alert.possibleCritical': '可能危急——请检查传感器',
   'alert.clearedNeedsAck': '状况已解除——确认后关闭',
   'alert.resounded': '确认后仍未解除',
   'alert.ackFailed': '未能确认：{reason}',

@@ -6,7 +6,7 @@ import { language, t } from '../i18n/store.js';
 import { escalationReach } from '../live/alerts.js';
 import { type AlertEntry, needsAck } from '../live/state.js';
 import { AlarmIcon } from './icons.js';
-import { REACH_KEY, ruleKey, SEVERITY_KEY } from './labels.js';
+import { alertQualifierKey, REACH_KEY, ruleKey, SEVERITY_KEY } from './labels.js';
 import { Data, Msg } from './Msg.js';
 
 export interface AlertStripProps {
@@ -76,6 +76,7 @@ export function AlertStrip({ alerts, now, skewMs, pending, errors, onAck }: Aler
           const a = e.alert;
           const waiting = needsAck(e);
           const reach = escalationReach(a.severity, a.escalationLevel);
+          const qualifier = alertQualifierKey(a);
           return (
             <li
               key={a.id}
@@ -92,7 +93,14 @@ export function AlertStrip({ alerts, now, skewMs, pending, errors, onAck }: Aler
                 </span>
                 <span class="alert-rule">
                   {t(ruleKey(a.rule))}
-                  {a.unconfirmed && <em class="alert-unconfirmed"> {t('alert.unconfirmed')}</em>}
+                  {qualifier && (
+                    <em
+                      class={`alert-unconfirmed${a.severity === 'warning' ? ' alert-possible-critical' : ''}`}
+                    >
+                      {' '}
+                      {t(qualifier)}
+                    </em>
+                  )}
                 </span>
                 <span class="alert-since">
                   {t('alert.since', {

@@ -4,7 +4,15 @@ import { type EscalationReach, escalationReach } from '../live/alerts.js';
 import { type AlertEntry, needsAck } from '../live/state.js';
 import { zoneBar } from '../wall/zonebar.js';
 import { AlarmIcon, BatteryIcon, CheckIcon, ContactIcon, ZoneShape } from './icons.js';
-import { BATTERY_LOW_PCT, REACH_KEY, ruleKey, ruleShortKey, SEVERITY_KEY, ZONE_KEY } from './labels.js';
+import {
+  alertQualifierKey,
+  BATTERY_LOW_PCT,
+  REACH_KEY,
+  ruleKey,
+  ruleShortKey,
+  SEVERITY_KEY,
+  ZONE_KEY,
+} from './labels.js';
 
 export interface TileProps {
   p: ParticipantLive;
@@ -58,12 +66,13 @@ function TileAlarm({
   onAck?: (alertId: string) => void;
 }) {
   const a = entry.alert;
+  const qualifier = alertQualifierKey(a);
   const body = (
     <>
       <AlarmIcon severity={a.severity} />
       <span class="tile-alarm-text">
         <strong>{t(SEVERITY_KEY[a.severity])}</strong> {t(ruleShortKey(a.rule))}
-        {a.unconfirmed && <em> {t('alert.unconfirmed')}</em>}
+        {qualifier && <em> {t(qualifier)}</em>}
         {reach !== 'none' && <span class="tile-escalated"> {t(REACH_KEY[reach])}</span>}
       </span>
       {waiting ? <CheckIcon /> : <span class="tile-acked">{t('alert.acknowledgedShort')}</span>}

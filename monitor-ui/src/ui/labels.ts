@@ -41,6 +41,19 @@ export function ruleShortKey(rule: string): MessageKey {
   return (RULE_SHORT_KEY as Record<string, MessageKey>)[rule] ?? 'rule.unknown';
 }
 
+/**
+ * The qualifier shown next to an alert raised or upgraded on doubtful data (contact lost, artefact): a
+ * warning marked unconfirmed is a critical-strength condition the sensor could not confirm (CLINICAL-RULES.md
+ * section 3, issue 12 ruling 1), so it reads "possible critical — check the sensor", never a plain warning.
+ */
+export function alertQualifierKey(a: {
+  severity: Severity;
+  unconfirmed?: boolean | undefined;
+}): MessageKey | null {
+  if (!a.unconfirmed) return null;
+  return a.severity === 'warning' ? 'alert.possibleCritical' : 'alert.unconfirmed';
+}
+
 export function ruleKey(rule: string): MessageKey {
   return (RULE_KEY as Record<string, MessageKey>)[rule] ?? 'rule.unknown';
 }
