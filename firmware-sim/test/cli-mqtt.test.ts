@@ -55,7 +55,23 @@ function io(): CliIo & { stdout: string; stderr: string } {
   return o;
 }
 
-const settle = () => new Promise((r) => setTimeout(r, 300));
+/** Waits until `cond` holds, checking on every message the subscriber receives. */
+function arrived(cond: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const check = (): void => {
+      if (!cond()) return;
+      clearTimeout(timer);
+      sub.off('message', check);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      sub.off('message', check);
+      reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
+    }, timeoutMs);
+    sub.on('message', check);
+    check();
+  });
+}
 
 /** What the gateway should make of one truth record (null: no sample, e.g. an oximeter sending NaN). */
 function expected(t: TruthRecord): string | null {
@@ -150,11 +166,14 @@ participants:
     expect(c.stderr).toBe('');
     expect(code).toBe(0);
     expect(c.stdout).toMatch(/finished: \d+ notifications/);
-    await settle();
     const truth = (await readFile(truthFile, 'utf8'))
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l) as TruthRecord);
+    const wanted = truth.filter((t) => expected(t) !== null).length;
+    const count = () =>
+      batches.filter((b) => b.gatewayId === 'it-gw').reduce((n, b) => n + b.samples.length, 0);
+    await arrived(() => count() >= wanted, `${wanted} samples at the subscriber`);
     const mine = batches.filter((b) => b.gatewayId === 'it-gw');
     const seqs = mine.map((b) => b.seq);
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
@@ -203,8 +222,12 @@ participants:
     expect(report).toMatchObject({ gateways: 3, participants: 9, connectionFailures: 0, outboxDropped: 0 });
     expect(report.samplesPublished).toBe(report.samplesAccepted);
     expect(report.samplesPublished).toBeGreaterThanOrEqual(9 * 19);
-    await settle();
-    const mine = batches.slice(before).filter((b) => b.gatewayId.startsWith('it-load-gw-'));
+    const mineNow = () => batches.slice(before).filter((b) => b.gatewayId.startsWith('it-load-gw-'));
+    await arrived(
+      () => mineNow().reduce((n, b) => n + b.samples.length, 0) >= report.samplesPublished,
+      'every published sample at the subscriber',
+    );
+    const mine = mineNow();
     expect(new Set(mine.map((b) => b.gatewayId)).size).toBe(3);
     expect(mine.reduce((n, b) => n + b.samples.length, 0)).toBe(report.samplesPublished);
   });

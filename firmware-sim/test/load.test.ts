@@ -135,24 +135,29 @@ describe('load mode', () => {
     expect(hr).toBeLessThanOrEqual(10 * 20);
     expect(report.notifications).toBe(received.length);
     expect(report.samplesPublished).toBe(received.length);
-    expect(report.wallS).toBeLessThan(5);
+    // "By itself": its fallback deadline (duration + ramp-up + 60 s) lies beyond the test's timeout.
     expect(progress.length).toBeGreaterThan(0);
   });
 
   it('stops early when aborted', async () => {
     const { mod } = countingGateways();
     const ac = new AbortController();
-    setTimeout(() => ac.abort(), 300);
-    const t0 = performance.now();
+    // Abort once every gateway has started and the classes are playing.
     const report = await runLoad(
       { ...base, durationS: 600, connectRatePerSec: 1000 },
       {
         gateway: mod,
         logger: pino({ level: 'silent' }),
         signal: ac.signal,
+        onProgress: (p) => {
+          if (p.started === 4 && p.notifications > 0) ac.abort();
+        },
+        progressEveryMs: 20,
       },
     );
-    expect(performance.now() - t0).toBeLessThan(3_000);
     expect(report.gateways).toBe(4);
+    // Stopped early: far less than the 600 s class was played (10 straps at 1 Hz would be 6,000 readings).
+    expect(report.notifications).toBeGreaterThan(0);
+    expect(report.notifications).toBeLessThan(10 * 60);
   });
 });

@@ -4,6 +4,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Aedes, type AuthenticateError } from 'aedes';
+import mqtt from 'mqtt';
 
 /** Credentials every test broker knows: the gateways the tests use, plus a subscriber standing in for ingest. */
 export const TEST_GATEWAYS = [
@@ -16,6 +17,7 @@ export const TEST_GATEWAYS = [
   'gw-g',
   'gw-h',
   'gw-flush',
+  'gw-probe',
 ] as const;
 export const secretFor = (user: string): string => `s3cret-${user}`;
 export const SUBSCRIBER = 'ingest-test';
@@ -188,9 +190,9 @@ export const mosquittoBroker: BrokerFactory = async () => {
     },
     async releaseGateways() {
       copyFileSync(pwAll, pwFile);
-      // SIGHUP makes Mosquitto reload its password file.
+      // SIGHUP makes Mosquitto reload its password file; done once a gateway's login is accepted.
       child?.kill('SIGHUP');
-      await new Promise((r) => setTimeout(r, 100));
+      await waitForGatewayLogin(self.url);
     },
     async dispose() {
       await self.stop();
@@ -200,6 +202,30 @@ export const mosquittoBroker: BrokerFactory = async () => {
   await self.start();
   return self;
 };
+
+/** Resolves once the broker accepts a gateway's login (the probe gateway, which no test runs). */
+async function waitForGatewayLogin(url: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const client = mqtt.connect(url, {
+      protocolVersion: 4,
+      clientId: `gw-probe-${Math.random().toString(16).slice(2, 8)}`,
+      username: 'gw-probe',
+      password: secretFor('gw-probe'),
+      reconnectPeriod: 0,
+      connectTimeout: 5000,
+    });
+    const ok = await new Promise<boolean>((resolve) => {
+      client.once('connect', () => resolve(true));
+      client.once('error', () => resolve(false));
+      client.once('close', () => resolve(false));
+    });
+    await client.endAsync(true);
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`gateways still refused ${timeoutMs} ms after SIGHUP`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
 
 async function waitForPort(
   port: number,

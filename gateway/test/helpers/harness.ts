@@ -14,6 +14,7 @@ import {
 import mqtt, { type MqttClient } from 'mqtt';
 import pino from 'pino';
 import { type GatewayConfig, gatewayConfig } from '../../src/config.js';
+import { systemTimers, type Timers } from '../../src/timers.js';
 import { SUBSCRIBER, secretFor, type TestBroker } from './brokers.js';
 
 /** Test logger: silent unless ZW_TEST_LOG names a level. */
@@ -177,6 +178,26 @@ export class Subscriber {
   }
 }
 
+/**
+ * The platform's timers, counting how often each interval has fired (keyed by its period), so a test can
+ * wait for the gateway's own flush ticks instead of sleeping.
+ */
+export function countingTimers(): { timers: Timers; fired: (periodMs: number) => number } {
+  const fired = new Map<number, number>();
+  return {
+    timers: {
+      ...systemTimers,
+      setInterval: (fn, ms) =>
+        systemTimers.setInterval(() => {
+          fired.set(ms, (fired.get(ms) ?? 0) + 1);
+          fn();
+        }, ms),
+    },
+    fired: (periodMs) => fired.get(periodMs) ?? 0,
+  };
+}
+
+/** Polls `cond` until it holds; `timeoutMs` is a generous ceiling for a busy machine, not a measurement. */
 export async function waitFor(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!cond()) {
