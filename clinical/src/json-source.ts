@@ -83,7 +83,14 @@ export function parseJsonWithPositions(source: string): LocatedJson {
       else return;
     }
   };
-  const describe = (at: number) => (at >= text.length ? 'end of file' : JSON.stringify(text[at]));
+  // JSON.stringify escapes C0 controls; DEL and C1 controls (a binary file, say) are escaped here too.
+  const describe = (at: number) =>
+    at >= text.length
+      ? 'end of file'
+      : JSON.stringify(text[at]).replace(
+          /[\u007f-\u009f]/g,
+          (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`,
+        );
 
   const parseString = (): string => {
     const start = i;

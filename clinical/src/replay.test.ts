@@ -164,6 +164,9 @@ describe('malformed input: file:line:column: reason, nothing evaluated', () => {
     expect(replayError('{"age": 64,, "hrRest": 70}', csv(['0,110,97,0,1']))).toBe(
       'rx.json:1:12: invalid JSON: expected a property name in double quotes, found ","',
     );
+    expect(replayError('\u007fELF\u0001', csv(['0,110,97,0,1']))).toBe(
+      'rx.json:1:1: invalid JSON: expected a JSON value, found "\\u007f"',
+    );
     expect(replayError('{"age": 64', csv(['0,110,97,0,1']))).toBe(
       "rx.json:1:11: invalid JSON: expected ',' or '}' in object, found end of file",
     );
