@@ -9,7 +9,7 @@ import {
   connect,
   connectAs,
   endClient,
-  expectSilence,
+  expectNothingBefore,
   nextMessage,
   type RunningBroker,
   refusalCode,
@@ -147,7 +147,9 @@ describe('topic ACL', () => {
     const before = running.broker.metrics().rejectedPublishes;
     gw.publish(telemetryTopic('site-1', 'gw-b'), '{"forged":true}', { qos: 1 });
     await closed(gw);
-    await expectSilence(ingest);
+    await expectNothingBefore(ingest, async () => {
+      await (await as('gw-a')).publishAsync(telemetryTopic('site-1', 'gw-a'), 'sentinel', { qos: 1 });
+    });
     const after = running.broker.metrics().rejectedPublishes;
     expect(after.byReason.foreignTopic).toBe(before.byReason.foreignTopic + 1);
     expect(after.total).toBe(before.total + 1);
@@ -216,7 +218,9 @@ describe('payload size limit', () => {
     const before = running.broker.metrics().payloadTooLarge;
     gw.publish(topic, Buffer.alloc(MAX_PAYLOAD + 1, 1), { qos: 1 });
     await closed(gw);
-    await expectSilence(ingest);
+    await expectNothingBefore(ingest, async () => {
+      await (await as('gw-a')).publishAsync(topic, 'sentinel', { qos: 1 });
+    });
     expect(running.broker.metrics().payloadTooLarge).toBe(before + 1);
   });
 
@@ -310,16 +314,15 @@ describe('connection-rate limit', () => {
 
 describe('lifecycle', () => {
   it('refuses a second listen() and closes idempotently, dropping half-open sockets', async () => {
-    const b = await startBroker(credentials);
+    const b = await startBroker(credentials, { connectTimeoutMs: 120_000 });
     await expect(b.broker.listen()).rejects.toMatchObject({ code: 'ZW_ERR_BROKER_STATE' });
     // A socket that never sends CONNECT must not hold close() up until the connect timeout.
     const idle = new Socket();
     await new Promise<void>((resolve) => idle.connect(b.mqttPort, '127.0.0.1', resolve));
     const idleClosed = new Promise<void>((resolve) => idle.once('close', () => resolve()));
-    const started = Date.now();
+    // Its connect timeout (120 s) is far beyond the test's: close() waiting for it would fail the test.
     await Promise.all([b.broker.close(), b.broker.close()]);
     await idleClosed;
-    expect(Date.now() - started).toBeLessThan(2000);
     await expect(b.broker.listen()).rejects.toMatchObject({ code: 'ZW_ERR_BROKER_STATE' });
   });
 });

@@ -167,15 +167,36 @@ export function closed(client: MqttClient, timeoutMs = 5000): Promise<void> {
   });
 }
 
-/** Asserts nothing arrives for `ms`. */
-export async function expectSilence(client: MqttClient, ms = 300): Promise<void> {
+/**
+ * Asserts that nothing reached `client` ahead of a sentinel: `sendSentinel` publishes the payload
+ * `sentinel` to a topic `client` receives, after the refused publish was already handled (its sender was
+ * disconnected); whatever the broker had let through would have been delivered first. No fixed wait.
+ */
+export async function expectNothingBefore(
+  client: MqttClient,
+  sendSentinel: () => Promise<void>,
+  timeoutMs = 15_000,
+): Promise<void> {
   const got: string[] = [];
-  const onMessage = (t: string): void => {
-    got.push(t);
-  };
+  let onMessage: (t: string, payload: Buffer) => void = () => {};
+  const sentinel = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no sentinel within ${timeoutMs} ms`)), timeoutMs);
+    onMessage = (t, payload) => {
+      if (payload.toString() !== 'sentinel') {
+        got.push(t);
+        return;
+      }
+      clearTimeout(timer);
+      resolve();
+    };
+  });
   client.on('message', onMessage);
-  await new Promise((r) => setTimeout(r, ms));
-  client.off('message', onMessage);
+  try {
+    await sendSentinel();
+    await sentinel;
+  } finally {
+    client.off('message', onMessage);
+  }
   if (got.length > 0) throw new Error(`unexpected messages on ${got.join(', ')}`);
 }
 
