@@ -7,7 +7,8 @@ const USAGE = `Usage: npm run replay -- --prescription rx.json --trace trace.csv
 Replays a recorded trace through the zonewatch rules engine (CLINICAL-RULES.md section 7).
 
   --prescription FILE   prescription JSON (portable form of section 7, or a full prescription record)
-  --trace FILE          CSV with header t_ms,hr,spo2,steps,contact; one sample per row
+  --trace FILE          CSV with header t_ms,hr,spo2,steps,contact; one sample per row, t_ms (ms from
+                        the session start) strictly increasing, at most 86400000 (24 h)
   --exercise-end-ms N   end of the exercise phase (ms of trace time): adds hrRecovery to the metrics
   -h, --help            show this help
 
