@@ -2,7 +2,13 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import { createAdapter } from '@socket.io/redis-adapter';
-import { ackAlertSchema, joinSessionSchema, SOCKET_EVENTS } from '@zonewatch/protocol';
+import {
+  type AckReply,
+  ackAlertSchema,
+  type JoinReply,
+  joinSessionSchema,
+  SOCKET_EVENTS,
+} from '@zonewatch/protocol';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { createClient } from 'redis';
@@ -108,13 +114,13 @@ export async function buildApp(config: IngestConfig, deps: AppDeps): Promise<Fas
 
   io.on('connection', (socket) => {
     const user = socket.data.user as ConsoleUser | undefined;
-    socket.on(SOCKET_EVENTS.join, async (raw: unknown, ack?: (r: unknown) => void) => {
+    socket.on(SOCKET_EVENTS.join, async (raw: unknown, ack?: (r: JoinReply) => void) => {
       const r = joinSessionSchema.safeParse(raw);
-      if (!r.success) return ack?.({ ok: false, error: 'sessionId is required' });
+      if (!r.success) return ack?.({ ok: false, error: 'invalid-request', message: 'sessionId is required' });
       const info = await router.session(r.data.sessionId).catch(() => undefined);
       // An unknown session and one of another site look the same to the console.
       if (!info || (user && !maySee(user, info))) {
-        return ack?.({ ok: false, error: `unknown session ${r.data.sessionId}` });
+        return ack?.({ ok: false, error: 'not-found', message: `unknown session ${r.data.sessionId}` });
       }
       // Join first, then snapshot: no frame or alert between the two is lost.
       await socket.join(`session:${info.id}`);
@@ -129,12 +135,17 @@ export async function buildApp(config: IngestConfig, deps: AppDeps): Promise<Fas
       const r = joinSessionSchema.safeParse(raw);
       if (r.success) void socket.leave(`session:${r.data.sessionId}`);
     });
-    socket.on(SOCKET_EVENTS.ack, (raw: unknown, ack?: (r: unknown) => void) => {
+    socket.on(SOCKET_EVENTS.ack, (raw: unknown, ack?: (r: AckReply) => void) => {
       const r = ackAlertSchema.safeParse(raw);
-      if (!r.success) return ack?.({ ok: false, error: 'alertId is required; note at most 500 characters' });
-      if (!user) return ack?.({ ok: false, error: 'log in to acknowledge' });
+      if (!r.success)
+        return ack?.({
+          ok: false,
+          error: 'invalid-request',
+          message: 'alertId is required; note at most 500 characters',
+        });
+      if (!user) return ack?.({ ok: false, error: 'unauthenticated', message: 'log in to acknowledge' });
       if (!user.roles.some((role) => ['admin', 'instructor', 'coach', 'clinician'].includes(role))) {
-        return ack?.({ ok: false, error: 'your role may not acknowledge alerts' });
+        return ack?.({ ok: false, error: 'forbidden', message: 'your role may not acknowledge alerts' });
       }
       const { alertId, note } = r.data;
       router
@@ -145,7 +156,7 @@ export async function buildApp(config: IngestConfig, deps: AppDeps): Promise<Fas
           const res = await router.acknowledge(alertId, { userId: user.id, username: user.username }, note);
           ack?.(res.ok ? { ok: true, alert: res.alert } : { ok: false, error: res.code });
         })
-        .catch(() => ack?.({ ok: false, error: 'internal error' }));
+        .catch(() => ack?.({ ok: false, error: 'internal', message: 'internal error' }));
     });
   });
 

@@ -94,6 +94,40 @@ export const joinSessionSchema = z.strictObject({ sessionId: id });
 /** Client → server: acknowledge an alert. */
 export const ackAlertSchema = z.strictObject({ alertId: id, note: z.string().max(500).optional() });
 
+/**
+ * Server → client: the Socket.IO acknowledgement of a join. A refusal carries a stable code (an unknown
+ * session and one the user may not watch look the same: `not-found`) and a human-readable `message`.
+ */
+export const JOIN_ERROR_CODES = ['invalid-request', 'not-found', 'internal'] as const;
+export const joinErrorCodeSchema = z.enum(JOIN_ERROR_CODES);
+export const joinReplySchema = z.discriminatedUnion('ok', [
+  z.object({
+    ok: z.literal(true),
+    /** The session is running on a live service now (false: ended or not started, snapshot from registry). */
+    live: z.boolean(),
+  }),
+  z.object({ ok: z.literal(false), error: joinErrorCodeSchema, message: z.string().optional() }),
+]);
+
+/**
+ * Server → client: the Socket.IO acknowledgement of `alert:ack`. Refusal codes are the REST API's
+ * acknowledge outcomes; `already-acknowledged` and `already-closed` mean someone else got there first.
+ */
+export const ACK_ERROR_CODES = [
+  'invalid-request',
+  'unauthenticated',
+  'forbidden',
+  'not-found',
+  'already-acknowledged',
+  'already-closed',
+  'internal',
+] as const;
+export const ackErrorCodeSchema = z.enum(ACK_ERROR_CODES);
+export const ackReplySchema = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), alert: alertSchema }),
+  z.object({ ok: z.literal(false), error: ackErrorCodeSchema, message: z.string().optional() }),
+]);
+
 /** Socket.IO event names, one place. */
 export const SOCKET_EVENTS = {
   snapshot: 'session:snapshot',
@@ -112,3 +146,7 @@ export type SessionFrame = z.infer<typeof sessionFrameSchema>;
 export type AlertEvent = z.infer<typeof alertEventSchema>;
 export type JoinSession = z.infer<typeof joinSessionSchema>;
 export type AckAlert = z.infer<typeof ackAlertSchema>;
+export type JoinErrorCode = z.infer<typeof joinErrorCodeSchema>;
+export type JoinReply = z.infer<typeof joinReplySchema>;
+export type AckErrorCode = z.infer<typeof ackErrorCodeSchema>;
+export type AckReply = z.infer<typeof ackReplySchema>;

@@ -18,7 +18,11 @@ export const ERROR_KEY = {
   ZW_ERR_INVALID_STATE: 'error.invalidState',
   ZW_ERR_INVALID_REFERENCE: 'error.invalidReference',
   ZW_ERR_INTERNAL: 'error.internal',
-  // Socket.IO acknowledgement codes (`live/service.ts`).
+  // Socket.IO acknowledgement codes (protocol `ACK_ERROR_CODES`).
+  'invalid-request': 'error.badRequest',
+  unauthenticated: 'error.unauthenticated',
+  forbidden: 'error.forbidden',
+  internal: 'error.internal',
   'not-found': 'error.notFound',
   'already-closed': 'error.alreadyClosed',
   'already-acknowledged': 'error.alreadyAcknowledged',

@@ -1,8 +1,10 @@
 import {
+  type AckErrorCode,
   type Alert,
   type AlertEvent,
+  ackReplySchema,
   alertEventSchema,
-  alertSchema,
+  joinReplySchema,
   type SessionFrame,
   type SessionSnapshot,
   SOCKET_EVENTS,
@@ -10,6 +12,7 @@ import {
   sessionSnapshotSchema,
 } from '@zonewatch/protocol';
 import { io, type Socket } from 'socket.io-client';
+import { ApiError } from '../api/client.js';
 import { endpoints } from '../api/endpoints.js';
 
 export interface LiveHandlers {
@@ -24,6 +27,11 @@ export interface LiveHandlers {
   invalid?(event: string): void;
 }
 
+/**
+ * The outcome of an acknowledgement as the console acts on it: `error` is the protocol's code
+ * (`already-acknowledged`…) or, for a failure outside the contract, the text to show; `already` means
+ * someone else acknowledged or closed it first (not an error to show: the alarm just stops).
+ */
 export type AckReply = { ok: true; alert: Alert | null } | { ok: false; error: string; already: boolean };
 
 export interface LiveConnection {
@@ -34,14 +42,29 @@ export interface LiveConnection {
 
 const JOIN_TIMEOUT_MS = 5_000;
 
-function ackReply(raw: unknown): AckReply {
-  const o = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
-  if (o['ok'] === false || typeof o['error'] === 'string') {
-    const error = typeof o['error'] === 'string' ? o['error'] : 'refused';
-    return { ok: false, error, already: /already/i.test(error) };
+const ALREADY: ReadonlySet<AckErrorCode> = new Set(['already-acknowledged', 'already-closed']);
+
+function refusal(error: AckErrorCode): AckReply {
+  return { ok: false, error, already: ALREADY.has(error) };
+}
+
+/** The socket's reply, checked against the protocol's schema (a reply outside it is an error, shown). */
+export function ackReply(raw: unknown): AckReply {
+  const r = ackReplySchema.safeParse(raw);
+  if (!r.success) return { ok: false, error: 'unexpected reply from the server', already: false };
+  return r.data.ok ? { ok: true, alert: r.data.alert } : refusal(r.data.error);
+}
+
+/** The REST fallback's refusal in the socket's terms: its `ZW_ERR_*` code, never its wording. */
+export function restAckRefusal(e: unknown): AckReply {
+  if (e instanceof ApiError) {
+    // The acknowledge route answers 409 ZW_ERR_INVALID_STATE when the alert is already acknowledged or closed.
+    if (e.code === 'ZW_ERR_INVALID_STATE') return refusal('already-acknowledged');
+    if (e.code === 'ZW_ERR_NOT_FOUND') return refusal('not-found');
+    if (e.code === 'ZW_ERR_FORBIDDEN') return refusal('forbidden');
+    if (e.code === 'ZW_ERR_UNAUTHENTICATED') return refusal('unauthenticated');
   }
-  const parsed = alertSchema.safeParse(o['alert'] ?? raw);
-  return { ok: true, alert: parsed.success ? parsed.data : null };
+  return { ok: false, error: e instanceof Error ? e.message : String(e), already: false };
 }
 
 /**
@@ -61,9 +84,12 @@ export function connectLive(sessionId: string, on: LiveHandlers): LiveConnection
           socket.disconnect().connect();
           return;
         }
-        const r = (reply && typeof reply === 'object' ? reply : {}) as Record<string, unknown>;
-        if (r['ok'] === false) on.refused(typeof r['error'] === 'string' ? r['error'] : 'refused');
-        else on.joined(true);
+        const r = joinReplySchema.safeParse(reply);
+        if (!r.success) {
+          on.invalid?.(SOCKET_EVENTS.join);
+          on.refused('unexpected reply from the server');
+        } else if (r.data.ok) on.joined(true);
+        else on.refused(r.data.message ?? r.data.error);
       });
   });
   socket.on('disconnect', () => on.joined(false));
@@ -97,8 +123,7 @@ export function connectLive(sessionId: string, on: LiveHandlers): LiveConnection
       try {
         return { ok: true, alert: await endpoints.ackAlert(alertId, note) };
       } catch (e) {
-        const error = e instanceof Error ? e.message : String(e);
-        return { ok: false, error, already: /already/i.test(error) };
+        return restAckRefusal(e);
       }
     },
     close() {
