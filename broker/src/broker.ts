@@ -30,6 +30,7 @@ import {
 } from './listeners.js';
 import { type BrokerMetrics, MetricsRecorder, metricsTopic } from './metrics.js';
 import { TokenBucketLimiter } from './rate-limit.js';
+import { CredentialChangeBus, LiveConnections } from './revocation.js';
 import { hashSecret, verifySecret } from './secrets.js';
 
 /** Collaborators of the broker; everything with I/O or time comes in here. */
@@ -64,6 +65,14 @@ export interface Broker {
   close(): Promise<void>;
   /** A snapshot of this node's counters. */
   metrics(): BrokerMetrics;
+  /**
+   * Looks the credentials of open connections up again — of `usernames`, or of everyone — on every node of
+   * the cluster, and closes each connection whose account is gone (revoked) or changed (rotated secret):
+   * call it after changing a store that cannot tell the broker itself (e.g. a registry lookup). Stores
+   * with `onChange` (in-memory, file) trigger it themselves. Resolves once this node has re-checked its
+   * own connections and the others are told.
+   */
+  revalidate(usernames?: readonly string[]): Promise<void>;
 }
 
 /** Bytes an MQTT packet may carry besides its payload before the transport guard cuts it (topic, ids, credentials). */
@@ -105,6 +114,7 @@ export async function createBroker(options: BrokerConfig, deps: BrokerDeps): Pro
   const limiter = new TokenBucketLimiter(config.connectionRate, now);
   const principals = new WeakMap<Client, Principal>();
   const wills = new WeakMap<Client, Will>();
+  const live = new LiveConnections(deps.credentials, log);
   // Unknown users are checked against this so a refusal takes as long as a wrong secret.
   const dummyHash = hashSecret(randomBytes(16));
 
@@ -150,11 +160,23 @@ export async function createBroker(options: BrokerConfig, deps: BrokerDeps): Pro
 
   const authenticate: NonNullable<AedesOptions['authenticate']> = (client, username, password, done) => {
     const ip = (client as Client & { connDetails?: ConnDetails }).connDetails?.ipAddress;
-    withTimeout(admit(client, username, password), config.authTimeoutMs).then(
+    if (username) live.beginAuth(client, username);
+    // A credential changed while it was being checked is checked again, so a revocation racing a
+    // CONNECT cannot let the old secret in.
+    const admitCurrent = async (): Promise<Admission> => {
+      for (let attempt = 0; ; attempt++) {
+        const result = await admit(client, username, password);
+        if (!result.ok || !live.changedDuringAuth(client)) return result;
+        if (attempt === 2) throw new Error('credential kept changing during authentication');
+      }
+    };
+    withTimeout(admitCurrent(), config.authTimeoutMs).then(
       (result) => {
         wills.delete(client);
+        live.endAuth(client);
         if (result.ok) {
           principals.set(client, result.principal);
+          live.admitted(client, result.principal);
           log.info(
             { clientId: client.id, username, kind: result.principal.kind, ip },
             'client authenticated',
@@ -171,6 +193,7 @@ export async function createBroker(options: BrokerConfig, deps: BrokerDeps): Pro
       (err: Error) => {
         // The store or a hash failed: a server problem, not the client's (CONNACK 3, server unavailable).
         wills.delete(client);
+        live.endAuth(client);
         log.error({ clientId: client.id, username, error: safeErr(err) }, 'authentication failed');
         const refusal = new codes.ZW_ERR_AUTH_REFUSED('server unavailable') as unknown as AuthenticateError;
         refusal.returnCode = 3 as AuthErrorCode;
@@ -278,6 +301,17 @@ export async function createBroker(options: BrokerConfig, deps: BrokerDeps): Pro
     log.error({ error: safeErr(err) }, 'broker error'),
   );
 
+  const changes = new CredentialChangeBus(aedes, nodeId, live, log);
+  await changes.start();
+  const revalidate = async (usernames?: readonly string[]): Promise<void> => {
+    await Promise.all([live.revalidate(usernames), changes.announce(usernames)]);
+  };
+  const stopWatchingStore = deps.credentials.onChange?.((usernames) => {
+    revalidate(usernames).catch((err: Error) =>
+      log.error({ error: safeErr(err) }, 'credential revalidation failed'),
+    );
+  });
+
   const metricsSnapshot = (): BrokerMetrics => metrics.snapshot(now(), aedes.connectedClients);
   let metricsTimer: NodeJS.Timeout | undefined;
   if (config.metricsIntervalMs > 0) {
@@ -347,6 +381,7 @@ export async function createBroker(options: BrokerConfig, deps: BrokerDeps): Pro
     nodeId,
     config,
     metrics: metricsSnapshot,
+    revalidate,
     async listen() {
       if (state !== 'ready')
         throw new codes.ZW_ERR_BROKER_STATE(state === 'closed' ? 'closed' : 'already listening');
@@ -371,6 +406,8 @@ export async function createBroker(options: BrokerConfig, deps: BrokerDeps): Pro
       closing ??= (async () => {
         state = 'closed';
         if (metricsTimer) clearInterval(metricsTimer);
+        stopWatchingStore?.();
+        await changes.stop();
         await new Promise<void>((resolve) => aedes.close(() => resolve()));
         for (const connection of connections) connection.destroy();
         await Promise.all(servers.map(closeServer));

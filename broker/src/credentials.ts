@@ -33,14 +33,24 @@ export type GatewayPrincipal = z.infer<typeof gatewayPrincipalSchema>;
 export type ServicePrincipal = z.infer<typeof servicePrincipalSchema>;
 export type Principal = z.infer<typeof principalSchema>;
 
+/** Told which accounts changed; `undefined` means any may have (a whole reload). */
+export type CredentialChangeListener = (usernames: readonly string[] | undefined) => void;
+
 /** Where the broker looks up who may connect. Implementations must not throw for an unknown user. */
 export interface CredentialStore {
   lookup(username: string): Promise<Principal | undefined>;
+  /**
+   * Optional: calls `listener` after accounts were added, changed or removed; returns an unsubscribe
+   * function. The broker then closes open connections whose credential no longer holds. A store without
+   * it (e.g. a registry lookup) has its owner call `broker.revalidate()` instead.
+   */
+  onChange?(listener: CredentialChangeListener): () => void;
 }
 
 /** In-memory store (tests, embedded mode, or a cache filled from the registry by ingest). */
 export class InMemoryCredentialStore implements CredentialStore {
   readonly #byUsername = new Map<string, Principal>();
+  readonly #listeners = new Set<CredentialChangeListener>();
 
   constructor(principals: Iterable<Principal> = []) {
     for (const p of principals) this.set(p);
@@ -53,10 +63,13 @@ export class InMemoryCredentialStore implements CredentialStore {
       throw new TypeError(`gateway ${valid.gatewayId}: username must equal gatewayId`);
     }
     this.#byUsername.set(valid.username, Object.freeze(valid));
+    this.#changed([valid.username]);
   }
 
   delete(username: string): boolean {
-    return this.#byUsername.delete(username);
+    const deleted = this.#byUsername.delete(username);
+    if (deleted) this.#changed([username]);
+    return deleted;
   }
 
   /** Replaces every principal at once (a reload never leaves a half-filled store). */
@@ -64,6 +77,16 @@ export class InMemoryCredentialStore implements CredentialStore {
     const next = new InMemoryCredentialStore(principals);
     this.#byUsername.clear();
     for (const [k, v] of next.#byUsername) this.#byUsername.set(k, v);
+    this.#changed(undefined);
+  }
+
+  onChange(listener: CredentialChangeListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #changed(usernames: readonly string[] | undefined): void {
+    for (const listener of this.#listeners) listener(usernames);
   }
 
   get size(): number {
@@ -207,5 +230,10 @@ export class FileCredentialStore implements CredentialStore {
 
   lookup(username: string): Promise<Principal | undefined> {
     return this.#store.lookup(username);
+  }
+
+  /** Every successful `reload()` reports a change of any account. */
+  onChange(listener: CredentialChangeListener): () => void {
+    return this.#store.onChange(listener);
   }
 }

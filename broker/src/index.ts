@@ -19,6 +19,7 @@ export {
   type StandaloneConfig,
 } from './config.js';
 export {
+  type CredentialChangeListener,
   type CredentialStore,
   type CredentialsFile,
   credentialsFileSchema,

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CredentialsFile } from '../src/credentials.js';
 import { hashSecret, verifySecret } from '../src/secrets.js';
 import {
+  closed,
   connectAs,
   endClient,
   nextMessage,
@@ -49,6 +50,8 @@ afterAll(async () => {
 
 interface Started {
   ports: { mqttPort: number; wsPort?: number; mqttsPort?: number };
+  /** Sends a signal (SIGHUP: reload the credentials file). */
+  signal(sig: NodeJS.Signals): void;
   stop(): Promise<number | null>;
 }
 
@@ -70,9 +73,12 @@ function startMain(env: Record<string, string>): Promise<Started> {
       buffer += c.toString();
       for (const line of buffer.split('\n')) {
         if (!line.includes('"broker listening"')) continue;
+        // Listening: the start-up guard below is done (a long test must not be cut by it).
+        clearTimeout(timer);
         const { mqttPort, wsPort, mqttsPort } = JSON.parse(line) as Started['ports'];
         resolve({
           ports: { mqttPort, ...(wsPort ? { wsPort } : {}), ...(mqttsPort ? { mqttsPort } : {}) },
+          signal: (sig) => child.kill(sig),
           stop: () => {
             child.kill('SIGTERM');
             return exited;
@@ -132,6 +138,65 @@ describe('broker/src/main.ts', () => {
         ).toBe(5);
       } finally {
         await endClient(gw);
+        await endClient(ingest);
+      }
+    } finally {
+      expect(await main.stop()).toBe(0);
+    }
+  });
+
+  // Issue 13, hole 4, with the broker as its own process: its credentials file is the authority.
+  it('hole 4: a revoked gateway keeps publishing on its open connection — SIGHUP after the file changed cuts revoked and rotated gateways', async () => {
+    const file = join(dir, 'revocation.json');
+    const entry = async (gatewayId: 'gw-a' | 'gw-b', secret: string) => ({
+      gatewayId,
+      siteId: 'site-1',
+      secretHash: await hashSecret(secret),
+    });
+    const ingestEntry = {
+      username: 'ingest',
+      role: 'ingest' as const,
+      secretHash: await hashSecret(SECRETS.ingest),
+    };
+    const before: CredentialsFile = {
+      version: 1,
+      gateways: [await entry('gw-a', SECRETS['gw-a']), await entry('gw-b', SECRETS['gw-b'])],
+      services: [ingestEntry],
+    };
+    await writeFile(file, JSON.stringify(before));
+    const main = await startMain({ BROKER_CREDENTIALS_FILE: file, MQTT_HOST: '127.0.0.1', MQTT_PORT: '0' });
+    try {
+      const { mqttPort } = main.ports;
+      const ingest = await connectAs(mqttPort, 'ingest');
+      const revoked = await connectAs(mqttPort, 'gw-a');
+      const rotated = await connectAs(mqttPort, 'gw-b');
+      try {
+        await subscribe(ingest, 'zw/v1/#');
+        await revoked.publishAsync(telemetryTopic('site-1', 'gw-a'), '{"before":"revocation"}', { qos: 1 });
+        // The operator removes gw-a, rotates gw-b's secret (broker-init) and sends SIGHUP.
+        const after: CredentialsFile = {
+          ...before,
+          gateways: [await entry('gw-b', 'the-new-secret-of-gateway-b')],
+        };
+        await writeFile(file, JSON.stringify(after));
+        main.signal('SIGHUP');
+        await Promise.all([closed(revoked, 10_000), closed(rotated, 10_000)]);
+        const url = `mqtt://127.0.0.1:${mqttPort}`;
+        expect(
+          await refusalCode(url, { username: 'gw-a', password: SECRETS['gw-a'], clientId: 'gw-a' }),
+        ).toBe(5);
+        expect(
+          await refusalCode(url, { username: 'gw-b', password: SECRETS['gw-b'], clientId: 'gw-b' }),
+        ).toBe(5);
+        // The account whose entry did not change keeps its connection.
+        const got = nextMessage(ingest, telemetryTopic('site-1', 'gw-b'));
+        const renewed = await connectAs(mqttPort, 'gw-b', { password: 'the-new-secret-of-gateway-b' });
+        await renewed.publishAsync(telemetryTopic('site-1', 'gw-b'), '{"after":"rotation"}', { qos: 1 });
+        expect((await got).payload.toString()).toBe('{"after":"rotation"}');
+        await endClient(renewed);
+      } finally {
+        await endClient(revoked);
+        await endClient(rotated);
         await endClient(ingest);
       }
     } finally {
