@@ -3,14 +3,7 @@
 // Each pass replays one-hour, 1 Hz sessions (HR, SpO2, steps, contact; warm-up, intervals above zone,
 // desaturation, contact loss, artefacts) through fresh participants, with a tick every second as live.
 import { parseArgs } from 'node:util';
-import {
-  createParticipant,
-  defaultRuleSettings,
-  evaluateSample,
-  resolvePrescription,
-  type Sample,
-  tick,
-} from '../src/index.js';
+import { defaultRuleSettings, ParticipantMonitor, resolvePrescription, type Sample } from '../src/index.js';
 
 const { values } = parseArgs({
   options: { seconds: { type: 'string', default: '3' }, help: { type: 'boolean', short: 'h' } },
@@ -62,10 +55,10 @@ const start = process.hrtime.bigint();
 let elapsed = 0n;
 for (let pass = 0; elapsed < budgetNs; pass++) {
   const trace = sessions[pass % sessions.length] as Sample[];
-  const st = createParticipant(rx, defaultRuleSettings, 0, { participantId: `p${pass}` });
+  const monitor = new ParticipantMonitor(rx, defaultRuleSettings, 0, { participantId: `p${pass}` });
   for (const sample of trace) {
-    events += evaluateSample(st, sample).events.length;
-    events += tick(st, sample.t).events.length;
+    events += monitor.evaluate(sample).length;
+    events += monitor.tick(sample.t).length;
     ticks++;
   }
   samples += trace.length;

@@ -1,21 +1,8 @@
 // Alert lifecycle (section 4), the tile view (section 2) and session metrics (sections 3a, 6), driven by an
 // injected clock: every call gets its time as an argument.
 import { describe, expect, it } from 'vitest';
-import {
-  acknowledge,
-  createParticipant,
-  endSession,
-  evaluateSample,
-  evaluateSamples,
-  markExerciseEnd,
-  type ParticipantState,
-  sessionMetrics,
-  sessionReport,
-  setBound,
-  tick,
-  view,
-  weeklyAdherence,
-} from './engine.js';
+import { ParticipantMonitor } from './monitor.js';
+import { weeklyAdherence } from './reports.js';
 import { defaultRuleSettings } from './settings.js';
 import { every, rx } from './test-helpers.js';
 import type { EngineEvent, Sample } from './types.js';
@@ -30,7 +17,7 @@ function fmt(e: EngineEvent): string {
 
 /** Live-style driver: for each second from..to, the sample (if any) then the tick. */
 function drive(
-  st: ParticipantState,
+  st: ParticipantMonitor,
   fromS: number,
   toS: number,
   sample: (s: number) => Omit<Sample, 't'> | null,
@@ -38,21 +25,21 @@ function drive(
   const out: string[] = [];
   for (let s = fromS; s <= toS; s++) {
     const fields = sample(s);
-    if (fields) out.push(...evaluateSample(st, { t: s * 1000, ...fields }).events.map(fmt));
-    out.push(...tick(st, s * 1000).events.map(fmt));
+    if (fields) out.push(...st.evaluate({ t: s * 1000, ...fields }).map(fmt));
+    out.push(...st.tick(s * 1000).map(fmt));
   }
   return out;
 }
 
-function alertId(st: ParticipantState, rule: string): string {
-  const a = st.alerts.find((x) => x.rule === rule);
+function alertId(st: ParticipantMonitor, rule: string): string {
+  const a = st.report(st.lastSampleT).alerts.find((x) => x.rule === rule);
   if (!a) throw new Error(`no ${rule} alert`);
   return a.alertId;
 }
 
 describe('lifecycle: acknowledge, close, escalate, re-sound (section 4)', () => {
   it('warning: repeat at 60 s and supervisor at 120 s unless acknowledged; closes when the condition clears', () => {
-    const st = createParticipant(rx(), defaultRuleSettings, 0);
+    const st = new ParticipantMonitor(rx(), defaultRuleSettings, 0);
     expect(drive(st, 0, 130, () => ({ hr: 142 }))).toEqual([
       '10s raised HR_OVER_CEILING warning',
       '15s raised HR_ABOVE_ZONE warning',
@@ -61,20 +48,20 @@ describe('lifecycle: acknowledge, close, escalate, re-sound (section 4)', () => 
       '130s escalated HR_OVER_CEILING warning supervisor',
     ]);
     const id = alertId(st, 'HR_OVER_CEILING');
-    expect(acknowledge(st, id, 'nurse-1', 131_000).events.map(fmt)).toEqual([
+    expect(st.acknowledge(id, 'nurse-1', 131_000).events.map(fmt)).toEqual([
       '131s acknowledged HR_OVER_CEILING warning by nurse-1',
     ]);
-    expect(view(st, 131_000).alerts.find((a) => a.alertId === id)?.status).toBe('acknowledged');
+    expect(st.view(131_000).alerts.find((a) => a.alertId === id)?.status).toBe('acknowledged');
     expect(drive(st, 131, 141, () => ({ hr: 118 }))).toEqual([
       '135s escalated HR_ABOVE_ZONE warning supervisor',
       '141s cleared HR_OVER_CEILING warning',
       '141s closed HR_OVER_CEILING warning by system',
     ]);
-    expect(view(st, 141_000).alerts.map((a) => a.rule)).toEqual(['HR_ABOVE_ZONE']);
+    expect(st.view(141_000).alerts.map((a) => a.rule)).toEqual(['HR_ABOVE_ZONE']);
   });
 
   it('advisory never escalates and closes on clear without acknowledgement', () => {
-    const st = createParticipant(rx(), defaultRuleSettings, 0);
+    const st = new ParticipantMonitor(rx(), defaultRuleSettings, 0);
     expect(drive(st, 0, 200, (s) => ({ hr: s <= 150 ? 125 : 110 }))).toEqual([
       '30s raised HR_ABOVE_ZONE advisory',
       '161s cleared HR_ABOVE_ZONE advisory',
@@ -83,7 +70,7 @@ describe('lifecycle: acknowledge, close, escalate, re-sound (section 4)', () => 
   });
 
   it('critical: consoles at 30 s, all site staff at 60 s; latches after clearing until acknowledged', () => {
-    const st = createParticipant(rx(), defaultRuleSettings, 0);
+    const st = new ParticipantMonitor(rx(), defaultRuleSettings, 0);
     expect(drive(st, 0, 80, (s) => ({ hr: s <= 10 ? 35 : 50 }))).toEqual([
       '10s raised HR_LOW critical',
       '21s cleared HR_LOW critical',
@@ -91,15 +78,15 @@ describe('lifecycle: acknowledge, close, escalate, re-sound (section 4)', () => 
       '70s escalated HR_LOW critical site-staff',
     ]);
     const id = alertId(st, 'HR_LOW');
-    expect(view(st, 80_000).alerts).toEqual([
+    expect(st.view(80_000).alerts).toEqual([
       expect.objectContaining({ alertId: id, status: 'open', conditionActive: false, severity: 'critical' }),
     ]);
-    expect(acknowledge(st, id, 'coach', 90_000, 'checked, fine').events.map(fmt)).toEqual([
+    expect(st.acknowledge(id, 'coach', 90_000, 'checked, fine').events.map(fmt)).toEqual([
       '90s acknowledged HR_LOW critical by coach',
       '90s closed HR_LOW critical by coach',
     ]);
-    expect(view(st, 90_000).alerts).toEqual([]);
-    const report = sessionReport(st, 100_000);
+    expect(st.view(90_000).alerts).toEqual([]);
+    const report = st.report(100_000);
     expect(report.alerts).toEqual([
       expect.objectContaining({
         rule: 'HR_LOW',
@@ -114,34 +101,34 @@ describe('lifecycle: acknowledge, close, escalate, re-sound (section 4)', () => 
   });
 
   it('critical acknowledged while active re-sounds 60 s later, escalates again if ignored, closes on clear', () => {
-    const st = createParticipant(rx(), defaultRuleSettings, 0);
+    const st = new ParticipantMonitor(rx(), defaultRuleSettings, 0);
     drive(st, 0, 20, () => ({ hr: 35 }));
     const id = alertId(st, 'HR_LOW');
-    expect(acknowledge(st, id, 'coach', 20_000).events.map(fmt)).toEqual([
+    expect(st.acknowledge(id, 'coach', 20_000).events.map(fmt)).toEqual([
       '20s acknowledged HR_LOW critical by coach',
     ]);
     expect(drive(st, 21, 115, () => ({ hr: 35 }))).toEqual([
       '80s resounded HR_LOW critical',
       '110s escalated HR_LOW critical site-consoles',
     ]);
-    expect(acknowledge(st, id, 'nurse', 115_000).events.map(fmt)).toEqual([
+    expect(st.acknowledge(id, 'nurse', 115_000).events.map(fmt)).toEqual([
       '115s acknowledged HR_LOW critical by nurse',
     ]);
     expect(drive(st, 116, 126, () => ({ hr: 50 }))).toEqual([
       '126s cleared HR_LOW critical',
       '126s closed HR_LOW critical by system',
     ]);
-    expect(sessionReport(st, 126_000).alerts[0]).toMatchObject({
+    expect(st.report(126_000).alerts[0]).toMatchObject({
       acknowledgedBy: 'coach',
       timeToAcknowledgeS: 10,
     });
   });
 
   it('an upgrade needs a new acknowledgement and restarts escalation at the new severity', () => {
-    const st = createParticipant(rx(), defaultRuleSettings, 0);
+    const st = new ParticipantMonitor(rx(), defaultRuleSettings, 0);
     drive(st, 0, 12, () => ({ hr: 145 }));
     const id = alertId(st, 'HR_OVER_CEILING');
-    acknowledge(st, id, 'coach', 12_000);
+    st.acknowledge(id, 'coach', 12_000);
     expect(drive(st, 13, 60, () => ({ hr: 152 }))).toEqual([
       '15s raised HR_ABOVE_ZONE warning',
       '23s upgraded HR_OVER_CEILING critical',
@@ -150,43 +137,45 @@ describe('lifecycle: acknowledge, close, escalate, re-sound (section 4)', () => 
   });
 
   it('acknowledge reports why it did nothing', () => {
-    const st = createParticipant(rx(), defaultRuleSettings, 0);
+    const st = new ParticipantMonitor(rx(), defaultRuleSettings, 0);
     drive(st, 0, 30, (s) => ({ hr: s <= 15 ? 135 : 110 }));
     const id = alertId(st, 'HR_ABOVE_ZONE');
-    expect(acknowledge(st, 'nope', 'x', 1).error).toBe('unknown-alert');
-    expect(acknowledge(st, id, 'x', 31_000)).toMatchObject({ error: 'already-closed', events: [] });
-    const st2 = createParticipant(rx(), defaultRuleSettings, 0);
+    expect(st.acknowledge('nope', 'x', 1).error).toBe('unknown-alert');
+    expect(st.acknowledge(id, 'x', 31_000)).toMatchObject({ error: 'already-closed', events: [] });
+    const st2 = new ParticipantMonitor(rx(), defaultRuleSettings, 0);
     drive(st2, 0, 20, () => ({ hr: 135 }));
     const id2 = alertId(st2, 'HR_ABOVE_ZONE');
-    expect(acknowledge(st2, id2, 'x', 20_000).error).toBeUndefined();
-    expect(acknowledge(st2, id2, 'y', 21_000).error).toBe('already-acknowledged');
+    expect(st2.acknowledge(id2, 'x', 20_000).error).toBeUndefined();
+    expect(st2.acknowledge(id2, 'y', 21_000).error).toBe('already-acknowledged');
   });
 
   it('SIGNAL_LOST needs a bound participant in an active session', () => {
-    const st = setBound(createParticipant(rx(), defaultRuleSettings, 1_000_000), false);
-    expect(tick(st, 1_020_000).events).toEqual([]);
-    setBound(st, true);
-    expect(tick(st, 1_020_000).events.map(fmt)).toEqual(['1020s raised SIGNAL_LOST advisory']);
-    const ended = endSession(createParticipant(rx(), defaultRuleSettings, 0));
-    expect(tick(ended, 60_000).events).toEqual([]);
-    expect(evaluateSample(ended, { t: 1000, hr: 35 }).events).toEqual([]);
+    const st = new ParticipantMonitor(rx(), defaultRuleSettings, 1_000_000);
+    st.setBound(false);
+    expect(st.tick(1_020_000)).toEqual([]);
+    st.setBound(true);
+    expect(st.tick(1_020_000).map(fmt)).toEqual(['1020s raised SIGNAL_LOST advisory']);
+    const ended = new ParticipantMonitor(rx(), defaultRuleSettings, 0);
+    ended.endSession();
+    expect(ended.tick(60_000)).toEqual([]);
+    expect(ended.evaluate({ t: 1000, hr: 35 })).toEqual([]);
   });
 });
 
 describe('ordering and determinism', () => {
   it('drops a sample older than the latest one and counts it', () => {
-    const st = createParticipant(rx(), defaultRuleSettings, 0);
-    evaluateSample(st, { t: 5000, hr: 110 });
-    expect(evaluateSample(st, { t: 4000, hr: 180 }).events).toEqual([]);
+    const st = new ParticipantMonitor(rx(), defaultRuleSettings, 0);
+    st.evaluate({ t: 5000, hr: 110 });
+    expect(st.evaluate({ t: 4000, hr: 180 })).toEqual([]);
     expect(st.outOfOrderDropped).toBe(1);
-    expect(st.hr.lastUsableValue).toBe(110);
+    expect(st.view(5000).hr?.value).toBe(110);
   });
 
   it('evaluateSamples sorts a batch by t (stable) before evaluating', () => {
     const samples = every(0, 40, { hr: 125 });
     const shuffled = [...samples].reverse();
-    const a = evaluateSamples(createParticipant(rx(), defaultRuleSettings, 0), samples).events;
-    const b = evaluateSamples(createParticipant(rx(), defaultRuleSettings, 0), shuffled).events;
+    const a = new ParticipantMonitor(rx(), defaultRuleSettings, 0).evaluateAll(samples);
+    const b = new ParticipantMonitor(rx(), defaultRuleSettings, 0).evaluateAll(shuffled);
     expect(b).toEqual(a);
     expect(a.map(fmt)).toEqual(['30s raised HR_ABOVE_ZONE advisory']);
   });
@@ -194,12 +183,12 @@ describe('ordering and determinism', () => {
 
 describe('view: tile freshness and zone state (section 2, 5)', () => {
   it('live < 5 s ≤ stale < 15 s ≤ lost, by the last usable sample', () => {
-    const st = createParticipant(rx(), defaultRuleSettings, 0);
-    evaluateSample(st, { t: 1000, hr: 110, spo2: 97 });
-    expect(view(st, 5999).freshness).toBe('live');
-    expect(view(st, 6000).freshness).toBe('stale');
-    expect(view(st, 15_999).hr?.freshness).toBe('stale');
-    expect(view(st, 16_000)).toMatchObject({
+    const st = new ParticipantMonitor(rx(), defaultRuleSettings, 0);
+    st.evaluate({ t: 1000, hr: 110, spo2: 97 });
+    expect(st.view(5999).freshness).toBe('live');
+    expect(st.view(6000).freshness).toBe('stale');
+    expect(st.view(15_999).hr?.freshness).toBe('stale');
+    expect(st.view(16_000)).toMatchObject({
       freshness: 'lost',
       zoneState: null,
       hr: { value: 110, freshness: 'lost' },
@@ -216,9 +205,9 @@ describe('view: tile freshness and zone state (section 2, 5)', () => {
       [140, 'overCeiling'],
     ];
     for (const [hr, zone] of cases) {
-      const st = createParticipant(rx(), defaultRuleSettings, 0);
-      evaluateSample(st, { t: 0, hr, steps: 12, cadence: 100, contact: true });
-      expect(view(st, 0)).toMatchObject({
+      const st = new ParticipantMonitor(rx(), defaultRuleSettings, 0);
+      st.evaluate({ t: 0, hr, steps: 12, cadence: 100, contact: true });
+      expect(st.view(0)).toMatchObject({
         zoneState: zone,
         steps: 12,
         cadence: 100,
@@ -229,10 +218,10 @@ describe('view: tile freshness and zone state (section 2, 5)', () => {
   });
 
   it('shows an artefact as such without counting it', () => {
-    const st = createParticipant(rx(), defaultRuleSettings, 0);
-    evaluateSample(st, { t: 0, hr: 110 });
-    evaluateSample(st, { t: 500, hr: 170 });
-    expect(view(st, 600)).toMatchObject({
+    const st = new ParticipantMonitor(rx(), defaultRuleSettings, 0);
+    st.evaluate({ t: 0, hr: 110 });
+    st.evaluate({ t: 500, hr: 170 });
+    expect(st.view(600)).toMatchObject({
       hr: { value: 110 },
       hrArtefact: { value: 170, t: 500 },
       zoneState: 'in',
@@ -242,14 +231,14 @@ describe('view: tile freshness and zone state (section 2, 5)', () => {
 
 describe('session metrics (section 3a "Metrics", 6)', () => {
   it('credits each usable HR sample up to the next one, at most 5 s, the last one up to the session end', () => {
-    const st = createParticipant(rx(), defaultRuleSettings, 0);
-    evaluateSamples(st, [
+    const st = new ParticipantMonitor(rx(), defaultRuleSettings, 0);
+    st.evaluateAll([
       { t: 0, hr: 105 },
       { t: 1000, hr: 125 },
       { t: 10_000, hr: 145 },
       { t: 12_000, steps: 5 },
     ]);
-    expect(sessionMetrics(st, 12_000)).toEqual({
+    expect(st.metrics(12_000)).toEqual({
       durationS: 12,
       secondsBelow: 0,
       secondsIn: 1,
@@ -263,19 +252,19 @@ describe('session metrics (section 3a "Metrics", 6)', () => {
       steps: 0,
       cadence: null,
     });
-    expect(sessionMetrics(st, 30_000)).toMatchObject({ secondsOverCeiling: 5, completeness: 36.7 });
+    expect(st.metrics(30_000)).toMatchObject({ secondsOverCeiling: 5, completeness: 36.7 });
   });
 
   it('hrMean/spo2Mean to one decimal; artefacts and unusable values excluded', () => {
-    const st = createParticipant(rx(), defaultRuleSettings, 0);
-    evaluateSamples(st, [
+    const st = new ParticipantMonitor(rx(), defaultRuleSettings, 0);
+    st.evaluateAll([
       { t: 0, hr: 100, spo2: 97 },
       { t: 1000, hr: 101, spo2: 96 },
       { t: 1500, hr: 160, spo2: 40 }, // HR artefact, SpO2 unusable
       { t: 2000, hr: 101, spo2: 96, contact: false }, // HR unusable (contact), SpO2 usable
       { t: 3000, hr: 101 },
     ]);
-    expect(sessionMetrics(st, 3000)).toMatchObject({
+    expect(st.metrics(3000)).toMatchObject({
       hrMean: 100.7,
       hrPeak: 101,
       spo2Mean: 96.3,
@@ -284,31 +273,31 @@ describe('session metrics (section 3a "Metrics", 6)', () => {
   });
 
   it('steps from a cumulative counter (a decrease is a reset) and cadence', () => {
-    const st = createParticipant(rx(), defaultRuleSettings, 0);
-    evaluateSamples(st, [
+    const st = new ParticipantMonitor(rx(), defaultRuleSettings, 0);
+    st.evaluateAll([
       { t: 0, steps: 100 },
       { t: 30_000, steps: 110 },
       { t: 40_000, steps: 5 },
       { t: 60_000, steps: 15 },
     ]);
-    expect(sessionMetrics(st, 60_000)).toMatchObject({ steps: 25, cadence: 25 });
-    const withCadence = createParticipant(rx(), defaultRuleSettings, 0);
-    evaluateSamples(withCadence, [
+    expect(st.metrics(60_000)).toMatchObject({ steps: 25, cadence: 25 });
+    const withCadence = new ParticipantMonitor(rx(), defaultRuleSettings, 0);
+    withCadence.evaluateAll([
       { t: 0, cadence: 100 },
       { t: 1000, cadence: 111 },
     ]);
-    expect(sessionMetrics(withCadence, 1000).cadence).toBe(105.5);
+    expect(withCadence.metrics(1000).cadence).toBe(105.5);
   });
 
   it('5-s down-sampled HR and SpO2 trace, with empty buckets as null', () => {
-    const st = createParticipant(rx(), defaultRuleSettings, 0);
-    evaluateSamples(st, [
+    const st = new ParticipantMonitor(rx(), defaultRuleSettings, 0);
+    st.evaluateAll([
       { t: 0, hr: 100, spo2: 97 },
       { t: 4000, hr: 103 },
       { t: 5000, hr: 110 },
       { t: 16_000, spo2: 95 },
     ]);
-    expect(sessionReport(st, 16_000).trace).toEqual([
+    expect(st.report(16_000).trace).toEqual([
       { tS: 0, hr: 101.5, spo2: 97 },
       { tS: 5, hr: 110, spo2: null },
       { tS: 10, hr: null, spo2: null },
@@ -318,29 +307,30 @@ describe('session metrics (section 3a "Metrics", 6)', () => {
 
   it('HR recovery 60 s after exercise end; a drop ≤ 12 bpm is flagged for review', () => {
     const samples = (after: number) => [...every(0, 60, { hr: 150 }), ...every(61, 130, { hr: after })];
-    const st = createParticipant(rx(), defaultRuleSettings, 0);
-    evaluateSamples(st, samples(130));
-    expect(sessionReport(st, 130_000, { exerciseEndMs: 60_000 }).hrRecovery).toEqual({
+    const st = new ParticipantMonitor(rx(), defaultRuleSettings, 0);
+    st.evaluateAll(samples(130));
+    expect(st.report(130_000, { exerciseEndMs: 60_000 }).hrRecovery).toEqual({
       exerciseEndMs: 60_000,
       hrAtEndBpm: 150,
       hrAfterBpm: 130,
       dropBpm: 20,
       flaggedForReview: false,
     });
-    const slow = markExerciseEnd(createParticipant(rx(), defaultRuleSettings, 0), 60_000);
-    evaluateSamples(slow, samples(138));
-    expect(sessionReport(slow, 130_000).hrRecovery).toMatchObject({ dropBpm: 12, flaggedForReview: true });
-    expect(sessionReport(slow, 130_000, { exerciseEndMs: 125_000 }).hrRecovery).toBeNull();
+    const slow = new ParticipantMonitor(rx(), defaultRuleSettings, 0);
+    slow.markExerciseEnd(60_000);
+    slow.evaluateAll(samples(138));
+    expect(slow.report(130_000).hrRecovery).toMatchObject({ dropBpm: 12, flaggedForReview: true });
+    expect(slow.report(130_000, { exerciseEndMs: 125_000 }).hrRecovery).toBeNull();
   });
 
   it('adherence: minutes in zone against FITT, and sessions per week', () => {
-    const st = createParticipant(
+    const st = new ParticipantMonitor(
       rx({ fitt: { sessionsPerWeek: 3, minutesInZone: 1 } }),
       defaultRuleSettings,
       0,
     );
-    evaluateSamples(st, every(0, 90, { hr: 110 }));
-    expect(sessionReport(st, 90_000).adherence).toEqual({
+    st.evaluateAll(every(0, 90, { hr: 110 }));
+    expect(st.report(90_000).adherence).toEqual({
       minutesInZone: 1.5,
       targetMinutesInZone: 1,
       met: true,

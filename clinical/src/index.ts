@@ -4,36 +4,7 @@
  * The vocabulary it speaks (severities, rule ids, presets, HR modes…) and the wire schemas are
  * `@zonewatch/protocol`'s: import those from there.
  */
-export {
-  type AcknowledgeError,
-  type AlertRecord,
-  type AlertReport,
-  type AlertView,
-  acknowledge,
-  createParticipant,
-  endSession,
-  evaluateSample,
-  evaluateSamples,
-  freshnessOf,
-  markExerciseEnd,
-  type ParticipantOptions,
-  type ParticipantState,
-  type ParticipantView,
-  type RestoredAlert,
-  restoreAlert,
-  runTrace,
-  type SessionAdherence,
-  type SessionReport,
-  type StepResult,
-  sessionMetrics,
-  sessionReport,
-  setBound,
-  sortSamples,
-  tick,
-  view,
-  weeklyAdherence,
-  withPrescription,
-} from './engine.js';
+export type { AcknowledgeError } from './lifecycle.js';
 export {
   type HrRecovery,
   type SessionMetrics,
@@ -41,6 +12,7 @@ export {
   type ZoneIndex,
   zoneIndex,
 } from './metrics.js';
+export { ParticipantMonitor, sortSamples } from './monitor.js';
 export {
   type Fitt,
   HR_MAX_FORMULAS,
@@ -67,6 +39,9 @@ export {
   replay,
   replayEventJson,
 } from './replay.js';
+export type { AlertReport, SessionAdherence, SessionReport } from './reports.js';
+export { weeklyAdherence } from './reports.js';
+export type { RestoredAlert } from './restore.js';
 export {
   type DeepPartial,
   defaultRuleSettings,
@@ -76,6 +51,7 @@ export {
   ruleSettingsOverrideSchema,
   ruleSettingsSchema,
 } from './settings.js';
+export { type HrReading, type ParticipantOptions, SYSTEM as SYSTEM_ACTOR } from './state.js';
 export {
   type LevelDefinition,
   type Predicate,
@@ -90,8 +66,11 @@ export {
 export { parseTraceCsv, type TraceDiagnostic, TraceFormatError } from './trace-csv.js';
 export {
   type AlertEvent,
+  type AlertStatus,
   type EngineEvent,
   type EscalationTarget,
   isAlertEvent,
+  type LifecycleEvent,
   type Sample,
 } from './types.js';
+export { type AlertView, freshnessOf, type ParticipantView } from './views.js';

@@ -57,7 +57,9 @@ export interface MetricsAccumulator {
   bHrN: number;
   bSpo2Sum: number;
   bSpo2N: number;
+  /** Closed buckets that were reached by a sample, and their indexes (buckets skipped over are empty). */
   trace: TracePoint[];
+  traceIdx: number[];
   /** Usable HR history (for HR recovery, whose reference time may be given after the fact). */
   hrHistT: number[];
   hrHistV: number[];
@@ -91,6 +93,7 @@ export function createMetrics(sessionStartMs: number, s: RuleSettings['metrics']
     bSpo2Sum: 0,
     bSpo2N: 0,
     trace: [],
+    traceIdx: [],
     hrHistT: [],
     hrHistV: [],
   };
@@ -108,18 +111,21 @@ function bucketPoint(m: MetricsAccumulator, idx: number): TracePoint {
   };
 }
 
-/** Moves the trace cursor to the bucket of time `t`, closing finished buckets. */
-export function advanceTrace(m: MetricsAccumulator, t: number): void {
+/**
+ * Moves the trace cursor to the bucket of time `t`, closing the current bucket. O(1) whatever the jump:
+ * empty buckets in between are not stored (see {@link traceSoFar}). Returns the buckets closed (0 or 1).
+ */
+export function advanceTrace(m: MetricsAccumulator, t: number): number {
   const idx = Math.max(0, Math.floor((t - m.sessionStartMs) / m.bucketMs));
-  if (idx <= m.bucket) return;
+  if (idx <= m.bucket) return 0;
   m.trace.push(bucketPoint(m, m.bucket));
-  for (let i = m.bucket + 1; i < idx; i++)
-    m.trace.push({ tS: (i * m.bucketMs) / 1000, hr: null, spo2: null });
+  m.traceIdx.push(m.bucket);
   m.bucket = idx;
   m.bHrSum = 0;
   m.bHrN = 0;
   m.bSpo2Sum = 0;
   m.bSpo2N = 0;
+  return 1;
 }
 
 /** Adds a usable HR sample: credits the previous one with the time to this one (≤ maxCreditMs). */
@@ -212,9 +218,19 @@ export function summarizeMetrics(m: MetricsAccumulator, endMs: number): SessionM
   };
 }
 
-/** The down-sampled trace up to and including the current bucket. */
+/** The down-sampled trace up to and including the current bucket (empty buckets as null points). */
 export function traceSoFar(m: MetricsAccumulator): TracePoint[] {
-  return [...m.trace, bucketPoint(m, m.bucket)];
+  const out: TracePoint[] = [];
+  const gapTo = (idx: number) => {
+    for (let i = out.length; i < idx; i++) out.push({ tS: (i * m.bucketMs) / 1000, hr: null, spo2: null });
+  };
+  for (let k = 0; k < m.trace.length; k++) {
+    gapTo(m.traceIdx[k] as number);
+    out.push(m.trace[k] as TracePoint);
+  }
+  gapTo(m.bucket);
+  out.push(bucketPoint(m, m.bucket));
+  return out;
 }
 
 /** HR recovery one delay after exercise end (section 6, Cole 1999): flagged for review, never an alarm. */

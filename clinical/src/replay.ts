@@ -1,5 +1,5 @@
-import { createParticipant, runTrace, sessionMetrics, sessionReport } from './engine.js';
 import { JsonSyntaxError, JsonTooDeepError, parseJsonWithPositions, positionOf } from './json-source.js';
+import { ParticipantMonitor } from './monitor.js';
 import { parsePrescription, resolvePrescription } from './prescription.js';
 import { defaultRuleSettings, mergeRuleSettings, type RuleSettings } from './settings.js';
 import { parseTraceCsv, TraceFormatError } from './trace-csv.js';
@@ -81,12 +81,12 @@ export function replay(rxJson: string, csvText: string, options: ReplayOptions =
   const rxSettings = (rx as { settings?: unknown }).settings;
   const settings = mergeRuleSettings(options.settings ?? defaultRuleSettings, rxSettings);
   const resolved = resolvePrescription(rx, settings);
-  const state = createParticipant(resolved, settings, 0, { participantId: 'replay' });
-  const { events, endMs } = runTrace(state, samples, 1000);
+  const monitor = new ParticipantMonitor(resolved, settings, 0, { participantId: 'replay' });
+  const { events, endMs } = monitor.run(samples, 1000);
 
   const lines: string[] = [];
   for (const e of events) if (isAlertEvent(e)) lines.push(replayEventJson(e));
-  const m = sessionMetrics(state, endMs);
+  const m = monitor.metrics(endMs);
   const metrics: Record<string, unknown> = {
     durationS: m.durationS,
     secondsBelow: m.secondsBelow,
@@ -102,7 +102,7 @@ export function replay(rxJson: string, csvText: string, options: ReplayOptions =
     cadence: m.cadence,
   };
   if (options.exerciseEndMs !== undefined)
-    metrics['hrRecovery'] = sessionReport(state, endMs, { exerciseEndMs: options.exerciseEndMs }).hrRecovery;
+    metrics['hrRecovery'] = monitor.report(endMs, { exerciseEndMs: options.exerciseEndMs }).hrRecovery;
   lines.push(JSON.stringify({ metrics }));
   return lines;
 }

@@ -375,7 +375,7 @@ describe('artefacts (jump > 25 bpm from the previous usable sample < 2 s earlier
     samples.push({ t: 29_500, hr: 180 }); // artefact (jump 55 within 0.5 s)
     const r = run(samples.sort((a, b) => a.t - b.t));
     expect(r.alerts).toEqual(['30s HR_ABOVE_ZONE advisory raised']);
-    expect(r.state.latest.hr).toMatchObject({ value: 125, usable: true });
+    expect(r.monitor.lastHrReading()).toMatchObject({ value: 125, usable: true });
   });
 
   it('jump of exactly 25, or from a sample exactly 2 s earlier, is usable', () => {
@@ -383,15 +383,15 @@ describe('artefacts (jump > 25 bpm from the previous usable sample < 2 s earlier
       { t: 0, hr: 100 },
       { t: 1000, hr: 125 },
     ]);
-    expect(a.state.hr.lastUsableValue).toBe(125);
+    expect(a.monitor.view(1000).hr?.value).toBe(125);
     const b = run([
       { t: 0, hr: 100 },
       { t: 1000, hr: 160 },
       { t: 2000, hr: 160 },
     ]);
     // 160 at 1 s is an artefact; at 2 s the reference (100 at 0 s) is 2 s old → usable.
-    expect(b.state.hr.lastUsableT).toBe(2000);
-    expect(b.state.metrics.hrCount).toBe(2);
+    expect(b.monitor.view(2000).hr?.t).toBe(2000);
+    expect(b.monitor.metrics(2000).hrMean).toBe(130); // (100 + 160) / 2: two usable samples
   });
 
   it('RR intervals that agree with the jump make it usable', () => {
@@ -399,12 +399,12 @@ describe('artefacts (jump > 25 bpm from the previous usable sample < 2 s earlier
       { t: 0, hr: 100 },
       { t: 1000, hr: 140, rrMs: [430, 428] },
     ]);
-    expect(r.state.hr.lastUsableValue).toBe(140);
+    expect(r.monitor.view(1000).hr?.value).toBe(140);
     const disagree = run([
       { t: 0, hr: 100 },
       { t: 1000, hr: 140, rrMs: [600, 600] },
     ]);
-    expect(disagree.state.hr.lastUsableValue).toBe(100);
+    expect(disagree.monitor.view(1000).hr?.value).toBe(100);
   });
 });
 
@@ -463,6 +463,51 @@ describe('unconfirmed: a critical condition on doubtful data is raised as an unc
     expect(run(near).alerts).toEqual([
       '9s SPO2_LOW warning raised unconfirmed',
       '10s SPO2_LOW critical upgraded',
+    ]);
+  });
+
+  it('a doubtful critical on an alert open at warning: upgraded warning unconfirmed, once per run (ruling 1)', () => {
+    // Floor 90: 88 is below the floor (warning, 15 s); 84 is below floor − 3 (critical, 10 s).
+    const samples: Sample[] = [
+      ...every(0, 16, { spo2: 88, contact: true }),
+      ...every(17, 27, { spo2: 84, contact: false }),
+      ...every(28, 37, { spo2: 84, contact: true }),
+    ];
+    expect(run(samples).alerts).toEqual([
+      '15s SPO2_LOW warning raised',
+      '27s SPO2_LOW warning upgraded unconfirmed',
+      '27s NO_CONTACT advisory raised',
+      '28s SPO2_LOW critical upgraded',
+      '28s NO_CONTACT advisory cleared',
+    ]);
+  });
+
+  it('the run of critical-strength conditions ends at a usable sample where none holds, or at a gap', () => {
+    const doubtful = { spo2: 84, contact: false } as const;
+    const samples: Sample[] = [
+      ...every(0, 16, { spo2: 88, contact: true }),
+      ...every(17, 30, doubtful), // critical held at 27: reported once, not again at 28–30
+      ...every(31, 31, { spo2: 88, contact: false }), // usable, no critical condition: the run ends
+      ...every(32, 42, doubtful), // a new run, held at 42: reported again
+      ...every(49, 60, doubtful), // after a 7 s gap: a new run, held at 59
+    ];
+    expect(run(samples).alerts.filter((a) => a.includes('SPO2_LOW'))).toEqual([
+      '15s SPO2_LOW warning raised',
+      '27s SPO2_LOW warning upgraded unconfirmed',
+      '42s SPO2_LOW warning upgraded unconfirmed',
+      '59s SPO2_LOW warning upgraded unconfirmed',
+    ]);
+  });
+
+  it('an unconfirmed raise counts as the run’s report; a later run on the same alert is reported', () => {
+    const samples: Sample[] = [
+      ...every(0, 12, { spo2: 84, contact: false }), // critical held 10 s at 10 → raised unconfirmed
+      ...every(13, 13, { spo2: 88, contact: false }), // run ends (88 is not critical strength)
+      ...every(14, 24, { spo2: 84, contact: false }), // held again at 24
+    ];
+    expect(run(samples).alerts.filter((a) => a.includes('SPO2_LOW'))).toEqual([
+      '10s SPO2_LOW warning raised unconfirmed',
+      '24s SPO2_LOW warning upgraded unconfirmed',
     ]);
   });
 

@@ -1,5 +1,5 @@
 // Helpers shared by the rules tests (not exported from index.ts).
-import { createParticipant, type ParticipantState, runTrace } from './engine.js';
+import { ParticipantMonitor } from './monitor.js';
 import { type PrescriptionInput, type ResolvedPrescription, resolvePrescription } from './prescription.js';
 import { defaultRuleSettings, mergeRuleSettings, type RuleSettingsOverride } from './settings.js';
 import { type AlertEvent, type EngineEvent, isAlertEvent, type Sample } from './types.js';
@@ -29,7 +29,7 @@ export function fmt(e: AlertEvent): string {
 }
 
 export interface RunResult {
-  state: ParticipantState;
+  monitor: ParticipantMonitor;
   events: EngineEvent[];
   /** Alert events in compact form. */
   alerts: string[];
@@ -43,7 +43,7 @@ export function run(
   const settings = opts.settings
     ? mergeRuleSettings(defaultRuleSettings, opts.settings)
     : defaultRuleSettings;
-  const state = createParticipant(opts.rx ?? rx(), settings, 0);
-  const { events } = runTrace(state, samples, 1000);
-  return { state, events: [...events], alerts: events.filter(isAlertEvent).map(fmt) };
+  const monitor = new ParticipantMonitor(opts.rx ?? rx(), settings, 0);
+  const { events } = monitor.run(samples, 1000);
+  return { monitor, events, alerts: events.filter(isAlertEvent).map(fmt) };
 }

@@ -43,6 +43,30 @@ export interface AlertEvent {
   /** A critical-strength condition seen on doubtful data, emitted as a warning. */
   unconfirmed?: true;
   alertId: string;
+  /** The alert as the engine left it after this event: what the live shell persists and broadcasts. */
+  alert: AlertStatus;
+}
+
+/**
+ * One alert's lifecycle state as the engine decided it (section 4). The live service and the registry store
+ * and show this as given; they never work it out again.
+ */
+export interface AlertStatus {
+  /** `open`: sounding, needs an acknowledgement; `acknowledged`: silenced; `closed`: over. */
+  state: 'open' | 'acknowledged' | 'closed';
+  /** Current (highest) severity. */
+  severity: Severity;
+  /** The current severity came from a critical-strength condition on doubtful data. */
+  unconfirmed: boolean;
+  /** The condition has cleared (a latched critical may still wait for an acknowledgement). */
+  conditionCleared: boolean;
+  raisedAt: number;
+  /** The acknowledgement in force and its actor (null while the alert needs one). */
+  acknowledgedAt: number | null;
+  acknowledgedBy: string | null;
+  closedAt: number | null;
+  /** Escalation steps taken at the current severity. */
+  escalationLevel: number;
 }
 
 /** Escalation target names of the default settings (section 4); settings may name others. */
@@ -57,12 +81,14 @@ interface LifecycleBase {
   severity: Severity;
   /** Who caused the transition: the acknowledging user, or `system`. */
   actor: string;
+  /** The alert as the engine left it after this event. */
+  alert: AlertStatus;
 }
 
 /** Alert lifecycle transitions of section 4 (never part of replay output). */
 export type LifecycleEvent =
   | (LifecycleBase & { event: 'acknowledged'; note?: string })
-  | (LifecycleBase & { event: 'closed' })
+  | (LifecycleBase & { event: 'closed'; note?: string })
   | (LifecycleBase & { event: 'escalated'; level: number; target: EscalationTarget })
   | (LifecycleBase & { event: 'resounded' });
 

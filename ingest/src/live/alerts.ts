@@ -1,10 +1,37 @@
-import type { EngineEvent } from '@zonewatch/clinical';
+import { type EngineEvent, SYSTEM_ACTOR } from '@zonewatch/clinical';
 import type { Alert, AlertEvent as WireAlertEvent } from '@zonewatch/protocol';
 import type { LiveBroadcaster, LiveCore, ParticipantRuntime, SessionRuntime } from './types.js';
 
+function usernameOf(core: LiveCore, userId: string | null): string | null {
+  return userId === null ? null : (core.usernames.get(userId) ?? userId);
+}
+
+/** The alert as consoles see it after an engine event (the engine's `AlertStatus` plus who and where). */
+export function wireAlert(core: LiveCore, rt: SessionRuntime, p: ParticipantRuntime, e: EngineEvent): Alert {
+  const s = e.alert;
+  return {
+    id: e.alertId,
+    sessionId: rt.info.id,
+    participantId: p.participantId,
+    alias: p.alias,
+    rule: e.rule,
+    severity: s.severity,
+    ...(s.unconfirmed ? { unconfirmed: true } : {}),
+    state: s.state,
+    conditionCleared: s.conditionCleared,
+    raisedAt: s.raisedAt,
+    acknowledgedAt: s.acknowledgedAt,
+    acknowledgedBy: usernameOf(core, s.acknowledgedBy),
+    closedAt: s.closedAt,
+    escalationLevel: s.escalationLevel,
+  };
+}
+
 /**
- * Alert projection: turns the rules engine's events into the consoles' view of each alert (broadcast at
- * once), the registry's audit trail (one ordered write chain) and InfluxDB alert events.
+ * Alert projection: stores and shows what the rules engine decided. Each engine event carries the alert's
+ * state after it (`AlertStatus`); that state goes to the registry as given (one ordered write chain), to
+ * every console of the session and to InfluxDB. Nothing here decides open/acknowledged/closed, latching or
+ * re-sound.
  */
 export class AlertProjection {
   private chain: Promise<unknown> = Promise.resolve();
@@ -35,106 +62,71 @@ export class AlertProjection {
     return run;
   }
 
+  /** Stores and shows engine events at once (the registry writes follow in order). */
   handle(rt: SessionRuntime, p: ParticipantRuntime, events: readonly EngineEvent[]): void {
-    const registry = this.core.deps.registry;
+    this.persist(rt, p, events);
+    this.show(rt, p, events);
+  }
+
+  /** Stores engine events, then shows them once the registry has them (an acknowledgement is durable first). */
+  async handleDurably(
+    rt: SessionRuntime,
+    p: ParticipantRuntime,
+    events: readonly EngineEvent[],
+  ): Promise<void> {
+    await this.persist(rt, p, events);
+    this.show(rt, p, events);
+  }
+
+  private persist(
+    rt: SessionRuntime,
+    p: ParticipantRuntime,
+    events: readonly EngineEvent[],
+  ): Promise<unknown> {
+    const alerts = this.core.deps.registry.alerts;
+    let last: Promise<unknown> = Promise.resolve();
     for (const e of events) {
-      const prev = rt.alerts.get(e.alertId);
-      let next: Alert | undefined;
-      switch (e.event) {
-        case 'raised':
-          next = {
+      const s = e.alert;
+      if (e.event === 'raised') {
+        this.core.alertIndex.set(e.alertId, { session: rt, p });
+        last = this.registryWrite(() =>
+          alerts.raise({
             id: e.alertId,
             sessionId: rt.info.id,
             participantId: p.participantId,
-            alias: p.alias,
             rule: e.rule,
-            severity: e.severity,
-            ...(e.unconfirmed ? { unconfirmed: true } : {}),
-            state: 'open',
-            conditionCleared: false,
-            raisedAt: e.t,
-            acknowledgedAt: null,
-            acknowledgedBy: null,
-            closedAt: null,
-            escalationLevel: 0,
-          };
-          this.core.alertIndex.set(e.alertId, { session: rt, p });
-          this.registryWrite(() =>
-            registry.alerts.raise({
-              id: e.alertId,
-              sessionId: rt.info.id,
-              participantId: p.participantId,
-              rule: e.rule,
-              severity: e.severity,
-              unconfirmed: e.unconfirmed === true,
-              atMs: e.t,
-            }),
-          );
-          break;
-        case 'upgraded':
-          if (!prev) continue;
-          next = {
-            ...prev,
-            severity: e.severity,
-            escalationLevel: 0,
-            state: prev.state === 'acknowledged' ? 'open' : prev.state,
-          };
-          if (e.unconfirmed) next.unconfirmed = true;
-          else delete next.unconfirmed;
-          this.registryWrite(() =>
-            registry.alerts.recordEvent({
-              alertId: e.alertId,
-              event: 'upgraded',
-              atMs: e.t,
-              severity: e.severity,
-              unconfirmed: e.unconfirmed === true,
-            }),
-          );
-          break;
-        case 'cleared':
-          if (!prev) continue;
-          next = { ...prev, conditionCleared: true };
-          this.registryWrite(() =>
-            registry.alerts.recordEvent({ alertId: e.alertId, event: 'cleared', atMs: e.t }),
-          );
-          break;
-        case 'escalated':
-          if (!prev) continue;
-          next = { ...prev, escalationLevel: e.level };
-          this.registryWrite(() =>
-            registry.alerts.recordEvent({
-              alertId: e.alertId,
-              event: 'escalated',
-              atMs: e.t,
-              escalationLevel: e.level,
-            }),
-          );
-          break;
-        case 'resounded':
-          if (!prev) continue;
-          next = { ...prev, state: 'open' };
-          this.registryWrite(() =>
-            registry.alerts.recordEvent({ alertId: e.alertId, event: 'resounded', atMs: e.t }),
-          );
-          break;
-        case 'acknowledged':
-          // Recorded by acknowledge() before the engine sees it.
-          if (!prev) continue;
-          next = { ...prev, state: 'acknowledged', acknowledgedAt: prev.acknowledgedAt ?? e.t };
-          break;
-        case 'closed':
-          // The registry closes an alert by the same invariant (cleared, and acknowledged if critical).
-          if (!prev) continue;
-          next = { ...prev, state: 'closed', closedAt: e.t };
-          break;
+            severity: s.severity,
+            unconfirmed: s.unconfirmed,
+            atMs: e.t,
+          }),
+        );
+        continue;
       }
-      if (!next) continue;
-      this.emit(rt, next, e.event, e.t, e.event === 'acknowledged' ? e.actor : undefined);
+      const event = e.event;
+      const actorId = 'actor' in e && e.actor !== SYSTEM_ACTOR ? e.actor : null;
+      const note = 'note' in e ? (e.note ?? null) : null;
+      last = this.registryWrite(() =>
+        alerts.persist({ alertId: e.alertId, event, atMs: e.t, actorId, note, after: s }),
+      );
+    }
+    return last;
+  }
+
+  private show(rt: SessionRuntime, p: ParticipantRuntime, events: readonly EngineEvent[]): void {
+    for (const e of events) {
+      const actor = e.event === 'acknowledged' ? (usernameOf(this.core, e.actor) ?? undefined) : undefined;
+      this.emit(rt, wireAlert(this.core, rt, p, e), e.event, e.t, actor);
     }
   }
 
   /** Updates the session's live alerts and sends the change to consoles and InfluxDB. */
-  emit(rt: SessionRuntime, alert: Alert, event: WireAlertEvent['event'], at: number, actor?: string): void {
+  private emit(
+    rt: SessionRuntime,
+    alert: Alert,
+    event: WireAlertEvent['event'],
+    at: number,
+    actor?: string,
+  ): void {
     if (alert.state === 'closed') {
       rt.alerts.delete(alert.id);
       this.core.alertIndex.delete(alert.id);

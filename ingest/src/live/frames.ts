@@ -1,4 +1,3 @@
-import { view } from '@zonewatch/clinical';
 import type { ParticipantLive, SessionFrame, SessionSnapshot } from '@zonewatch/protocol';
 import type { LiveCore, LiveStats, ParticipantRuntime } from './types.js';
 
@@ -38,7 +37,7 @@ export function sessionHealthOf(
 ): { siteId: string; sessionId: string; participants: number; completeness: number }[] {
   return [...core.sessions.values()].map((rt) => {
     const bound = [...rt.participants.values()].filter((p) => p.deviceIds.size > 0);
-    const live = bound.filter((p) => view(p.state, now).freshness === 'live').length;
+    const live = bound.filter((p) => p.monitor.view(now).freshness === 'live').length;
     return {
       siteId: rt.info.siteId,
       sessionId: rt.info.id,
@@ -49,7 +48,7 @@ export function sessionHealthOf(
 }
 
 function participantLive(p: ParticipantRuntime, now: number): ParticipantLive {
-  const v = view(p.state, now);
+  const v = p.monitor.view(now);
   const lastSampleAt = Math.max(v.hr?.t ?? -1, v.spo2?.t ?? -1);
   return {
     participantId: p.participantId,

@@ -1,11 +1,4 @@
-import {
-  createParticipant,
-  type ResolvedPrescription,
-  resolvePrescription,
-  restoreAlert,
-  setBound,
-  withPrescription,
-} from '@zonewatch/clinical';
+import { ParticipantMonitor, type ResolvedPrescription, resolvePrescription } from '@zonewatch/clinical';
 import type { RuleId, SessionInfo } from '@zonewatch/protocol';
 import { newId } from '../registry/index.js';
 import type { LiveCore, SessionRuntime } from './types.js';
@@ -50,8 +43,7 @@ export async function loadSession(core: LiveCore, sessionId: string): Promise<vo
   for (const a of await reg.alerts.open({ sessionId })) {
     const p = rt.participants.get(a.participantId);
     if (!p) continue;
-    restoreAlert(
-      p.state,
+    p.monitor.restoreAlert(
       {
         alertId: a.id,
         rule: a.rule as RuleId,
@@ -67,6 +59,7 @@ export async function loadSession(core: LiveCore, sessionId: string): Promise<vo
     );
     core.alertIndex.set(a.id, { session: rt, p });
     const ackBy = a.acknowledgedBy ? ((await reg.users.get(a.acknowledgedBy))?.username ?? null) : null;
+    if (a.acknowledgedBy && ackBy) core.usernames.set(a.acknowledgedBy, ackBy);
     rt.alerts.set(a.id, {
       id: a.id,
       sessionId,
@@ -113,7 +106,7 @@ export async function syncRoster(core: LiveCore, rt: SessionRuntime): Promise<vo
   for (const id of newIds) {
     const person = await reg.participants.get(id);
     const rx = resolveFor(core, id, rxs.get(id)?.body);
-    const state = createParticipant(
+    const monitor = new ParticipantMonitor(
       rx ?? resolvePrescription(NO_PRESCRIPTION),
       core.deps.settings,
       rt.info.startedAt ?? core.clock(),
@@ -126,7 +119,7 @@ export async function syncRoster(core: LiveCore, rt: SessionRuntime): Promise<vo
       participantId: id,
       alias: person?.alias ?? id,
       rx,
-      state,
+      monitor,
       deviceIds: new Set(),
       battery: null,
       gatewayId: 'unknown',
@@ -139,7 +132,7 @@ export async function syncRoster(core: LiveCore, rt: SessionRuntime): Promise<vo
       core.bindings.set(`${rt.info.siteId}/${d}`, { session: rt, p });
       core.unbound.delete(`${rt.info.siteId}/${d}`);
     }
-    setBound(p.state, p.deviceIds.size > 0);
+    p.monitor.setBound(p.deviceIds.size > 0);
   }
 }
 
@@ -173,7 +166,7 @@ export async function prescriptionChanged(core: LiveCore, participantId: string)
   const rx = current ? resolveFor(core, participantId, current.body) : null;
   if (!rx) return;
   for (const p of runtimes) {
-    p.state = withPrescription(p.state, rx, core.deps.settings);
+    p.monitor.changePrescription(rx, core.deps.settings);
     p.rx = rx;
   }
   core.log.info(

@@ -1,4 +1,3 @@
-import { endSession, sessionReport } from '@zonewatch/clinical';
 import type { AlertProjection } from './alerts.js';
 import { unloadSession } from './roster.js';
 import type { LiveCore } from './types.js';
@@ -22,8 +21,8 @@ export async function endLiveSession(
     return usernames.get(userId) ?? userId;
   };
   for (const p of rt.participants.values()) {
-    endSession(p.state);
-    const raw = sessionReport(p.state, endMs);
+    p.monitor.endSession();
+    const raw = p.monitor.report(endMs);
     // Reports outlive accounts: they name who acknowledged, not an internal id.
     const reportAlerts = [];
     for (const a of raw.alerts) reportAlerts.push({ ...a, acknowledgedBy: await username(a.acknowledgedBy) });
@@ -46,17 +45,11 @@ export async function endLiveSession(
       atMs: endMs,
     });
   }
-  for (const a of [...rt.alerts.values()]) {
-    await alerts.registryWrite(() =>
-      registry.alerts.recordEvent({
-        alertId: a.id,
-        event: 'closed',
-        atMs: endMs,
-        actorId: null,
-        note: 'session ended',
-      }),
-    );
-    alerts.emit(rt, { ...a, state: 'closed', closedAt: endMs }, 'closed', endMs);
+  // Whatever is still open closes with the session (after the reports, which show it open at the end).
+  for (const p of rt.participants.values()) {
+    const closed = p.monitor.closeAll(endMs, 'session ended');
+    if (closed.length) alerts.handle(rt, p, closed);
   }
+  await alerts.drain();
   unloadSession(core, sessionId);
 }

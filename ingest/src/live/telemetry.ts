@@ -1,4 +1,4 @@
-import { evaluateSample, type Sample as RuleSample, tick as tickRule, view } from '@zonewatch/clinical';
+import type { Sample as RuleSample } from '@zonewatch/clinical';
 import type { TelemetryBatch, Sample as WireSample } from '@zonewatch/protocol';
 import type { DeviceKind } from '../telemetry/index.js';
 import type { AlertProjection } from './alerts.js';
@@ -68,11 +68,11 @@ export function applyBatch(
         writer.writeSample({ ...ctx, deviceKind: KIND_OF[s.kind] ?? 'hr-strap' }, s);
         continue;
       }
-      const { events } = evaluateSample(p.state, toRuleSample(s));
+      const events = p.monitor.evaluate(toRuleSample(s));
       if (s.kind === 'hr') {
-        const latest = p.state.latest.hr;
+        const latest = p.monitor.lastHrReading();
         const usable = latest !== null && latest.t === s.t && latest.usable;
-        const zone = usable ? view(p.state, s.t).zoneState : null;
+        const zone = usable ? p.monitor.view(s.t).zoneState : null;
         writer.writeSample(
           { ...ctx, deviceKind: 'hr-strap' },
           s,
@@ -90,7 +90,7 @@ export function applyBatch(
 export function tickAll(core: LiveCore, alerts: AlertProjection, now: number): void {
   for (const rt of core.sessions.values()) {
     for (const p of rt.participants.values()) {
-      const { events } = tickRule(p.state, now);
+      const events = p.monitor.tick(now);
       if (events.length) alerts.handle(rt, p, events);
     }
   }

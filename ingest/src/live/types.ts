@@ -1,4 +1,4 @@
-import type { ParticipantState, ResolvedPrescription, RuleSettings } from '@zonewatch/clinical';
+import type { ParticipantMonitor, ResolvedPrescription, RuleSettings } from '@zonewatch/clinical';
 import type { Alert, SessionInfo, AlertEvent as WireAlertEvent } from '@zonewatch/protocol';
 import type { Logger } from 'pino';
 import type { Registry } from '../registry/index.js';
@@ -43,12 +43,12 @@ export interface LiveStats {
   registryErrors: number;
 }
 
-/** One participant of a live session: the rules engine's state and what the tile needs besides it. */
+/** One participant of a live session: its rules engine (which owns the rule state) and what the tile needs besides. */
 export interface ParticipantRuntime {
   participantId: string;
   alias: string;
   rx: ResolvedPrescription | null;
-  state: ParticipantState;
+  monitor: ParticipantMonitor;
   deviceIds: Set<string>;
   battery: number | null;
   gatewayId: string;
@@ -88,6 +88,8 @@ export interface LiveCore {
   readonly alertIndex: Map<string, Placement>;
   /** `${siteId}/${deviceId}` → last sighting of a device no session binds. */
   readonly unbound: Map<string, UnboundDevice>;
+  /** user id → username of the users who acknowledged live alerts (consoles show names, the engine ids). */
+  readonly usernames: Map<string, string>;
   readonly counters: { samples: number; unbound: number; lateReplayed: number; registryErrors: number };
 }
 
@@ -101,6 +103,7 @@ export function createLiveCore(deps: LiveServiceDeps): LiveCore {
     bindings: new Map(),
     alertIndex: new Map(),
     unbound: new Map(),
+    usernames: new Map(),
     counters: { samples: 0, unbound: 0, lateReplayed: 0, registryErrors: 0 },
   };
 }

@@ -103,6 +103,28 @@ export interface AlertEventInput {
   escalationLevel?: number;
 }
 
+/** Input of {@link AlertsRepo.persist}: one transition after `raised`, exactly as the rules engine decided it. */
+export interface PersistAlertEvent {
+  alertId: string;
+  event: Exclude<AlertEventKind, 'raised'>;
+  atMs: number;
+  /** The user who acted; omitted/null for the system. */
+  actorId?: string | null;
+  note?: string | null;
+  /** The alert after the transition (the engine's `AlertStatus`): stored as given. */
+  after: {
+    severity: Severity;
+    unconfirmed: boolean;
+    state: AlertState;
+    conditionCleared: boolean;
+    escalationLevel: number;
+    acknowledgedAt: number | null;
+    /** User id of the acknowledgement in force. */
+    acknowledgedBy: string | null;
+    closedAt: number | null;
+  };
+}
+
 /** What a lifecycle call changed: the alert after it, and the events appended (in order). */
 export interface AlertChange {
   alert: AlertRecord;
@@ -113,9 +135,11 @@ export interface AlertChange {
  * Alerts and their lifecycle (CLINICAL-RULES.md section 4). Every change updates the alert row and appends
  * its event(s) in one transaction, under a row lock on the alert.
  *
- * Closing follows one invariant: an alert closes when its condition has cleared and, if it is critical, it
- * has been acknowledged (critical alerts latch). The event that completes this (`cleared` or `acknowledged`)
- * is followed by a `closed` event. `closed` can also be recorded directly (e.g. a session is ended).
+ * The live service stores what the rules engine decided with {@link AlertsRepo.persist} (no rule applied
+ * here). {@link AlertsRepo.recordEvent} is for writers that hold no engine state (tools, test set-up): it
+ * follows one invariant — an alert closes when its condition has cleared and, if it is critical, it has been
+ * acknowledged (critical alerts latch); the event that completes this (`cleared` or `acknowledged`) is
+ * followed by a `closed` event; `closed` can also be recorded directly.
  */
 export interface AlertsRepo {
   /**
@@ -132,6 +156,14 @@ export interface AlertsRepo {
    *   ZW_ERR_INVALID_INPUT (missing actor or severity, severity not stronger, level not higher)
    */
   recordEvent(input: AlertEventInput): Promise<AlertChange>;
+  /**
+   * Stores one transition the rules engine decided (the live service's path): the alert row becomes
+   * `input.after` and exactly one event is appended. No lifecycle rule is applied here — the engine is the
+   * one place that decides open/acknowledged/closed, latching and re-sound.
+   * @throws ZW_ERR_NOT_FOUND, ZW_ERR_INVALID_STATE (alert already closed), ZW_ERR_INVALID_INPUT (unknown
+   *   event, severity or state)
+   */
+  persist(input: PersistAlertEvent): Promise<AlertChange>;
   get(id: string): Promise<AlertRecord | undefined>;
   /**
    * Every alert not yet closed (open or acknowledged), oldest first: what ingest restores after a restart.
@@ -320,6 +352,61 @@ export function alertsRepo({ db }: RepoContext): AlertsRepo {
           );
         }
         return { alert: toAlert(row!), events };
+      });
+    },
+
+    async persist(input) {
+      if (
+        !(ALERT_EVENTS as readonly string[]).includes(input.event) ||
+        (input.event as string) === 'raised'
+      ) {
+        throw new codes.ZW_ERR_INVALID_INPUT(
+          'event must be upgraded, escalated, acknowledged, cleared, closed or resounded',
+        );
+      }
+      const after = input.after;
+      checkSeverity('after.severity', after.severity);
+      if (!(['open', 'acknowledged', 'closed'] as const).includes(after.state)) {
+        throw new codes.ZW_ERR_INVALID_INPUT('after.state must be open, acknowledged or closed');
+      }
+      const when = at('atMs', input.atMs);
+      const ackAt = after.acknowledgedAt === null ? null : at('after.acknowledgedAt', after.acknowledgedAt);
+      const closedAt = after.closedAt === null ? null : at('after.closedAt', after.closedAt);
+      return db.transaction(async (tx) => {
+        const [locked] = await tx.query<AlertRow>(`SELECT ${COLS} FROM alerts WHERE id = $1 FOR UPDATE`, [
+          input.alertId,
+        ]);
+        const a = found(locked, 'alert', input.alertId);
+        if (a.state === 'closed') throw new codes.ZW_ERR_INVALID_STATE(`alert ${a.id} is closed`);
+        const [row] = await tx.query<AlertRow>(
+          `UPDATE alerts SET severity = $2, unconfirmed = $3, state = $4, condition_cleared = $5, escalation_level = $6,
+             acknowledged_at = $7, acknowledged_by = $8, closed_at = $9, updated_at = $10
+           WHERE id = $1 RETURNING ${COLS}`,
+          [
+            a.id,
+            after.severity,
+            after.unconfirmed,
+            after.state,
+            after.conditionCleared,
+            after.escalationLevel,
+            ackAt,
+            after.acknowledgedBy,
+            closedAt,
+            when,
+          ],
+        );
+        const [{ seq } = { seq: 0 }] = await tx.query<{ seq: number }>(
+          'SELECT max(seq) AS seq FROM alert_events WHERE alert_id = $1',
+          [a.id],
+        );
+        const event = await appendEvent(tx, a.id, seq + 1, {
+          event: input.event,
+          severity: after.severity,
+          at: when,
+          actorId: input.actorId ?? null,
+          note: input.note ?? null,
+        });
+        return { alert: toAlert(row!), events: [event] };
       });
     },
 
