@@ -1,15 +1,15 @@
 import {
-  HR_MAX_SOURCES,
-  HR_MODES,
+  type Fitt,
   type HrMaxFormula,
   type HrMaxSource,
   type HrMode,
-  PRESET_NAMES,
   PRESETS,
-  ZONE_METHODS,
+  type Prescription,
+  prescriptionBaseSchema,
+  prescriptionVersionFieldsSchema,
 } from '@zonewatch/protocol';
-import { z } from 'zod';
-import { defaultRuleSettings, type RuleSettings, ruleSettingsOverrideSchema } from './settings.js';
+import type { z } from 'zod';
+import { defaultRuleSettings, type RuleSettings } from './settings.js';
 
 /**
  * Age-predicted maximum heart rate (bpm, fractional — never rounded, section 3a).
@@ -24,98 +24,15 @@ export const HR_MAX_FORMULAS: Readonly<Record<HrMaxFormula, (age: number) => num
   fox: (age: number) => 220 - age,
 });
 
-const finite = (what: string) =>
-  z.number({ error: (iss) => (iss.input === undefined ? 'is required' : `must be a number (${what})`) });
-
-const hrMaxSchema = z
-  .object({
-    source: z.enum(HR_MAX_SOURCES, { error: `must be one of ${HR_MAX_SOURCES.join(', ')}` }),
-    /** Measured or clinician-given maximum (bpm); required for `measured` and `override`. */
-    bpm: finite('bpm').min(60, 'must be at least 60 bpm').max(250, 'must be at most 250 bpm').optional(),
-    /** Date of the stress test (ISO), informational. */
-    measuredOn: z.string().optional(),
-  })
-  .superRefine((v, ctx) => {
-    if ((v.source === 'measured' || v.source === 'override') && v.bpm === undefined)
-      ctx.addIssue({ code: 'custom', path: ['bpm'], message: `is required when source is "${v.source}"` });
-  });
-
-const zoneSchema = z
-  .object({
-    method: z.enum(ZONE_METHODS, { error: `must be one of ${ZONE_METHODS.join(', ')}` }),
-    /** Lower bound: a fraction in (0, 1] for `hrr`/`hrmax`, bpm for `bpm`. */
-    low: finite('zone fraction or bpm'),
-    /** Upper bound, same unit as `low`. */
-    high: finite('zone fraction or bpm'),
-  })
-  .superRefine((v, ctx) => {
-    for (const k of ['low', 'high'] as const) {
-      const x = v[k];
-      if (v.method === 'bpm') {
-        if (x < 30 || x > 250)
-          ctx.addIssue({ code: 'custom', path: [k], message: `must be 30–250 bpm (got ${x})` });
-      } else if (!(x > 0 && x <= 1)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [k],
-          message: `must be a fraction in (0, 1] for method "${v.method}" (got ${x})`,
-        });
-      }
-    }
-    if (v.low >= v.high)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['low'],
-        message: `must be below zone.high (${v.low} ≥ ${v.high})`,
-      });
-  });
-
-const fittSchema = z.object({
-  /** Prescribed sessions per week. */
-  sessionsPerWeek: z.number().int().min(1).max(14),
-  /** Prescribed minutes in zone per session. */
-  minutesInZone: z.number().positive().max(600),
-});
-export type Fitt = z.infer<typeof fittSchema>;
-
-/**
- * Clinical content of a prescription. Accepts the portable form of CLINICAL-RULES.md section 7 as is
- * (unknown keys are ignored); cross-field rules (hrRest < hrMax, ceiling ≥ zone high, required fields per
- * method/source) are checked by {@link prescriptionSchema}.
- */
-export const prescriptionBaseSchema = z.object({
-  /** Population preset; supplies `zone` (and the COPD SpO2 floor) when those are not given. */
-  preset: z.enum(PRESET_NAMES, { error: `must be one of ${PRESET_NAMES.join(', ')}` }).optional(),
-  /** Age (years); required when hrMax comes from a formula. */
-  age: finite('years').min(1, 'must be at least 1 year').max(120, 'must be at most 120 years').optional(),
-  /** Free text (e.g. `male`, `female`); only used to warn about a formula derived in the other sex. */
-  sex: z.string().optional(),
-  /** Measured resting HR (bpm); required for method `hrr`. */
-  hrRest: finite('bpm').min(25, 'must be at least 25 bpm').max(150, 'must be at most 150 bpm').optional(),
-  /** Max HR source; default `{ source: 'tanaka' }`. */
-  hrMax: hrMaxSchema.optional(),
-  /** Prescribed intensity zone; may come from `preset`. */
-  zone: zoneSchema.optional(),
-  /** Safety ceiling (bpm), used as given; default derived (section 1, 3a). */
-  ceilingBpm: finite('bpm').min(40, 'must be at least 40 bpm').max(250, 'must be at most 250 bpm').optional(),
-  /** Known ischaemic-threshold HR (bpm): ceiling ≤ threshold − 10 [guideline]. */
-  ischaemicThresholdBpm: finite('bpm')
-    .min(40, 'must be at least 40 bpm')
-    .max(250, 'must be at most 250 bpm')
-    .optional(),
-  hrMode: z.enum(HR_MODES, { error: `must be one of ${HR_MODES.join(', ')}` }).optional(),
-  /** SpO2 floor (%), 70–100; default 90 (88 for the COPD preset). */
-  spo2Floor: finite('%').optional(),
-  /** Name of the second clinician who approved a floor below 85 %. */
-  spo2FloorSecondClinician: z.string().min(1).optional(),
-  /** Participant takes β-blockers (used for warnings only). */
-  betaBlocker: z.boolean().optional(),
-  fitt: fittSchema.optional(),
-  /** Per-prescription rule-settings override (merged over the site's settings). */
-  settings: ruleSettingsOverrideSchema.optional(),
-});
-export type PrescriptionInput = z.input<typeof prescriptionBaseSchema>;
-export type Prescription = z.output<typeof prescriptionBaseSchema>;
+/** The document schemas are protocol's; this module resolves a prescription to the numbers the engine runs on. */
+export {
+  type Fitt,
+  isoInstantSchema,
+  type Prescription,
+  type PrescriptionInput,
+  prescriptionBaseSchema,
+  prescriptionVersionFieldsSchema,
+} from '@zonewatch/protocol';
 
 /** The numbers the engine runs on (section 1, 3a). */
 export interface ResolvedPrescription {
@@ -327,33 +244,18 @@ function withCrossChecks<T extends z.ZodType<Prescription>>(schema: T, requireSe
  */
 export const prescriptionSchema = withCrossChecks(prescriptionBaseSchema, false);
 
-const isoInstant = z.union([z.iso.datetime({ offset: true }), z.iso.date()], {
-  error: 'must be an ISO date (YYYY-MM-DD) or date-time with offset',
-});
-
 /** Epoch ms of an ISO date or date-time (a date alone is midnight UTC). */
 export function isoToMs(iso: string): number {
   return Date.parse(iso.length === 10 ? `${iso}T00:00:00Z` : iso);
 }
 
 /** A registry record: one version of one participant's prescription with its effective period. */
-export const prescriptionVersionSchema = withCrossChecks(
-  prescriptionBaseSchema.extend({
-    participantId: z.string().min(1),
-    /** Monotonic per participant, starting at 1. */
-    version: z.number().int().min(1),
-    /** Effective from this instant (inclusive). */
-    effectiveFrom: isoInstant,
-    /** Effective until this instant (exclusive); open-ended when absent. */
-    effectiveTo: isoInstant.optional(),
-    /** Prescribing clinician. */
-    author: z.string().min(1),
-  }),
-  true,
-).superRefine((v, ctx) => {
-  if (v.effectiveTo !== undefined && isoToMs(v.effectiveTo) <= isoToMs(v.effectiveFrom))
-    ctx.addIssue({ code: 'custom', path: ['effectiveTo'], message: 'must be after effectiveFrom' });
-});
+export const prescriptionVersionSchema = withCrossChecks(prescriptionVersionFieldsSchema, true).superRefine(
+  (v, ctx) => {
+    if (v.effectiveTo !== undefined && isoToMs(v.effectiveTo) <= isoToMs(v.effectiveFrom))
+      ctx.addIssue({ code: 'custom', path: ['effectiveTo'], message: 'must be after effectiveFrom' });
+  },
+);
 export type PrescriptionVersion = z.output<typeof prescriptionVersionSchema>;
 
 function toIssues(err: z.ZodError): PrescriptionIssue[] {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { alertSchema, sessionInfoSchema } from './live.js';
+import { prescriptionBaseSchema } from './prescription.js';
 import { deviceIdSchema } from './telemetry.js';
 import { idSchema as wireIdSchema } from './topics.js';
 import {
@@ -217,9 +218,8 @@ export const participantsQuerySchema = z.object({
 // ---------------------------------------------------------------------------------------------- prescriptions
 
 /**
- * A prescription document (CLINICAL-RULES.md section 1). Its full schema belongs to the rules engine
- * (`@zonewatch/clinical` `prescriptionSchema`); the API validates it with that schema and the OpenAPI document
- * shows every field. On the wire it is a JSON object.
+ * A prescription as stored: the document a clinician saved, returned as it was written. Parse it with
+ * {@link prescriptionBaseSchema} to read its fields; it may predate today's rules (its `summary` is then null).
  */
 export const prescriptionBodySchema = z.record(z.string(), z.unknown());
 
@@ -263,14 +263,15 @@ export const prescriptionRecordSchema = z.object({
   warnings: z.array(z.string()).optional(),
 });
 
+/** Requests carry the prescription document; the API adds the cross-field checks of `@zonewatch/clinical`. */
 export const createPrescriptionBodySchema = z.strictObject({
-  body: prescriptionBodySchema,
+  body: prescriptionBaseSchema,
   /** When it takes effect (ms); default now. Must be after the latest version's. */
   effectiveFrom: epochMs.optional(),
   /** Why it changed (shown in the history). */
   note: z.string().trim().max(2000).optional(),
 });
-export const previewPrescriptionBodySchema = z.strictObject({ prescription: prescriptionBodySchema });
+export const previewPrescriptionBodySchema = z.strictObject({ prescription: prescriptionBaseSchema });
 
 export const adherenceQuerySchema = z.object({
   weeks: z.coerce.number().int().min(1, 'must be 1-52').max(52, 'must be 1-52').default(4),

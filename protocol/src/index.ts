@@ -3,6 +3,8 @@ export * from './broker-metrics.js';
 export * from './device-link.js';
 export * from './gatt/index.js';
 export * from './live.js';
+export * from './prescription.js';
+export * from './rule-settings.js';
 export * from './telemetry.js';
 export * from './topics.js';
 export * from './vocabulary.js';

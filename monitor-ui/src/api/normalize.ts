@@ -1,7 +1,8 @@
-import { SEVERITIES } from '@zonewatch/protocol';
+import { prescriptionBaseSchema, SEVERITIES } from '@zonewatch/protocol';
 import type { z } from 'zod';
 import type {
   ParticipantReport,
+  PrescriptionBody,
   ReportAlert,
   ReportMetrics,
   RosterEntryView,
@@ -25,6 +26,12 @@ export function parseReply<S extends z.ZodType>(schema: S, value: unknown): z.in
   throw new ContractError(
     `unexpected reply: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid'}`,
   );
+}
+
+/** A stored prescription's fields, or null when it no longer reads as a prescription document. */
+export function storedPrescription(body: unknown): PrescriptionBody | null {
+  const r = prescriptionBaseSchema.safeParse(body);
+  return r.success ? r.data : null;
 }
 
 /** The roster lists one row per binding; the console shows one row per participant with their devices. */

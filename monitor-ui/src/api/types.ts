@@ -1,5 +1,4 @@
-import type { PrescriptionInput } from '@zonewatch/clinical';
-import type { RuleId, Severity } from '@zonewatch/protocol';
+import type { PrescriptionInput, RuleId, Severity } from '@zonewatch/protocol';
 
 /**
  * REST types come from the wire contract (`protocol/src/api.ts`); only what the console derives for its

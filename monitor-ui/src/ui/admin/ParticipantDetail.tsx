@@ -12,6 +12,7 @@ import {
   ZONE_METHODS,
 } from '../../admin/prescriptionForm.js';
 import { endpoints } from '../../api/endpoints.js';
+import { storedPrescription } from '../../api/normalize.js';
 import type { PrescriptionBody, PrescriptionRecordView, ResolvedPrescriptionView } from '../../api/types.js';
 import { formatDateTime, formatNumber } from '../../format.js';
 import type { MessageKey } from '../../i18n/i18n.js';
@@ -193,7 +194,7 @@ function zoneSummary(v: PrescriptionRecordView): string {
     high: v.summary.zoneHighBpm,
     ceiling: v.summary.ceilingBpm,
   });
-  const z = (v.body as PrescriptionBody | undefined)?.zone;
+  const z = storedPrescription(v.body)?.zone;
   if (!z || z.method === 'bpm') return bpm;
   const pct = t(z.method === 'hrr' ? 'rx.zonePctHrr' : 'rx.zonePctHrmax', {
     low: Math.round(z.low * 100),
@@ -504,7 +505,7 @@ export function ParticipantDetail({ participantId }: { participantId: string }) 
       {editing.value ? (
         <PrescriptionEditor
           participantId={participantId}
-          from={(current?.body as PrescriptionBody | undefined) ?? null}
+          from={storedPrescription(current?.body)}
           onSaved={() => {
             editing.value = false;
             versions.reload();
