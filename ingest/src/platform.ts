@@ -15,9 +15,8 @@ import { presetForCondition } from '@zonewatch/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { createClient } from 'redis';
-import { apiRoutes } from './api/index.js';
 import { buildApp } from './app.js';
-import { authPlugin, createAuthService, RedisSessionStore } from './auth/index.js';
+import { createAuthService, RedisSessionStore } from './auth/index.js';
 import type { IngestConfig } from './config.js';
 import { LiveService } from './live/service.js';
 import { createTelemetryConsumer, type TelemetryConsumer } from './mqtt/consumer.js';
@@ -187,17 +186,8 @@ export async function startPlatform(config: IngestConfig, deps: PlatformDeps): P
       logger,
       clock,
       stats: () => ({ consumer: consumer.stats(), live: live.stats() }),
-      authenticateSocket: (handshake) => auth.authenticateSocketHandshake(handshake),
+      auth,
       ...(deps.socketRevalidateMs ? { socketRevalidateMs: deps.socketRevalidateMs } : {}),
-      registerApi: async (api) => {
-        await api.register(authPlugin, { auth });
-        await api.register(apiRoutes, {
-          registry,
-          live: api.liveControl,
-          clock,
-          secureCookies: config.SECURE_COOKIES,
-        });
-      },
     });
     closers.push(() => app.close());
     await app.listen({ port: config.PORT, host: config.HOST });

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyBaseLogger, FastifyInstance, FastifyRequest, RawServerDefault } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { type AuthUser, authCodes, canSeeSite, requireUser } from '../auth/index.js';
+import { type AuthUser, authCodes, canSeeSite, requireUser, sessionAccess } from '../auth/index.js';
 import {
   type AuditInput,
   type ClassRecord,
@@ -87,26 +87,21 @@ export function loaders(registry: Registry) {
       return visible(requireUser(req), await registry.classes.get(id), 'class', id);
     },
     /**
-     * A session the user may see. Coaches (without a broader role) see home sessions only: a class session of
-     * their site answers 403 naming the reason.
+     * A session the user may see ({@link sessionAccess}): 404 for an unknown one or one of another site, 403
+     * naming the reason otherwise (a coach and a class session).
      */
     async session(req: FastifyRequest, id: string): Promise<SessionRecord> {
-      const user = requireUser(req);
-      const s = visible(user, await registry.sessions.get(id), 'session', id);
-      if (s.kind === 'class' && coachOnly(user)) {
-        throw new authCodes.ZW_ERR_FORBIDDEN('coaches see home sessions only; this is a class session');
+      const s = await registry.sessions.get(id);
+      if (!s) throw new codes.ZW_ERR_NOT_FOUND(`session ${id}`);
+      const access = sessionAccess(requireUser(req), s);
+      if (!access.ok) {
+        throw access.refusal === 'not-found'
+          ? new codes.ZW_ERR_NOT_FOUND(`session ${id}`)
+          : new authCodes.ZW_ERR_FORBIDDEN(access.reason);
       }
       return s;
     },
   };
-}
-
-/** True for a user whose only session-related role is coach (home sessions only). */
-export function coachOnly(user: AuthUser): boolean {
-  return (
-    user.roles.includes('coach') &&
-    !user.roles.some((r) => r === 'admin' || r === 'instructor' || r === 'clinician')
-  );
 }
 
 /** Checks that `userId` is a member of `siteId` (an instructor or coach named in a body); 422 otherwise. */

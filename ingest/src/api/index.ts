@@ -5,6 +5,7 @@
  * await app.register(apiRoutes, { prefix: '/api', registry, live });
  * ```
  */
+export { type AckOutcome, type AckRefused, acknowledgeAs } from './acknowledge.js';
 export { BOM, type CsvCell, csvCell, toCsv } from './csv.js';
 export { type ApiErrorCode, apiCodes, validationError } from './errors.js';
 export type { LiveControl } from './live-control.js';

@@ -13,7 +13,15 @@ export interface LiveControl {
   rosterChanged(sessionId: string): Promise<void>;
   /** After a new prescription version (live sessions pick it up). */
   prescriptionChanged(participantId: string): Promise<void>;
-  /** Acknowledge an alert: records it in the registry, updates rule state, broadcasts. */
+  /**
+   * The session an alert belongs to: the live state first (a just-raised alert may not be committed yet),
+   * then the registry; undefined for an unknown alert.
+   */
+  alertSession(alertId: string): Promise<{ id: string; siteId: string; kind: 'class' | 'home' } | undefined>;
+  /**
+   * Acknowledge an alert: records it in the registry, updates rule state, broadcasts. No access check: call
+   * it through `acknowledgeAs` (`acknowledge.ts`), which applies the role rule and writes the audit entry.
+   */
   acknowledge(
     alertId: string,
     actor: { userId: string; username: string },

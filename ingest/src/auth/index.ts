@@ -8,7 +8,18 @@ export { type AuthErrorCode, authCodes } from './errors.js';
 export { type AuthPluginOptions, authPlugin, requireLogin, requireRole, requireUser } from './plugin.js';
 export { LoginLimiter, type LoginLimitOptions } from './rate-limit.js';
 export { RedisSessionStore } from './redis-session-store.js';
-export { type AuthUser, canSeeSite, hasRole, isAdmin, siteScope } from './roles.js';
+export {
+  ACK_ROLES,
+  type AuthUser,
+  canSeeSite,
+  coachOnly,
+  hasRole,
+  isAdmin,
+  roleRefusal,
+  type SessionAccess,
+  sessionAccess,
+  siteScope,
+} from './roles.js';
 export {
   type AuthService,
   type AuthServiceOptions,

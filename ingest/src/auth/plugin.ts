@@ -3,7 +3,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Role } from '../registry/index.js';
 import { authCodes } from './errors.js';
-import type { AuthUser } from './roles.js';
+import { type AuthUser, roleRefusal } from './roles.js';
 import {
   type AuthService,
   type AuthServiceOptions,
@@ -95,11 +95,8 @@ export const authPlugin = fp(plugin, { name: 'zonewatch-auth', fastify: '5.x' })
  */
 export function requireRole(...roles: Role[]) {
   return async function requireRoleHook(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
-    const user = requireUser(request);
-    if (user.roles.includes('admin') || roles.some((r) => user.roles.includes(r))) return;
-    throw new authCodes.ZW_ERR_FORBIDDEN(
-      `this needs the role ${roles.join(' or ')}${roles.includes('admin') ? '' : ' (or admin)'}; you have ${user.roles.join(', ') || 'none'}`,
-    );
+    const refusal = roleRefusal(requireUser(request), roles);
+    if (refusal) throw new authCodes.ZW_ERR_FORBIDDEN(refusal);
   };
 }
 

@@ -61,6 +61,11 @@ export class FakeLive implements LiveControl {
   async prescriptionChanged(participantId: string) {
     this.calls.push({ method: 'prescriptionChanged', args: [participantId] });
   }
+  async alertSession(alertId: string) {
+    const reg = this.registry();
+    const a = await reg.alerts.get(alertId);
+    return a ? reg.sessions.get(a.sessionId) : undefined;
+  }
   async acknowledge(alertId: string, actor: { userId: string; username: string }, note?: string) {
     this.calls.push({ method: 'acknowledge', args: [alertId, actor, note] });
     const reg = this.registry();

@@ -141,7 +141,12 @@ describe('live service over real MQTT and Socket.IO', () => {
   it('a coach cannot acknowledge an alert of a class they may not watch', async () => {
     const other = classConsole.alerts.find((a) => a.alert.state === 'open')?.alert;
     const target = other ?? classConsole.alerts[0]!.alert;
-    expect(await homeConsole.ack(target.id)).toMatchObject({ ok: false, error: 'not-found' });
+    // The same refusal as POST /api/alerts/:id/ack gives (one acknowledge path, issue 11).
+    expect(await homeConsole.ack(target.id)).toMatchObject({
+      ok: false,
+      error: 'forbidden',
+      message: 'Forbidden: coaches see home sessions only; this is a class session',
+    });
   });
 
   it('a console whose login ends (logout elsewhere) is disconnected', async () => {

@@ -1,20 +1,21 @@
 import { ackAlertBodySchema, alertSchema, idParamsSchema } from '@zonewatch/protocol';
-import { requireRole, requireUser } from '../../auth/index.js';
-import { codes } from '../../registry/index.js';
-import { type ApiContext, audit, loaders, type ZodApp } from '../context.js';
+import { ACK_ROLES, requireRole, requireUser } from '../../auth/index.js';
+import { acknowledgeAs } from '../acknowledge.js';
+import type { ApiContext, ZodApp } from '../context.js';
 import { errorResponses } from '../schemas.js';
 
 const tags = ['alerts'];
 
-/** `POST /alerts/:id/ack`: instructors (their sites' sessions) and coaches (home sessions). */
+/**
+ * `POST /alerts/:id/ack`: instructors (their sites' sessions) and coaches (home sessions); the Socket.IO
+ * `alert:ack` event takes the same path ({@link acknowledgeAs}).
+ */
 export async function alertRoutes(app: ZodApp, ctx: ApiContext): Promise<void> {
-  const { registry, live } = ctx;
-  const load = loaders(registry);
-
   app.post(
     '/alerts/:id/ack',
     {
-      onRequest: requireRole('instructor', 'coach'),
+      // The role rule again, so a refusal comes before body validation (acknowledgeAs checks it too).
+      onRequest: requireRole(...ACK_ROLES),
       schema: {
         tags,
         summary: 'Acknowledge an alert (silences it; a critical one closes once its condition has cleared)',
@@ -24,34 +25,12 @@ export async function alertRoutes(app: ZodApp, ctx: ApiContext): Promise<void> {
       },
     },
     async (request) => {
-      const user = requireUser(request);
-      const { id } = request.params;
-      const alert = await registry.alerts.get(id);
-      if (!alert) throw new codes.ZW_ERR_NOT_FOUND(`alert ${id}`);
-      // Site scope and the coach's home-only rule come from the alert's session (404 for another site).
-      const session = await load.session(request, alert.sessionId).catch((err: unknown) => {
-        throw (err as { statusCode?: number }).statusCode === 404
-          ? new codes.ZW_ERR_NOT_FOUND(`alert ${id}`)
-          : err;
+      const r = await acknowledgeAs(ctx, requireUser(request), {
+        alertId: request.params.id,
+        note: request.body?.note,
+        requestId: request.id,
       });
-      const note = request.body?.note || undefined;
-      const r = await live.acknowledge(id, { userId: user.id, username: user.username }, note);
-      if (!r.ok) {
-        if (r.code === 'not-found') throw new codes.ZW_ERR_NOT_FOUND(`alert ${id}`);
-        throw new codes.ZW_ERR_INVALID_STATE(
-          r.code === 'already-closed' ? `alert ${id} is closed` : `alert ${id} is already acknowledged`,
-        );
-      }
-      await registry.transaction((tx) =>
-        audit(tx, user, {
-          action: 'alert.acknowledge',
-          entity: 'alert',
-          entityId: id,
-          siteId: session.siteId,
-          detail: { sessionId: session.id, withNote: note !== undefined },
-          requestId: request.id,
-        }),
-      );
+      if (!r.ok) throw r.error;
       return r.alert;
     },
   );

@@ -16,17 +16,9 @@ import {
   unboundDeviceSchema,
   unboundDevicesQuerySchema,
 } from '@zonewatch/protocol';
-import { authCodes, requireRole, requireUser, siteScope } from '../../auth/index.js';
+import { authCodes, coachOnly, requireRole, requireUser, siteScope } from '../../auth/index.js';
 import { codes, type RosterBinding, type SessionRecord } from '../../registry/index.js';
-import {
-  type ApiContext,
-  assertSite,
-  assertStaffOfSite,
-  audit,
-  coachOnly,
-  loaders,
-  type ZodApp,
-} from '../context.js';
+import { type ApiContext, assertSite, assertStaffOfSite, audit, loaders, type ZodApp } from '../context.js';
 import { alertsCsv, participantsCsv } from '../report-csv.js';
 import { errorResponses } from '../schemas.js';
 import {

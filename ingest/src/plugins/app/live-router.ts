@@ -1,0 +1,33 @@
+import { SOCKET_EVENTS } from '@zonewatch/protocol';
+import type { FastifyPluginAsync } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Logger } from 'pino';
+import { LiveRouter } from '../../live/router.js';
+import type { LiveService } from '../../live/service.js';
+import type { Registry } from '../../registry/index.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The live service as the REST API and the live channel call it (routes to the node that owns a session). */
+    liveControl: LiveRouter;
+  }
+}
+
+export interface LiveRouterOptions {
+  live: LiveService;
+  registry: Registry;
+  /** More than one ingest node share a Redis adapter. */
+  clustered: boolean;
+  logger: Logger;
+}
+
+/** The live service behind its cluster router, and its alert events broadcast to each session's room. */
+const liveRouter: FastifyPluginAsync<LiveRouterOptions> = async (app, opts) => {
+  const { io } = app;
+  app.decorate('liveControl', new LiveRouter(opts.live, opts.registry, io, opts.clustered, opts.logger));
+  opts.live.setBroadcaster({
+    alert: (ev) => io.to(`session:${ev.sessionId}`).emit(SOCKET_EVENTS.alert, ev),
+  });
+};
+
+export default fp(liveRouter, { name: 'zw-live-router', fastify: '5.x', dependencies: ['zw-socket-io'] });

@@ -1,0 +1,29 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { apiRoutes } from '../../api/index.js';
+import { type AuthService, authPlugin } from '../../auth/index.js';
+import type { Registry } from '../../registry/index.js';
+
+export interface RestApiOptions {
+  auth: AuthService;
+  registry: Registry;
+  /** ms since epoch. */
+  clock: () => number;
+  /** Always mark the session cookie Secure (config SECURE_COOKIES). */
+  secureCookies: boolean;
+}
+
+/**
+ * The REST API (register it under `/api`): authentication, then the routes, which reach the live service
+ * through `app.liveControl` (decorated by the live-router plugin).
+ */
+const restApi: FastifyPluginAsync<RestApiOptions> = async (app, opts) => {
+  await app.register(authPlugin, { auth: opts.auth });
+  await app.register(apiRoutes, {
+    registry: opts.registry,
+    live: app.liveControl,
+    clock: opts.clock,
+    secureCookies: opts.secureCookies,
+  });
+};
+
+export default restApi;
