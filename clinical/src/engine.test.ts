@@ -162,6 +162,26 @@ describe('lifecycle: acknowledge, close, escalate, re-sound (section 4)', () => 
   });
 });
 
+describe('time jumps cost O(1) (issue 12, ruling 4)', () => {
+  it('a tick and a sample ten days later take every due step at once, not one per elapsed second', () => {
+    const st = new ParticipantMonitor(rx(), defaultRuleSettings, 0);
+    drive(st, 0, 10, () => ({ hr: 35 })); // HR_LOW critical at 10 s, not acknowledged
+    const before = st.work;
+    const later = 10 * 24 * 3600 * 1000;
+    expect(st.tick(later).map(fmt)).toEqual([
+      `${later / 1000}s raised SIGNAL_LOST warning`,
+      `${later / 1000}s escalated HR_LOW critical site-consoles`,
+      `${later / 1000}s escalated HR_LOW critical site-staff`,
+    ]);
+    expect(st.evaluate({ t: later + 1000, hr: 110 }).map(fmt)).toEqual([
+      `${later / 1000 + 1}s cleared SIGNAL_LOST warning`,
+      `${later / 1000 + 1}s closed SIGNAL_LOST warning by system`,
+    ]);
+    expect(st.work - before).toBeLessThanOrEqual(10);
+    expect(st.report(later + 1000).trace.at(-1)).toEqual({ tS: later / 1000, hr: 110, spo2: null });
+  });
+});
+
 describe('ordering and determinism', () => {
   it('drops a sample older than the latest one and counts it', () => {
     const st = new ParticipantMonitor(rx(), defaultRuleSettings, 0);

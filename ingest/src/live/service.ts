@@ -143,6 +143,17 @@ export class LiveService {
     return statsOf(this.core);
   }
 
+  /**
+   * Loop iterations the rules engines of this node spent on time-dependent work so far (see
+   * `ParticipantMonitor.work`): a jump in time of any size must add O(1) per participant (issue 12, ruling 4).
+   */
+  engineWork(): number {
+    let work = 0;
+    for (const rt of this.core.sessions.values())
+      for (const p of rt.participants.values()) work += p.monitor.work;
+    return work;
+  }
+
   /** Per-session completeness for the `session` measurement: share of bound participants with a live sample. */
   sessionHealth(
     now = this.core.clock(),
