@@ -53,6 +53,7 @@ describe('trace fixtures (hand-derived expectations)', () => {
         'malformed-epoch-timestamps',
         'full-day-limit',
         'malformed-deep-prescription',
+        'possible-critical-on-warning',
       ]),
     );
   });
