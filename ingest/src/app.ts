@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { AuthService } from './auth/index.js';
 import type { IngestConfig } from './config.js';
 import type { LiveService } from './live/service.js';
+import type { GatewayCredentialEvents } from './mqtt/gateway-credentials.js';
 import frameTimer from './plugins/app/frame-timer.js';
 import liveRouter from './plugins/app/live-router.js';
 import liveSocket from './plugins/app/live-socket.js';
@@ -30,6 +31,8 @@ export interface AppDeps {
   auth?: AuthService;
   /** How often open consoles' logins are checked again (ms): a logout, a disabled account or a password change ends them. */
   socketRevalidateMs?: number;
+  /** Told after a gateway's credential is revoked or rotated, so its open MQTT connections are cut. */
+  gatewayCredentials?: GatewayCredentialEvents;
 }
 
 const UI_DIST = fileURLToPath(new URL('../../monitor-ui/dist/', import.meta.url));
@@ -74,6 +77,7 @@ export async function buildApp(config: IngestConfig, deps: AppDeps): Promise<Fas
       registry,
       clock,
       secureCookies: config.SECURE_COOKIES,
+      ...(deps.gatewayCredentials ? { gatewayCredentials: deps.gatewayCredentials } : {}),
     });
   }
   await app.register(staticConsole, { root: ui });

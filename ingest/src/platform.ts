@@ -20,6 +20,11 @@ import { createAuthService, RedisSessionStore } from './auth/index.js';
 import type { IngestConfig } from './config.js';
 import { LiveService } from './live/service.js';
 import { createTelemetryConsumer, type TelemetryConsumer } from './mqtt/consumer.js';
+import {
+  type CredentialBus,
+  createGatewayCredentialEvents,
+  GATEWAY_CREDENTIALS_CHANNEL,
+} from './mqtt/gateway-credentials.js';
 import { type DemoSeedResult, openRegistry, type Registry, seedDemo } from './registry/index.js';
 import {
   createTelemetryWriter,
@@ -115,7 +120,8 @@ export async function startPlatform(config: IngestConfig, deps: PlatformDeps): P
         {
           logger,
           credentials: {
-            // Gateways are looked up in the registry at every connect, so a revoked one is refused at once.
+            // Gateways are looked up in the registry at every connect, so a revoked one is refused at once;
+            // its open connection is cut by `broker.revalidate` (gatewayCredentials below).
             async lookup(username) {
               if (username === ingest.username) return ingest;
               const c = await registry.gateways.lookupCredential(username);
@@ -171,6 +177,7 @@ export async function startPlatform(config: IngestConfig, deps: PlatformDeps): P
     });
 
     let store: RedisSessionStore | undefined;
+    let credentialBus: CredentialBus | undefined;
     if (config.REDIS_URL) {
       // Logins are shared by every node: a console's REST calls and its socket may land on different ones.
       const redis = createClient({ url: config.REDIS_URL });
@@ -178,7 +185,26 @@ export async function startPlatform(config: IngestConfig, deps: PlatformDeps): P
       await redis.connect();
       closers.push(() => redis.close());
       store = new RedisSessionStore(redis);
+      // A gateway revoked through one node may be connected to another node's embedded broker.
+      credentialBus = {
+        publish: (message) => redis.publish(GATEWAY_CREDENTIALS_CHANNEL, message),
+        subscribe: async (onMessage) => {
+          const sub = redis.duplicate();
+          sub.on('error', (e: Error) =>
+            logger.error({ err: e.message }, 'redis error (gateway credentials)'),
+          );
+          await sub.connect();
+          closers.push(() => sub.close());
+          await sub.subscribe(GATEWAY_CREDENTIALS_CHANNEL, onMessage);
+        },
+      };
     }
+    const embedded = broker;
+    const gatewayCredentials = await createGatewayCredentialEvents({
+      logger: logger.child({ component: 'gateway-credentials' }),
+      ...(embedded ? { revalidateLocal: (ids: readonly string[]) => embedded.revalidate(ids) } : {}),
+      ...(credentialBus ? { bus: credentialBus } : {}),
+    });
     const auth = createAuthService({ registry, clock, ...(store ? { store } : {}) });
     const app = await buildApp(config, {
       live,
@@ -188,6 +214,7 @@ export async function startPlatform(config: IngestConfig, deps: PlatformDeps): P
       stats: () => ({ consumer: consumer.stats(), live: live.stats() }),
       auth,
       ...(deps.socketRevalidateMs ? { socketRevalidateMs: deps.socketRevalidateMs } : {}),
+      gatewayCredentials,
     });
     closers.push(() => app.close());
     await app.listen({ port: config.PORT, host: config.HOST });

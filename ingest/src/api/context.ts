@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyBaseLogger, FastifyInstance, FastifyRequest, RawServerDefault } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { type AuthUser, authCodes, canSeeSite, requireUser, sessionAccess } from '../auth/index.js';
+import type { GatewayCredentialEvents } from '../mqtt/gateway-credentials.js';
 import {
   type AuditInput,
   type ClassRecord,
@@ -31,6 +32,8 @@ export interface ApiContext {
   clock: () => number;
   /** Always mark the session cookie Secure (else only when the request came over https). */
   secureCookies: boolean;
+  /** Told after a gateway's credential is revoked or rotated, so its open MQTT connections are cut. */
+  gatewayCredentials?: GatewayCredentialEvents;
 }
 
 /** The audit actor of a user. */

@@ -8,6 +8,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import type { GatewayCredentialEvents } from '../mqtt/gateway-credentials.js';
 import type { Registry } from '../registry/index.js';
 import type { ApiContext } from './context.js';
 import { apiErrorHandler } from './error-handler.js';
@@ -34,6 +35,8 @@ export interface ApiRoutesOptions {
   secureCookies?: boolean;
   /** Serve `/openapi.json` and the UI at `/docs` (default true). */
   docs?: boolean;
+  /** Told after a gateway's credential is revoked or rotated, so its open MQTT connections are cut. */
+  gatewayCredentials?: GatewayCredentialEvents;
 }
 
 /**
@@ -98,6 +101,7 @@ export const apiRoutes: FastifyPluginAsync<ApiRoutesOptions> = async (fastify, o
     live: opts.live,
     clock: opts.clock ?? Date.now,
     secureCookies: opts.secureCookies ?? false,
+    ...(opts.gatewayCredentials ? { gatewayCredentials: opts.gatewayCredentials } : {}),
   };
   await authRoutes(app, ctx);
   await siteRoutes(app, ctx);

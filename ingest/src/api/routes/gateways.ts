@@ -112,6 +112,8 @@ export async function gatewayRoutes(app: ZodApp, ctx: ApiContext): Promise<void>
           requestId: request.id,
         });
       });
+      // The old secret stops working on the open connection too (issue 13, hole 4).
+      await ctx.gatewayCredentials?.changed(g.id);
       return { gateway: g, mqttUsername: g.id, secret };
     },
   );
@@ -130,8 +132,8 @@ export async function gatewayRoutes(app: ZodApp, ctx: ApiContext): Promise<void>
     async (request) => {
       const user = requireUser(request);
       const g = await load.gateway(request, request.params.id);
-      return registry.transaction(async (tx) => {
-        const revoked = await tx.gateways.revoke(g.id, ctx.clock());
+      const revoked = await registry.transaction(async (tx) => {
+        const r = await tx.gateways.revoke(g.id, ctx.clock());
         await audit(tx, user, {
           action: 'gateway.revoke',
           entity: 'gateway',
@@ -139,8 +141,11 @@ export async function gatewayRoutes(app: ZodApp, ctx: ApiContext): Promise<void>
           siteId: g.siteId,
           requestId: request.id,
         });
-        return revoked;
+        return r;
       });
+      // Its open MQTT connection is cut too, not only new ones refused (issue 13, hole 4).
+      await ctx.gatewayCredentials?.changed(g.id);
+      return revoked;
     },
   );
 }

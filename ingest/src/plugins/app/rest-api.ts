@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { apiRoutes } from '../../api/index.js';
 import { type AuthService, authPlugin } from '../../auth/index.js';
+import type { GatewayCredentialEvents } from '../../mqtt/gateway-credentials.js';
 import type { Registry } from '../../registry/index.js';
 
 export interface RestApiOptions {
@@ -10,6 +11,8 @@ export interface RestApiOptions {
   clock: () => number;
   /** Always mark the session cookie Secure (config SECURE_COOKIES). */
   secureCookies: boolean;
+  /** Told after a gateway's credential is revoked or rotated, so its open MQTT connections are cut. */
+  gatewayCredentials?: GatewayCredentialEvents;
 }
 
 /**
@@ -23,6 +26,7 @@ const restApi: FastifyPluginAsync<RestApiOptions> = async (app, opts) => {
     live: app.liveControl,
     clock: opts.clock,
     secureCookies: opts.secureCookies,
+    ...(opts.gatewayCredentials ? { gatewayCredentials: opts.gatewayCredentials } : {}),
   });
 };
 
