@@ -761,6 +761,85 @@ describe.each(ENGINES)('registry on $name', (engine) => {
       return w;
     }
 
+    it("persist stores the engine's decision as given: one event, the row as the engine left it", async () => {
+      const { session, ann, clinician } = await activeWorld();
+      const { alert } = await reg().alerts.raise({
+        sessionId: session.id,
+        participantId: ann.id,
+        rule: 'SPO2_LOW',
+        severity: 'warning',
+        atMs: T0 + 15_000,
+      });
+      const after = {
+        severity: 'warning' as const,
+        unconfirmed: false,
+        state: 'acknowledged' as const,
+        conditionCleared: false,
+        escalationLevel: 0,
+        acknowledgedAt: T0 + 20_000,
+        acknowledgedBy: clinician.id,
+        closedAt: null,
+      };
+      await reg().alerts.persist({
+        alertId: alert.id,
+        event: 'acknowledged',
+        atMs: T0 + 20_000,
+        actorId: clinician.id,
+        after,
+      });
+      // A possible critical on a warning (issue 12, ruling 1): same severity, unconfirmed, needs a new
+      // acknowledgement — recordEvent would refuse it (not stronger); the engine decided it.
+      const possible = await reg().alerts.persist({
+        alertId: alert.id,
+        event: 'upgraded',
+        atMs: T0 + 26_000,
+        after: { ...after, unconfirmed: true, state: 'open', acknowledgedAt: null, acknowledgedBy: null },
+      });
+      expect(possible.alert).toMatchObject({
+        severity: 'warning',
+        unconfirmed: true,
+        state: 'open',
+        acknowledgedAt: null,
+      });
+      expect(possible.events).toEqual([
+        {
+          alertId: alert.id,
+          seq: 3,
+          event: 'upgraded',
+          severity: 'warning',
+          at: T0 + 26_000,
+          actorId: null,
+          note: null,
+        },
+      ]);
+      const closed = await reg().alerts.persist({
+        alertId: alert.id,
+        event: 'closed',
+        atMs: T0 + 60_000,
+        note: 'session ended',
+        after: {
+          ...after,
+          unconfirmed: true,
+          state: 'closed',
+          acknowledgedAt: null,
+          acknowledgedBy: null,
+          closedAt: T0 + 60_000,
+        },
+      });
+      expect(closed.alert).toMatchObject({ state: 'closed', closedAt: T0 + 60_000 });
+      await expect(
+        reg().alerts.persist({ alertId: alert.id, event: 'cleared', atMs: T0 + 61_000, after }),
+      ).rejects.toMatchObject({ code: 'ZW_ERR_INVALID_STATE' });
+      await expect(
+        reg().alerts.persist({
+          alertId: alert.id,
+          event: 'raised' as never,
+          atMs: T0 + 61_000,
+          after,
+        }),
+      ).rejects.toMatchObject({ code: 'ZW_ERR_INVALID_INPUT' });
+    });
+
     it('advisory → upgraded → escalated → cleared closes by itself, every step an event', async () => {
       const { session, ann } = await activeWorld();
       const raised = await reg().alerts.raise({
