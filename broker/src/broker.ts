@@ -407,7 +407,8 @@ export async function createBroker(options: BrokerConfig, deps: BrokerDeps): Pro
         state = 'closed';
         if (metricsTimer) clearInterval(metricsTimer);
         stopWatchingStore?.();
-        await changes.stop();
+        // No changes.stop(): aedes.close() closes the message bus with its listeners, and an unsubscribe
+        // waiting on an unreachable Redis must not hold close() up.
         await new Promise<void>((resolve) => aedes.close(() => resolve()));
         for (const connection of connections) connection.destroy();
         await Promise.all(servers.map(closeServer));

@@ -149,12 +149,6 @@ export class CredentialChangeBus {
     );
   }
 
-  stop(): Promise<void> {
-    return new Promise((resolve) =>
-      this.aedes.unsubscribe(CREDENTIALS_CHANGED_TOPIC, this.#onMessage, resolve),
-    );
-  }
-
   /** Tells the other nodes; resolves once the message is on the bus. */
   announce(usernames?: readonly string[]): Promise<void> {
     // A list too long for one message becomes "anyone": every node re-checks all its connections.
