@@ -1,9 +1,13 @@
+import type { HrRecovery, SessionMetrics, TracePoint } from '@zonewatch/protocol';
 import type { RuleSettings } from './settings.js';
-import type { ZoneState } from './types.js';
+
+/** The report shapes are protocol's (ingest stores them, the console reads them); computed here. */
+export type { HrRecovery, SessionMetrics, TracePoint } from '@zonewatch/protocol';
+/** Zone state names in {@link ZoneIndex} order. */
+export { ZONE_STATES } from '@zonewatch/protocol';
 
 /** Zone state index used in the accumulators: 0 below, 1 in, 2 above, 3 overCeiling. */
 export type ZoneIndex = 0 | 1 | 2 | 3;
-export const ZONE_STATES: readonly ZoneState[] = ['below', 'in', 'above', 'overCeiling'];
 
 /**
  * Zone state of one HR value (section 3a: below < low ≤ in ≤ high < above < ceiling ≤ overCeiling).
@@ -19,13 +23,6 @@ export function zoneIndex(
   if (hr > zoneHighBpm) return 2;
   if (hr >= zoneLowBpm) return 1;
   return 0;
-}
-
-/** One point of the down-sampled trace: bucket start (s from session start) and mean values. */
-export interface TracePoint {
-  tS: number;
-  hr: number | null;
-  spo2: number | null;
 }
 
 /** Incremental session metrics (section 6); mutated in place by the engine, O(1) per sample. */
@@ -170,28 +167,6 @@ export function addCadence(m: MetricsAccumulator, cadence: number): void {
   m.cadenceCount++;
 }
 
-/** Summary metrics of section 6 / 3a "Metrics" (the replay `metrics` object). */
-export interface SessionMetrics {
-  /** Session length (s): end − start. */
-  durationS: number;
-  secondsBelow: number;
-  secondsIn: number;
-  secondsAbove: number;
-  secondsOverCeiling: number;
-  /** Mean of usable HR samples (bpm, one decimal); null without any. */
-  hrMean: number | null;
-  hrPeak: number | null;
-  /** Mean of usable SpO2 samples (%, one decimal); null without any. */
-  spo2Mean: number | null;
-  spo2Min: number | null;
-  /** Share of the session covered by usable HR samples (%, one decimal). */
-  completeness: number;
-  /** Steps taken during the session (null without step data). */
-  steps: number | null;
-  /** Mean reported cadence, else steps per minute over the span with step data (null if unknown). */
-  cadence: number | null;
-}
-
 /** Summary at `endMs` (not mutating: the last HR sample is credited up to `endMs`, at most maxCreditMs). */
 export function summarizeMetrics(m: MetricsAccumulator, endMs: number): SessionMetrics {
   const z: [number, number, number, number] = [m.zoneMs[0], m.zoneMs[1], m.zoneMs[2], m.zoneMs[3]];
@@ -231,19 +206,6 @@ export function traceSoFar(m: MetricsAccumulator): TracePoint[] {
   gapTo(m.bucket);
   out.push(bucketPoint(m, m.bucket));
   return out;
-}
-
-/** HR recovery one delay after exercise end (section 6, Cole 1999): flagged for review, never an alarm. */
-export interface HrRecovery {
-  exerciseEndMs: number;
-  /** Last usable HR at or before exercise end (within the tolerance). */
-  hrAtEndBpm: number;
-  /** First usable HR at or after end + delay (within the tolerance). */
-  hrAfterBpm: number;
-  /** hrAtEnd − hrAfter (bpm). */
-  dropBpm: number;
-  /** drop ≤ review threshold: show to a clinician. */
-  flaggedForReview: boolean;
 }
 
 function lowerBound(a: readonly number[], x: number): number {

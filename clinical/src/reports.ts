@@ -1,44 +1,11 @@
 // Session report and weekly adherence (CLINICAL-RULES.md section 6): pure reads of the engine's state.
-import {
-  type HrRecovery,
-  hrRecovery,
-  type SessionMetrics,
-  summarizeMetrics,
-  type TracePoint,
-  traceSoFar,
-} from './metrics.js';
+
+import type { SessionReport } from '@zonewatch/protocol';
+import { hrRecovery, type SessionMetrics, summarizeMetrics, traceSoFar } from './metrics.js';
 import type { ParticipantState } from './state.js';
-import type { RuleId, Severity } from './types.js';
 
-/** One alert line of the session report (section 6). */
-export interface AlertReport {
-  alertId: string;
-  rule: RuleId;
-  severity: Severity;
-  unconfirmed: boolean;
-  raisedAt: number;
-  clearedAt: number | null;
-  acknowledgedAt: number | null;
-  acknowledgedBy: string | null;
-  /** (first acknowledgement − raise) in seconds; null if never acknowledged. */
-  timeToAcknowledgeS: number | null;
-  closedAt: number | null;
-}
-
-/** Minutes in zone against the prescription's FITT target. */
-export interface SessionAdherence {
-  minutesInZone: number;
-  targetMinutesInZone: number | null;
-  met: boolean | null;
-}
-
-/** The session report (section 6). */
-export interface SessionReport extends SessionMetrics {
-  hrRecovery: HrRecovery | null;
-  trace: TracePoint[];
-  alerts: AlertReport[];
-  adherence: SessionAdherence;
-}
+/** The report shapes are protocol's (ingest stores them, the console reads them); computed here. */
+export type { AlertReport, SessionAdherence, SessionReport } from '@zonewatch/protocol';
 
 /** Summary metrics at `endMs` (see {@link SessionMetrics}). */
 export function metricsOf(state: ParticipantState, endMs: number): SessionMetrics {

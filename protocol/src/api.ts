@@ -296,7 +296,10 @@ export const adherenceResponseSchema = z.object({
 
 // ---------------------------------------------------------------------------------------------- reports
 
-/** A saved session report (CLINICAL-RULES.md section 6); `body` is the rules engine's `SessionReport`. */
+/**
+ * A saved session report (CLINICAL-RULES.md section 6). `body` is a {@link savedReportBodySchema} as stored
+ * when the session ended (it may predate today's fields): read it with {@link savedReportReadSchema}.
+ */
 export const sessionReportItemSchema = z.object({
   sessionId: id,
   sessionName: z.string(),

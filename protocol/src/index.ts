@@ -4,6 +4,7 @@ export * from './device-link.js';
 export * from './gatt/index.js';
 export * from './live.js';
 export * from './prescription.js';
+export * from './report.js';
 export * from './rule-settings.js';
 export * from './telemetry.js';
 export * from './topics.js';

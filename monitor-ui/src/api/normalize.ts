@@ -1,17 +1,13 @@
-import { prescriptionBaseSchema, SEVERITIES } from '@zonewatch/protocol';
+import { type AlertReportRead, prescriptionBaseSchema, savedReportReadSchema } from '@zonewatch/protocol';
 import type { z } from 'zod';
 import type {
   ParticipantReport,
   PrescriptionBody,
   ReportAlert,
-  ReportMetrics,
   RosterEntryView,
   RosterParticipant,
   SessionReportView,
-  ZoneView,
 } from './types.js';
-
-type Obj = Record<string, unknown>;
 
 /** A reply that does not match the wire contract (server and console out of step). */
 export class ContractError extends Error {
@@ -47,117 +43,49 @@ export function groupRoster(rows: readonly RosterEntryView[]): RosterParticipant
   return [...by.values()];
 }
 
-function obj(v: unknown): Obj {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {};
-}
-
-function num(o: Obj, ...keys: string[]): number | null {
-  for (const k of keys) {
-    const v = o[k];
-    if (typeof v === 'number' && Number.isFinite(v)) return v;
-  }
-  return null;
-}
-
-function str(o: Obj, ...keys: string[]): string | null {
-  for (const k of keys) {
-    const v = o[k];
-    if (typeof v === 'string') return v;
-  }
-  return null;
-}
-
-function metrics(o: Obj): ReportMetrics {
+function alert(a: AlertReportRead, startedAt: number | null): ReportAlert {
+  const { raisedAt, acknowledgedAt } = a;
   return {
-    durationS: num(o, 'durationS'),
-    secondsBelow: num(o, 'secondsBelow') ?? 0,
-    secondsIn: num(o, 'secondsIn') ?? 0,
-    secondsAbove: num(o, 'secondsAbove') ?? 0,
-    secondsOverCeiling: num(o, 'secondsOverCeiling') ?? 0,
-    hrMean: num(o, 'hrMean'),
-    hrPeak: num(o, 'hrPeak'),
-    spo2Mean: num(o, 'spo2Mean'),
-    spo2Min: num(o, 'spo2Min'),
-    steps: num(o, 'steps'),
-    cadence: num(o, 'cadence'),
-    completeness: num(o, 'completeness'),
-  };
-}
-
-function zone(v: unknown): ZoneView | null {
-  const z = obj(v);
-  const low = num(z, 'lowBpm');
-  const high = num(z, 'highBpm');
-  const ceiling = num(z, 'ceilingBpm');
-  return low === null || high === null || ceiling === null
-    ? null
-    : { lowBpm: low, highBpm: high, ceilingBpm: ceiling };
-}
-
-function alert(v: unknown, startedAt: number | null): ReportAlert {
-  const o = obj(v);
-  const raisedAt = num(o, 'raisedAt');
-  const acknowledgedAt = num(o, 'acknowledgedAt');
-  const sev = o['severity'];
-  return {
-    id: str(o, 'alertId', 'id') ?? '',
-    rule: str(o, 'rule') ?? '',
-    severity: SEVERITIES.find((s) => s === sev) ?? 'advisory',
+    id: a.alertId,
+    rule: a.rule,
+    severity: a.severity,
     raisedS: raisedAt !== null && startedAt !== null ? Math.max(0, (raisedAt - startedAt) / 1000) : 0,
     raisedAt,
     acknowledgedAt,
-    acknowledgedBy: str(o, 'acknowledgedBy'),
-    closedAt: num(o, 'closedAt'),
+    acknowledgedBy: a.acknowledgedBy,
+    closedAt: a.closedAt,
     timeToAckS:
-      num(o, 'timeToAcknowledgeS') ??
+      a.timeToAcknowledgeS ??
       (raisedAt !== null && acknowledgedAt !== null ? (acknowledgedAt - raisedAt) / 1000 : null),
-  };
-}
-
-function adherence(v: unknown): ParticipantReport['adherence'] {
-  const o = obj(v);
-  const minutesInZone = num(o, 'minutesInZone');
-  if (minutesInZone === null) return null;
-  return {
-    minutesInZone,
-    targetMinutesInZone: num(o, 'targetMinutesInZone'),
-    met: typeof o['met'] === 'boolean' ? o['met'] : null,
   };
 }
 
 /**
  * One saved report body (the rules engine's `SessionReport` plus `alias` and `zone`, written when the
- * session ended), read leniently: a missing figure shows as "--", never as a broken page.
+ * session ended), read with the protocol's {@link savedReportReadSchema}: a missing figure shows as "--",
+ * never as a broken page, and an alert severity this console does not know shows as unknown, never as a
+ * lower one.
  */
 export function toParticipantReport(
-  item: { participantId: string; alias: string; body: Obj },
+  item: { participantId: string; alias: string; body: unknown },
   startedAt: number | null,
 ): ParticipantReport {
-  const b = item.body;
-  const rec = obj(b['hrRecovery']);
-  const drop = num(rec, 'dropBpm');
-  const trace = (Array.isArray(b['trace']) ? b['trace'] : []).map(obj);
+  const { hrRecovery, trace, alerts, zone, adherence, ...m } = savedReportReadSchema.parse(item.body);
   return {
     participantId: item.participantId,
     alias: item.alias,
-    metrics: metrics(b),
-    hrRecovery:
-      drop === null
-        ? null
-        : {
-            hrAtEndBpm: num(rec, 'hrAtEndBpm'),
-            hrAfterBpm: num(rec, 'hrAfterBpm'),
-            dropBpm: drop,
-            flaggedForReview: rec['flaggedForReview'] === true,
-          },
-    trace: {
-      t: trace.map((p) => num(p, 'tS') ?? 0),
-      hr: trace.map((p) => num(p, 'hr')),
-      spo2: trace.map((p) => num(p, 'spo2')),
+    metrics: {
+      ...m,
+      secondsBelow: m.secondsBelow ?? 0,
+      secondsIn: m.secondsIn ?? 0,
+      secondsAbove: m.secondsAbove ?? 0,
+      secondsOverCeiling: m.secondsOverCeiling ?? 0,
     },
-    alerts: (Array.isArray(b['alerts']) ? b['alerts'] : []).map((a) => alert(a, startedAt)),
-    zone: zone(b['zone']),
-    adherence: adherence(b['adherence']),
+    hrRecovery,
+    trace: { t: trace.map((p) => p.tS), hr: trace.map((p) => p.hr), spo2: trace.map((p) => p.spo2) },
+    alerts: alerts.map((a) => alert(a, startedAt)),
+    zone,
+    adherence,
   };
 }
 
@@ -193,7 +121,7 @@ export function withAckNames(
 
 export function toSessionReport(r: {
   session: { id: string; name: string; startedAt: number | null; endedAt: number | null };
-  items: readonly { participantId: string; alias: string; body: Obj }[];
+  items: readonly { participantId: string; alias: string; body: unknown }[];
 }): SessionReportView {
   const { id, name, startedAt, endedAt } = r.session;
   return {

@@ -1,4 +1,4 @@
-import type { PrescriptionInput, RuleId, Severity } from '@zonewatch/protocol';
+import type { PrescriptionInput, RuleId, SavedReportRead, Severity } from '@zonewatch/protocol';
 
 /**
  * REST types come from the wire contract (`protocol/src/api.ts`); only what the console derives for its
@@ -33,32 +33,22 @@ export interface RosterParticipant {
   devices: { deviceId: string; kind: string | null }[];
 }
 
-export interface ReportMetrics {
-  durationS: number | null;
-  secondsBelow: number;
-  secondsIn: number;
-  secondsAbove: number;
-  secondsOverCeiling: number;
-  hrMean: number | null;
-  hrPeak: number | null;
-  spo2Mean: number | null;
-  spo2Min: number | null;
-  steps: number | null;
-  cadence: number | null;
-  completeness: number | null;
-}
+/** A stored report as the console reads it (protocol `savedReportReadSchema`): null = not recorded. */
+export type ReportMetrics = Omit<
+  SavedReportRead,
+  'hrRecovery' | 'trace' | 'alerts' | 'zone' | 'adherence' | SecondsKey
+> &
+  Record<SecondsKey, number>;
+type SecondsKey = 'secondsBelow' | 'secondsIn' | 'secondsAbove' | 'secondsOverCeiling';
 
-export interface HrRecoveryView {
-  hrAtEndBpm: number | null;
-  hrAfterBpm: number | null;
-  dropBpm: number;
-  flaggedForReview: boolean;
-}
+export type HrRecoveryView = NonNullable<SavedReportRead['hrRecovery']>;
 
 export interface ReportAlert {
   id: string;
+  /** As written; a rule this console does not know shows as an unknown rule. */
   rule: RuleId | string;
-  severity: Severity;
+  /** `unknown`: a severity this console does not know, shown as such, never as a lower one. */
+  severity: Severity | 'unknown';
   /** Seconds from the session start. */
   raisedS: number;
   raisedAt: number | null;
@@ -68,11 +58,7 @@ export interface ReportAlert {
   timeToAckS: number | null;
 }
 
-export interface ZoneView {
-  lowBpm: number;
-  highBpm: number;
-  ceilingBpm: number;
-}
+export type ZoneView = NonNullable<SavedReportRead['zone']>;
 
 /** One participant's saved session report, with the trace in uPlot's column layout (x: s from start). */
 export interface ParticipantReport {
@@ -84,7 +70,7 @@ export interface ParticipantReport {
   alerts: ReportAlert[];
   zone: ZoneView | null;
   /** This session against the FITT minutes-in-zone target. */
-  adherence: { minutesInZone: number; targetMinutesInZone: number | null; met: boolean | null } | null;
+  adherence: SavedReportRead['adherence'];
 }
 
 export interface SessionReportView {

@@ -54,6 +54,7 @@ export const en = {
   'severity.critical': 'Critical',
   'severity.warning': 'Warning',
   'severity.advisory': 'Advisory',
+  'severity.unknown': 'Unknown severity (newer server?)',
 
   'rule.HR_ABOVE_ZONE': 'Heart rate above zone',
   'rule.HR_OVER_CEILING': 'Heart rate over ceiling',

@@ -53,6 +53,7 @@ export const zhCN: Readonly<Record<keyof typeof en, string>> = {
   'severity.critical': '危急',
   'severity.warning': '警告',
   'severity.advisory': '提示',
+  'severity.unknown': '未知级别（服务器版本较新？）',
 
   'rule.HR_ABOVE_ZONE': '心率高于目标区间',
   'rule.HR_OVER_CEILING': '心率超过安全上限',

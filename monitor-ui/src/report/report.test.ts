@@ -114,6 +114,28 @@ describe('session report view', () => {
     expect(r.hrRecovery).toBeNull();
   });
 
+  it('an alert severity the console does not know reads as unknown, never as advisory', () => {
+    const r = toParticipantReport(
+      {
+        participantId: 'p',
+        alias: 'P',
+        body: {
+          alerts: [
+            { alertId: 'a1', rule: 'HR_LOW', severity: 'emergency', raisedAt: 1_000 },
+            { alertId: 'a2', rule: 'HR_LOW', raisedAt: 2_000 },
+            { alertId: 'a3', rule: 'SPO2_LOW', severity: 'critical', raisedAt: 3_000 },
+          ],
+        },
+      },
+      0,
+    );
+    expect(r.alerts.map((a) => [a.id, a.severity])).toEqual([
+      ['a1', 'unknown'],
+      ['a2', 'unknown'],
+      ['a3', 'critical'],
+    ]);
+  });
+
   it('time-in-zone shares add up to 100 % of the time with usable HR', () => {
     const shares = timeInZone({
       durationS: 700,

@@ -8,7 +8,8 @@ import { rollingRange } from '../live/trace.js';
 export interface ChartMarker {
   /** x value (same unit as the data's x). */
   x: number;
-  severity: Severity;
+  /** `unknown`: a severity this console does not know, drawn as "?" in the critical colour. */
+  severity: Severity | 'unknown';
   label: string;
 }
 
@@ -42,6 +43,7 @@ const COLORS = {
   critical: '#ff4d42',
   warning: '#ffd60a',
   advisory: '#37d4f0',
+  unknown: '#ff4d42',
 };
 
 /**
@@ -108,7 +110,14 @@ export function TraceChart(props: ChartProps) {
         ctx.moveTo(x, top);
         ctx.lineTo(x, top + h);
         ctx.stroke();
-        const mark = m.severity === 'critical' ? '!!!' : m.severity === 'warning' ? '!!' : '!';
+        const mark =
+          m.severity === 'unknown'
+            ? '?'
+            : m.severity === 'critical'
+              ? '!!!'
+              : m.severity === 'warning'
+                ? '!!'
+                : '!';
         const text = `${mark} ${m.label}`;
         ctx.font = `bold ${13 * px}px system-ui, sans-serif`;
         const w = ctx.measureText(text).width;

@@ -221,9 +221,15 @@ function ParticipantSection({ r }: { r: ParticipantReport }) {
                 <td>
                   {a.raisedAt !== null ? formatClock(a.raisedAt, language.value) : formatDuration(a.raisedS)}
                 </td>
-                <td class={`sev-text-${a.severity}`}>
-                  <AlarmIcon severity={a.severity} /> {t(SEVERITY_KEY[a.severity])}
-                </td>
+                {a.severity === 'unknown' ? (
+                  <td class="sev-text-critical" data-severity="unknown">
+                    ? {t('severity.unknown')}
+                  </td>
+                ) : (
+                  <td class={`sev-text-${a.severity}`}>
+                    <AlarmIcon severity={a.severity} /> {t(SEVERITY_KEY[a.severity])}
+                  </td>
+                )}
                 <td>{t(ruleKey(a.rule))}</td>
                 <td>{a.timeToAckS === null ? t('report.notAcked') : formatDuration(a.timeToAckS)}</td>
                 <td>{a.acknowledgedBy ? <Data>{a.acknowledgedBy}</Data> : '--'}</td>
