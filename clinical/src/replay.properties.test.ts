@@ -194,6 +194,7 @@ describe('replay properties over generated traces (issue 12)', () => {
       'SPO2_DROP cleared',
       'NO_CONTACT cleared',
       'SPO2_LOW raised unconfirmed',
+      'SPO2_LOW upgraded unconfirmed', // ruling 1: a doubtful critical on an open warning
     ])
       expect(seen, e).toContain(e);
   });
