@@ -1,6 +1,10 @@
 // The live service with a real registry (PGlite in memory), the in-memory telemetry writer and an injected
 // clock: what reaches the consoles and the registry is what the rules engine decided.
-import type { TelemetryBatch, AlertEvent as WireAlertEvent } from '@zonewatch/protocol';
+import {
+  alertEventSchema,
+  type TelemetryBatch,
+  type AlertEvent as WireAlertEvent,
+} from '@zonewatch/protocol';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LiveService } from '../../src/live/service.js';
@@ -81,6 +85,12 @@ describe('live service: alerts as the engine decided them', () => {
       [21_000, 'upgraded', 'warning', true],
       [22_000, 'upgraded', 'critical', false],
     ]);
+    // What the Socket.IO room receives (the live-router plugin emits these events as they are) and the
+    // console parses with the protocol schema: the possible critical keeps its label.
+    expect(alertEventSchema.parse(ceiling[1]).alert).toMatchObject({
+      severity: 'warning',
+      unconfirmed: true,
+    });
     const id = ceiling[0]!.alert.id;
     const stored = await registry.alerts.events(id);
     expect(stored.map((e) => [e.event, e.severity])).toEqual([
