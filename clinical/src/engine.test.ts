@@ -191,7 +191,7 @@ describe('ordering and determinism', () => {
     expect(st.view(5000).hr?.value).toBe(110);
   });
 
-  it('evaluateSamples sorts a batch by t (stable) before evaluating', () => {
+  it('evaluateAll sorts a batch by t (stable) before evaluating', () => {
     const samples = every(0, 40, { hr: 125 });
     const shuffled = [...samples].reverse();
     const a = new ParticipantMonitor(rx(), defaultRuleSettings, 0).evaluateAll(samples);
