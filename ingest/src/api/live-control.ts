@@ -13,6 +13,8 @@ export interface LiveControl {
   rosterChanged(sessionId: string): Promise<void>;
   /** After a new prescription version (live sessions pick it up). */
   prescriptionChanged(participantId: string): Promise<void>;
+  /** After a participant's alias changed (running walls and new snapshots show the new one at once). */
+  participantChanged(participantId: string): Promise<void>;
   /**
    * The session an alert belongs to: the live state first (a just-raised alert may not be committed yet),
    * then the registry; undefined for an unknown alert.

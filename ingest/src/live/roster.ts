@@ -174,3 +174,23 @@ export async function prescriptionChanged(core: LiveCore, participantId: string)
     'prescription changed; applied to the live session',
   );
 }
+
+/**
+ * A participant's alias changed in the registry (a real name typed by mistake, say): every live session of
+ * the participant shows the new one from the next frame, snapshot and alert event on (issue 13, hole 10).
+ */
+export async function participantChanged(core: LiveCore, participantId: string): Promise<void> {
+  const live = [...core.sessions.values()].filter((rt) => rt.participants.has(participantId));
+  if (live.length === 0) return;
+  const person = await core.deps.registry.participants.get(participantId);
+  if (!person) return;
+  for (const rt of live) {
+    rt.participants.get(participantId)!.alias = person.alias;
+    for (const [id, a] of rt.alerts)
+      if (a.participantId === participantId) rt.alerts.set(id, { ...a, alias: person.alias });
+  }
+  core.log.info(
+    { participantId, sessions: live.length },
+    'participant changed; alias applied to live sessions',
+  );
+}

@@ -13,7 +13,12 @@ const EV = {
   lifecycle: 'zw:lifecycle',
 } as const;
 
-type Lifecycle = 'sessionStarted' | 'sessionEnded' | 'rosterChanged' | 'prescriptionChanged';
+type Lifecycle =
+  | 'sessionStarted'
+  | 'sessionEnded'
+  | 'rosterChanged'
+  | 'prescriptionChanged'
+  | 'participantChanged';
 
 /**
  * The live service as every ingest node sees it. Each node owns some sites (their rule state lives there
@@ -128,6 +133,10 @@ export class LiveRouter {
   }
   prescriptionChanged(participantId: string): Promise<void> {
     return this.everywhere('prescriptionChanged', participantId);
+  }
+  /** The node owning the participant's sessions may be another one: every node applies the change. */
+  participantChanged(participantId: string): Promise<void> {
+    return this.everywhere('participantChanged', participantId);
   }
 
   /**

@@ -2,7 +2,7 @@ import type { SessionFrame, SessionInfo, SessionSnapshot, TelemetryBatch } from 
 import { acknowledgeAlert } from './acknowledge.js';
 import { AlertProjection } from './alerts.js';
 import { frameOf, sessionHealthOf, snapshotOf, statsOf } from './frames.js';
-import { loadSession, prescriptionChanged, syncRoster } from './roster.js';
+import { loadSession, participantChanged, prescriptionChanged, syncRoster } from './roster.js';
 import { endLiveSession } from './session-end.js';
 import { applyBatch, tickAll, unboundDevices } from './telemetry.js';
 import {
@@ -77,6 +77,11 @@ export class LiveService {
   /** A new prescription version applies at once in every live session of the participant. */
   prescriptionChanged(participantId: string): Promise<void> {
     return prescriptionChanged(this.core, participantId);
+  }
+
+  /** A participant's alias changed: live sessions show the new one at once (next frame, every snapshot). */
+  participantChanged(participantId: string): Promise<void> {
+    return participantChanged(this.core, participantId);
   }
 
   /** After a session ends: writes each participant's report, closes what is still open, drops the room. */

@@ -61,6 +61,9 @@ export class FakeLive implements LiveControl {
   async prescriptionChanged(participantId: string) {
     this.calls.push({ method: 'prescriptionChanged', args: [participantId] });
   }
+  async participantChanged(participantId: string) {
+    this.calls.push({ method: 'participantChanged', args: [participantId] });
+  }
   async alertSession(alertId: string) {
     const reg = this.registry();
     const a = await reg.alerts.get(alertId);

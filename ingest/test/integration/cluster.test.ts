@@ -106,4 +106,39 @@ describe('two ingest nodes with Redis', () => {
       'the acknowledgement echoed back through Redis',
     );
   });
+
+  it("hole 10: an alias renamed through node A (not the owner) reaches node B's frames and snapshots", {
+    timeout: 60_000,
+  }, async () => {
+    const sessionId = nodeB.demo!.seed.sessionId;
+    const clinician = nodeB.demo!.seed.users.find((u) => u.role === 'clinician')!;
+    const token = await login(nodeA.url, clinician.username, clinician.password);
+    const res = await fetch(new URL('/api/participants/t-calm', nodeA.url), {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ alias: 'Renamed' }),
+    });
+    expect(res.status).toBe(200);
+    const answeredAt = Date.now();
+    const alias = (ps: { participantId: string; alias: string }[]) =>
+      ps.find((p) => p.participantId === 't-calm')?.alias;
+    // Node B applies it when the lifecycle event crosses Redis: a frame built after that shows it.
+    await consoleA.waitFor(
+      () => consoleA.frames.find((f) => f.at > answeredAt && alias(f.participants) === 'Renamed'),
+      5_000,
+      'a frame of node B with the new alias',
+    );
+    const instructor = nodeB.demo!.seed.users.find((u) => u.role === 'instructor')!;
+    const fresh = await connectConsole(
+      nodeA.url,
+      await login(nodeA.url, instructor.username, instructor.password),
+    );
+    try {
+      expect(await fresh.join(sessionId)).toEqual({ ok: true, live: true });
+      const snap = await fresh.waitFor(() => fresh.snapshots[0], 5_000, 'snapshot from node B');
+      expect(alias(snap.participants)).toBe('Renamed');
+    } finally {
+      fresh.close();
+    }
+  });
 });

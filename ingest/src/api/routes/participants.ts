@@ -134,7 +134,7 @@ export async function participantRoutes(app: ZodApp, ctx: ApiContext): Promise<v
       const user = requireUser(request);
       const p = await load.participant(request, request.params.id);
       const b = request.body;
-      return registry.transaction(async (tx) => {
+      const updated = await registry.transaction(async (tx) => {
         const updated = await tx.participants.update(p.id, {
           ...(b.alias !== undefined ? { alias: b.alias } : {}),
           ...(b.active !== undefined ? { active: b.active } : {}),
@@ -149,6 +149,8 @@ export async function participantRoutes(app: ZodApp, ctx: ApiContext): Promise<v
         });
         return updated;
       });
+      if (b.alias !== undefined) await ctx.live.participantChanged(p.id);
+      return updated;
     },
   );
 
