@@ -48,7 +48,8 @@ export async function buildApp(config: IngestConfig, deps: AppDeps): Promise<Fas
   const { live, registry, auth } = deps;
   const app: FastifyInstance = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
-    trustProxy: true,
+    // Only a configured proxy may name the client (login lock-out is per client address).
+    trustProxy: config.TRUST_PROXY,
   });
   const ui = existsSync(UI_DIST) ? UI_DIST : undefined;
 

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const bool = z
@@ -41,13 +42,28 @@ export const configSchema = z.object({
   /** Redis for more than one ingest node (Socket.IO adapter); unset = single node. */
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   /**
-   * Trust `X-Forwarded-For` from a reverse proxy: `true`, or the proxy's address(es), comma-separated.
-   * Default false, so a client cannot fake its address (login lock-out is per address).
+   * Trust `X-Forwarded-For` from a reverse proxy: `true` (every peer: only when nothing but the proxy can
+   * reach ingest), or the proxy's addresses/CIDRs (`loopback`, `linklocal`, `uniquelocal` too),
+   * comma-separated. Default false: the peer address is the client's, so a client cannot fake its address
+   * (login lock-out is per address).
    */
   TRUST_PROXY: z
     .string()
     .default('false')
-    .transform((v): boolean | string => (v === 'true' ? true : v === 'false' ? false : v)),
+    .transform((v, ctx): boolean | string => {
+      if (v === 'true' || v === 'false') return v === 'true';
+      const entries = v.split(',').map((e) => e.trim());
+      for (const e of entries) {
+        if (!isProxyAddress(e)) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `"${e}" is not an IP address or CIDR (use true, false, or the proxy's addresses, comma-separated)`,
+          });
+          return z.NEVER;
+        }
+      }
+      return entries.join(',');
+    }),
   /** Send the session cookie only over HTTPS (set behind a TLS-terminating proxy). */
   SECURE_COOKIES: bool.default(false),
   /** Sites this ingest node owns (comma-separated ids); empty = every site. */
@@ -65,6 +81,18 @@ export const configSchema = z.object({
   FRAME_INTERVAL_MS: z.coerce.number().int().min(100).max(10_000).default(1000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** An address, CIDR or proxy-addr range name Fastify's `trustProxy` accepts. */
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_NAMES.has(entry)) return true;
+  const [addr = '', bits, extra] = entry.split('/');
+  const family = isIP(addr);
+  if (family === 0 || extra !== undefined) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+}
 
 export type IngestConfig = Readonly<z.infer<typeof configSchema>>;
 

@@ -25,7 +25,13 @@ import {
   createGatewayCredentialEvents,
   GATEWAY_CREDENTIALS_CHANNEL,
 } from './mqtt/gateway-credentials.js';
-import { type DemoSeedResult, openRegistry, type Registry, seedDemo } from './registry/index.js';
+import {
+  type DemoSeedResult,
+  openRegistry,
+  type Registry,
+  type ScryptParams,
+  seedDemo,
+} from './registry/index.js';
 import {
   createTelemetryWriter,
   type InfluxConfig,
@@ -69,6 +75,8 @@ export interface PlatformDeps {
   onTruth?: (truth: TruthRecord) => void;
   /** How often open consoles' logins are checked again (ms, default 30 s). */
   socketRevalidateMs?: number;
+  /** scrypt cost of staff passwords (default the registry's; tests that log in often pass a cheaper one). */
+  passwordParams?: ScryptParams;
 }
 
 /**
@@ -93,6 +101,7 @@ export async function startPlatform(config: IngestConfig, deps: PlatformDeps): P
       ...(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : {}),
       dataDir: config.DATA_DIR,
       logger,
+      ...(deps.passwordParams ? { passwordParams: deps.passwordParams } : {}),
     });
     closers.push(() => registry.db.close());
 

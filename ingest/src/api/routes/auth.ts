@@ -6,6 +6,23 @@ import { errorResponses, noContent } from '../schemas.js';
 
 const tags = ['auth'];
 
+/**
+ * A refused login goes to the log (warn) with the username as typed (at most 100 characters) and the client
+ * address — never the password — so an operator can see guessing and spraying. Other errors pass silently.
+ */
+function logRefusedLogin(request: FastifyRequest, username: string, err: unknown): void {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (code !== 'ZW_ERR_LOGIN_FAILED' && code !== 'ZW_ERR_LOGIN_LOCKED') return;
+  request.log.warn(
+    {
+      username: username.slice(0, 100),
+      address: request.ip,
+      outcome: code === 'ZW_ERR_LOGIN_LOCKED' ? 'locked' : 'failed',
+    },
+    'login refused',
+  );
+}
+
 /** `/auth/*`: login (cookie + optional token), logout, who am I. */
 export async function authRoutes(app: ZodApp, ctx: ApiContext): Promise<void> {
   const cookieOptions = (request: FastifyRequest) => ({
@@ -28,7 +45,10 @@ export async function authRoutes(app: ZodApp, ctx: ApiContext): Promise<void> {
     },
     async (request, reply) => {
       const { username, password, returnToken } = request.body;
-      const result = await app.auth.login(username, password, request.ip);
+      const result = await app.auth.login(username, password, request.ip).catch((err: unknown) => {
+        logRefusedLogin(request, username, err);
+        throw err;
+      });
       await ctx.registry.transaction((tx) =>
         audit(tx, result.user, {
           action: 'user.login',
