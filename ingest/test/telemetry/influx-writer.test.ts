@@ -104,12 +104,12 @@ describe('retries with back-off', () => {
     expect(await waitFor(() => writer?.stats().linesWritten === 1, 8000)).toBe(true);
     const at = server.writes().map((r) => r.at);
     expect(at).toHaveLength(failures + 1);
-    // randomised exponential back-off: the k-th retry waits 100·2^(k-1) … 100·2^k ms (+ ≤100 ms jitter)
+    // randomised exponential back-off: the k-th retry waits at least 100·2^(k-1) ms. Only the lower bound
+    // is checked (timers never fire early); a loaded machine fires them late, so an upper bound per gap
+    // would measure the machine — the whole series is bounded by the wait above.
     const gaps = at.slice(1).map((t, i) => t - (at[i] ?? 0));
     gaps.forEach((gap, i) => {
       expect(gap).toBeGreaterThanOrEqual(100 * 2 ** i - 15);
-      // timers never fire early, but a loaded machine may fire them late
-      expect(gap).toBeLessThanOrEqual(100 * 2 ** (i + 1) + 100 + 400);
     });
     expect(writer.stats()).toMatchObject({
       writeFailures: failures,
