@@ -1,4 +1,4 @@
-import type { RuleId, Severity } from '@zonewatch/protocol';
+import type { AlertState, RuleId, Severity } from '@zonewatch/protocol';
 
 /** The vocabulary (severities and their order, rule ids, zone states, freshness) is declared in protocol. */
 export {
@@ -53,7 +53,7 @@ export interface AlertEvent {
  */
 export interface AlertStatus {
   /** `open`: sounding, needs an acknowledgement; `acknowledged`: silenced; `closed`: over. */
-  state: 'open' | 'acknowledged' | 'closed';
+  state: AlertState;
   /** Current (highest) severity. */
   severity: Severity;
   /** The current severity came from a critical-strength condition on doubtful data. */

@@ -1,4 +1,6 @@
 // What the console shows for one participant (CLINICAL-RULES.md sections 2 and 5): pure reads.
+
+import type { AlertState } from '@zonewatch/protocol';
 import { ZONE_STATES, zoneIndex } from './metrics.js';
 import type { ResolvedPrescription } from './prescription.js';
 import type { RuleSettings } from './settings.js';
@@ -20,7 +22,7 @@ export interface AlertView {
   rule: RuleId;
   severity: Severity;
   unconfirmed: boolean;
-  status: 'open' | 'acknowledged';
+  status: Exclude<AlertState, 'closed'>;
   /** false once the condition cleared (a latched critical awaiting acknowledgement). */
   conditionActive: boolean;
   raisedAt: number;

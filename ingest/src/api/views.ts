@@ -8,6 +8,7 @@ import type {
   SessionSummary,
   ZoneSummary,
 } from '@zonewatch/protocol';
+import { SEVERITIES } from '@zonewatch/protocol';
 import type {
   AlertEventRecord,
   AlertRecord,
@@ -17,6 +18,11 @@ import type {
 } from '../registry/index.js';
 
 /** A registry session as the API shows it. */
+/** Zero open alerts of every severity. */
+function noAlerts(): SessionSummary['openAlerts'] {
+  return Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as SessionSummary['openAlerts'];
+}
+
 export function sessionView(s: SessionRecord): ApiSession {
   return {
     id: s.id,
@@ -43,7 +49,7 @@ export async function sessionSummaries(
   const open = await registry.alerts.open({ siteIds });
   const counts = new Map<string, SessionSummary['openAlerts']>();
   for (const a of open) {
-    const c = counts.get(a.sessionId) ?? { advisory: 0, warning: 0, critical: 0 };
+    const c = counts.get(a.sessionId) ?? noAlerts();
     c[a.severity]++;
     counts.set(a.sessionId, c);
   }
@@ -53,7 +59,7 @@ export async function sessionSummaries(
     out.push({
       ...sessionView(s),
       participantCount: new Set(roster.map((b) => b.participantId)).size,
-      openAlerts: counts.get(s.id) ?? { advisory: 0, warning: 0, critical: 0 },
+      openAlerts: counts.get(s.id) ?? noAlerts(),
     });
   }
   return out;

@@ -1,5 +1,5 @@
 import { useSignal } from '@preact/signals';
-import type { Severity } from '@zonewatch/protocol';
+import { SEVERITIES, type Severity } from '@zonewatch/protocol';
 import type { ComponentChildren } from 'preact';
 import { useEffect } from 'preact/hooks';
 import { endpoints } from '../api/endpoints.js';
@@ -17,7 +17,7 @@ import { NewClass, NewSession } from './SessionForms.js';
 const LIST_REFRESH_MS = 10_000;
 
 export function AlertBadges({ counts }: { counts: SessionSummary['openAlerts'] }) {
-  const sev: Severity[] = ['critical', 'warning', 'advisory'];
+  const sev: Severity[] = [...SEVERITIES].reverse();
   const shown = sev.filter((s) => counts[s] > 0);
   if (shown.length === 0) return <span class="muted">{t('sessions.noAlerts')}</span>;
   return (
