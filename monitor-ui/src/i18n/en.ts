@@ -131,6 +131,8 @@ export const en = {
   'wall.openReport': 'Report',
   'wall.fullscreen': 'Full screen',
   'wall.joinRefused': 'Cannot show this session:',
+  'wall.unreadable':
+    'A live message from the server could not be read (it may have been an alert). Reload this page; if it persists, tell the administrator.',
   'wall.waiting': 'Waiting for live data…',
   'wall.noParticipants': 'Nobody is in this session yet. Open "Roster & pairing" to bind devices.',
   'wall.ackHint': 'Press A to acknowledge the top alert.',

@@ -129,6 +129,8 @@ export const zhCN: Readonly<Record<keyof typeof en, string>> = {
   'wall.openReport': '报告',
   'wall.fullscreen': '全屏',
   'wall.joinRefused': '无法显示此课程：',
+  'wall.unreadable':
+    '无法读取服务器发来的一条实时消息（可能是一条警报）。请刷新此页面；如仍出现，请告知管理员。',
   'wall.waiting': '正在等待实时数据…',
   'wall.noParticipants': '此课程还没有参与者。打开“名单与配对”绑定设备。',
   'wall.ackHint': '按 A 键确认最上方的警报。',

@@ -215,6 +215,11 @@ export function Wall({ sessionId, canControl }: { sessionId: string; canControl:
           {t('wall.joinRefused')} <Data>{live.refused.value}</Data>
         </p>
       )}
+      {live.unreadable.value && (
+        <p class="error" role="alert" data-testid="unreadable">
+          {t('wall.unreadable')}
+        </p>
+      )}
       <LinkBanner link={live.link.value} />
       <AlertStrip
         alerts={alertList}

@@ -18,6 +18,7 @@ import { appendPoint, EMPTY_TRACE, type RollingTrace, traceStore } from '../live
 
 /** Id of the console's own technical alarm in the sound scheduler. */
 export const LINK_LOST_ID = 'console:link-lost';
+export const UNREADABLE_ID = 'console:unreadable';
 
 export interface LiveSession {
   state: Signal<LiveState>;
@@ -25,6 +26,11 @@ export interface LiveSession {
   now: Signal<number>;
   link: Signal<LinkState>;
   refused: Signal<string | null>;
+  /**
+   * A live message did not match the wire contract (console and server out of step) and was dropped: it
+   * may have been an alert this console cannot show, so the wall says so and sounds until reloaded.
+   */
+  unreadable: Signal<boolean>;
   /** Acknowledgements sent and not yet answered. */
   pending: Signal<ReadonlySet<string>>;
   /** Last refusal per alert id. */
@@ -45,6 +51,7 @@ export function useLiveSession(sessionId: string, opts: { traces?: boolean } = {
   const now = useSignal(Date.now());
   const link = useSignal<LinkState>('connecting');
   const refused = useSignal<string | null>(null);
+  const unreadable = useSignal(false);
   const pending = useSignal<ReadonlySet<string>>(new Set());
   const ackErrors = useSignal<Readonly<Record<string, string>>>({});
   const traces = useSignal<ReadonlyMap<string, RollingTrace>>(new Map());
@@ -55,6 +62,7 @@ export function useLiveSession(sessionId: string, opts: { traces?: boolean } = {
     // What this page already received of the session (reopening a live view keeps its history).
     traces.value = opts.traces ? traceStore.recall(sessionId, Date.now()) : new Map();
     refused.value = null;
+    unreadable.value = false;
     const startedAt = Date.now();
     let joined = false;
     let memory = EMPTY_SOUND_MEMORY;
@@ -90,6 +98,9 @@ export function useLiveSession(sessionId: string, opts: { traces?: boolean } = {
         joined = false;
         refused.value = reason;
       },
+      invalid: () => {
+        unreadable.value = true;
+      },
     });
 
     const tick = () => {
@@ -113,6 +124,8 @@ export function useLiveSession(sessionId: string, opts: { traces?: boolean } = {
           needsAck: l === 'lost',
           soundSeq: linkLostSeq,
         });
+      // Sounds once, as a warning, when a live message could not be read (it may have been an alert).
+      sources.push({ id: UNREADABLE_ID, severity: 'warning', needsAck: unreadable.value, soundSeq: 1 });
       const d = nextSound(sources, t, memory, soundState.value === 'on');
       memory = d.memory;
       if (d.play) playPattern(d.play);
@@ -148,5 +161,5 @@ export function useLiveSession(sessionId: string, opts: { traces?: boolean } = {
     }
   };
 
-  return { state, now, link, refused, pending, ackErrors, traces, ack };
+  return { state, now, link, refused, unreadable, pending, ackErrors, traces, ack };
 }
