@@ -53,7 +53,7 @@ export async function buildApp(config: IngestConfig, deps: AppDeps): Promise<Fas
   });
   const ui = existsSync(UI_DIST) ? UI_DIST : undefined;
 
-  await app.register(socketIo, { serveClient: ui === undefined });
+  await app.register(socketIo, { serveClient: ui === undefined, allowedOrigins: config.ALLOWED_ORIGINS });
   if (config.REDIS_URL) await app.register(redisAdapter, { url: config.REDIS_URL });
   await app.register(liveRouter, {
     live,
@@ -78,6 +78,7 @@ export async function buildApp(config: IngestConfig, deps: AppDeps): Promise<Fas
       registry,
       clock,
       secureCookies: config.SECURE_COOKIES,
+      allowedOrigins: config.ALLOWED_ORIGINS,
       ...(deps.gatewayCredentials ? { gatewayCredentials: deps.gatewayCredentials } : {}),
     });
   }

@@ -64,6 +64,31 @@ export const configSchema = z.object({
       }
       return entries.join(',');
     }),
+  /**
+   * Origins (`scheme://host[:port]`, comma-separated) besides ingest's own whose pages may use the API's
+   * state-changing routes and open the live channel with a login; every other `Origin` is refused.
+   */
+  ALLOWED_ORIGINS: z
+    .string()
+    .default('')
+    .transform((v, ctx): string[] => {
+      const out: string[] = [];
+      for (const entry of v
+        .split(',')
+        .map((e) => e.trim())
+        .filter(Boolean)) {
+        const origin = originOf(entry);
+        if (origin === undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `"${entry}" is not an origin (http(s)://host[:port], no path; comma-separated)`,
+          });
+          return z.NEVER;
+        }
+        out.push(origin);
+      }
+      return out;
+    }),
   /** Send the session cookie only over HTTPS (set behind a TLS-terminating proxy). */
   SECURE_COOKIES: bool.default(false),
   /** Sites this ingest node owns (comma-separated ids); empty = every site. */
@@ -92,6 +117,20 @@ function isProxyAddress(entry: string): boolean {
   if (family === 0 || extra !== undefined) return false;
   if (bits === undefined) return true;
   return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+}
+
+/** The normalised origin of `entry` (`https://host[:port]` as browsers send it), or undefined. */
+function originOf(entry: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(entry);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
+  if (url.username || url.password || url.search || url.hash) return undefined;
+  if (url.pathname !== '/' || /^[a-z]+:\/\/[^/]+\/./i.test(entry)) return undefined;
+  return url.origin;
 }
 
 export type IngestConfig = Readonly<z.infer<typeof configSchema>>;

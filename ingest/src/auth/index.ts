@@ -5,6 +5,7 @@
  * scope. See README.md.
  */
 export { type AuthErrorCode, authCodes } from './errors.js';
+export { foreignOrigin } from './origin.js';
 export { type AuthPluginOptions, authPlugin, requireLogin, requireRole, requireUser } from './plugin.js';
 export { LoginLimiter, type LoginLimitOptions } from './rate-limit.js';
 export { RedisSessionStore } from './redis-session-store.js';

@@ -3,6 +3,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Role } from '../registry/index.js';
 import { authCodes } from './errors.js';
+import { foreignOrigin } from './origin.js';
 import { type AuthUser, roleRefusal } from './roles.js';
 import {
   type AuthService,
@@ -30,8 +31,9 @@ declare module 'fastify' {
 /** Options of {@link authPlugin}: an existing service, or what to build one from. */
 export type AuthPluginOptions = ({ auth: AuthService } | (AuthServiceOptions & { auth?: undefined })) & {
   /**
-   * Origins (e.g. `https://console.example.org`) allowed to send state-changing requests besides the API's
-   * own host. Requests whose `Origin` is another site are refused (CSRF defence on top of SameSite=Lax).
+   * Origins (e.g. `https://console.example.org`, config `ALLOWED_ORIGINS`) allowed to send state-changing
+   * requests besides the API's own host. Requests whose `Origin` is another one are refused (CSRF defence on
+   * top of SameSite=Lax; the rule is {@link foreignOrigin}, which the live channel's handshake uses too).
    */
   allowedOrigins?: readonly string[];
 };
@@ -39,16 +41,8 @@ export type AuthPluginOptions = ({ auth: AuthService } | (AuthServiceOptions & {
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 function crossSite(request: FastifyRequest, allowed: readonly string[]): string | undefined {
-  const origin = request.headers.origin;
-  if (!origin || SAFE_METHODS.has(request.method)) return undefined;
-  if (allowed.includes(origin)) return undefined;
-  let host: string;
-  try {
-    host = new URL(origin).host;
-  } catch {
-    return origin;
-  }
-  return host === request.headers.host ? undefined : origin;
+  if (SAFE_METHODS.has(request.method)) return undefined;
+  return foreignOrigin(request.headers.origin, request.headers.host, allowed);
 }
 
 const plugin: FastifyPluginAsync<AuthPluginOptions> = async (fastify, opts) => {

@@ -13,6 +13,8 @@ export interface RestApiOptions {
   secureCookies: boolean;
   /** Told after a gateway's credential is revoked or rotated, so its open MQTT connections are cut. */
   gatewayCredentials?: GatewayCredentialEvents;
+  /** Origins besides the API's own allowed to send state-changing requests (config ALLOWED_ORIGINS). */
+  allowedOrigins?: readonly string[];
 }
 
 /**
@@ -20,7 +22,7 @@ export interface RestApiOptions {
  * through `app.liveControl` (decorated by the live-router plugin).
  */
 const restApi: FastifyPluginAsync<RestApiOptions> = async (app, opts) => {
-  await app.register(authPlugin, { auth: opts.auth });
+  await app.register(authPlugin, { auth: opts.auth, allowedOrigins: opts.allowedOrigins ?? [] });
   await app.register(apiRoutes, {
     registry: opts.registry,
     live: app.liveControl,
