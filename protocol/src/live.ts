@@ -31,6 +31,10 @@ export const participantLiveSchema = z.object({
   zoneHighBpm: z.number().nullable(),
   ceilingBpm: z.number().nullable(),
   hrMode: hrModeSchema,
+  /** Minutes in zone this session so far (the engine's time-in-zone); null without a prescription. */
+  minutesInZone: z.number().nonnegative().nullable(),
+  /** The prescription's FITT target of minutes in zone per session; null when it sets none. */
+  targetMinutesInZone: z.number().positive().nullable(),
 });
 
 export const alertSchema = z.object({

@@ -66,5 +66,7 @@ function participantLive(p: ParticipantRuntime, now: number): ParticipantLive {
     zoneHighBpm: p.rx?.zoneHighBpm ?? null,
     ceilingBpm: p.rx?.ceilingBpm ?? null,
     hrMode: p.rx?.hrMode ?? 'off',
+    minutesInZone: p.rx ? Math.floor(p.monitor.metrics(now).secondsIn / 6) / 10 : null,
+    targetMinutesInZone: p.rx?.fitt?.minutesInZone ?? null,
   };
 }

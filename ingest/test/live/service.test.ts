@@ -28,7 +28,7 @@ afterAll(async () => {
 });
 
 /** An active session with Ann wearing a strap: zone 100–120 bpm, ceiling 140. */
-async function liveSession() {
+async function liveSession(fitt?: { sessionsPerWeek: number; minutesInZone: number }) {
   clock.now = T0;
   const w = await world(registry);
   await registry.prescriptions.create({
@@ -39,6 +39,7 @@ async function liveSession() {
       hrMax: { source: 'measured', bpm: 170 },
       zone: { method: 'bpm', low: 100, high: 120 },
       ceilingBpm: 140,
+      ...(fitt ? { fitt } : {}),
     },
     effectiveFrom: T0 - 1000,
   });
@@ -126,5 +127,27 @@ describe('live service: alerts as the engine decided them', () => {
       hr: 110,
       freshness: 'live',
     });
+  });
+});
+
+describe('live service: zone minutes in the frame (issue 14)', () => {
+  it("each tile carries the participant's minutes in zone this session and the FITT target", async () => {
+    const { live, hr, session } = await liveSession({ sessionsPerWeek: 3, minutesInZone: 20 });
+    expect(live.frame(session.id, T0)?.participants[0]).toMatchObject({
+      minutesInZone: 0,
+      targetMinutesInZone: 20,
+    });
+    for (let s = 0; s <= 90; s++) hr(T0 + s * 1000, 110); // in zone (100–120) for 90 s
+    for (let s = 91; s <= 120; s++) hr(T0 + s * 1000, 90); // below the zone for 30 s: not counted
+    expect(live.frame(session.id, T0 + 120_000)?.participants[0]).toMatchObject({
+      minutesInZone: 1.5,
+      targetMinutesInZone: 20,
+    });
+  });
+
+  it('a prescription without FITT sends no target', async () => {
+    const { live, hr, session } = await liveSession();
+    hr(T0, 110);
+    expect(live.frame(session.id, T0)?.participants[0]?.targetMinutesInZone).toBeNull();
   });
 });

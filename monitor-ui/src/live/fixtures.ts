@@ -18,6 +18,8 @@ export function participant(id: string, over: Partial<ParticipantLive> = {}): Pa
     zoneHighBpm: 120,
     ceilingBpm: 135,
     hrMode: 'enforce',
+    minutesInZone: 4,
+    targetMinutesInZone: 20,
     ...over,
   };
 }
