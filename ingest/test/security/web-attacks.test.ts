@@ -278,9 +278,9 @@ describe('security suite: REST and Socket.IO attacks on a running ingest', () =>
     if (ok.connected) ok.socket.close();
   });
 
-  // Issue 13 hole 3 (cross-site WebSocket hijacking; H7 closes it): Socket.IO must check Origin. Until that
-  // fix is on main this stays a todo — do not weaken it to pass.
-  it.todo('hole 3: a Socket.IO handshake carrying a valid cookie from a foreign Origin is refused and receives nothing', async () => {
+  // Issue 13 hole 3 (cross-site WebSocket hijacking): its failing-first test is cswsh.test.ts; here the same
+  // attack from three kinds of foreign page, on the suite's running class.
+  it('hole 3: a Socket.IO handshake carrying a valid cookie from a foreign Origin is refused and receives nothing', async () => {
     const port = new URL(stack.origin).port;
     for (const origin of ['https://evil.example', `http://localhost:${Number(port) + 1}`, 'null']) {
       const attempt = await socketHandshake(stack.origin, { headers: { cookie: instructor.cookie, origin } });
