@@ -104,6 +104,12 @@ export const configSchema = z.object({
     .pipe(z.array(z.string().regex(/^[a-z0-9-]{1,64}$/, 'each site id must match [a-z0-9-]{1,64}'))),
   /** Interval of live frames to consoles, in ms. */
   FRAME_INTERVAL_MS: z.coerce.number().int().min(100).max(10_000).default(1000),
+  /**
+   * How far ahead of this node's clock a sample may be stamped and still be current, in ms. A sample further
+   * ahead is counted and shown as a clock fault, never evaluated (the engine would drop every real sample
+   * after it). Between 500 ms and 10 min.
+   */
+  CLOCK_SKEW_MAX_MS: z.coerce.number().int().min(500).max(600_000).default(5000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

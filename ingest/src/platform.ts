@@ -146,7 +146,14 @@ export async function startPlatform(config: IngestConfig, deps: PlatformDeps): P
       mqttPass = ingestSecret;
     }
 
-    const live = new LiveService({ registry, writer, logger, clock, sites: config.SITES });
+    const live = new LiveService({
+      registry,
+      writer,
+      logger,
+      clock,
+      sites: config.SITES,
+      maxClockSkewMs: config.CLOCK_SKEW_MAX_MS,
+    });
     await live.start();
     closers.push(() => live.drain());
 
@@ -247,6 +254,8 @@ export async function startPlatform(config: IngestConfig, deps: PlatformDeps): P
             invalid: c.invalid,
             duplicates: c.duplicates,
             unbound: l.unbound,
+            future_samples: l.futureSamples,
+            clock_fault_gateways: l.clockFaultGateways,
             alerts_open: l.alertsOpen,
             ...writerMetricFields(writer.stats()),
           },

@@ -35,6 +35,11 @@ export const participantLiveSchema = z.object({
   minutesInZone: z.number().nonnegative().nullable(),
   /** The prescription's FITT target of minutes in zone per session; null when it sets none. */
   targetMinutesInZone: z.number().positive().nullable(),
+  /**
+   * A device of the participant sent a sample stamped further ahead of ingest's clock than the allowed
+   * skew within the last minute: the tile shows a clock fault (such samples are never used as current).
+   */
+  clockFault: z.boolean().optional(),
 });
 
 export const alertSchema = z.object({
@@ -68,6 +73,23 @@ export const sessionInfoSchema = z.object({
   endedAt: z.number().nullable(),
 });
 
+/**
+ * A technical alarm of the live service, not of a clinical rule (CLINICAL-RULES §7 replay is unaffected):
+ * `gateway-clock-ahead` — a gateway serving the session stamps samples further ahead of ingest's clock than
+ * the allowed skew (its samples are not used as current until its clock is right).
+ */
+export const TECHNICAL_ALARM_KINDS = ['gateway-clock-ahead'] as const;
+export const technicalAlarmSchema = z.object({
+  kind: z.enum(TECHNICAL_ALARM_KINDS),
+  gatewayId: id,
+  /** Server time the fault was first seen (this episode). */
+  since: z.number(),
+  /** Server time of the latest sample from the future. */
+  lastAt: z.number(),
+  /** Samples refused as from the future in this episode. */
+  samples: z.number().int().nonnegative(),
+});
+
 /** Sent to a console when it joins a session room. */
 export const sessionSnapshotSchema = z.object({
   sessionId: id,
@@ -75,6 +97,8 @@ export const sessionSnapshotSchema = z.object({
   session: sessionInfoSchema,
   participants: z.array(participantLiveSchema),
   alerts: z.array(alertSchema),
+  /** Technical alarms of the gateways serving the session (absent: none). */
+  technical: z.array(technicalAlarmSchema).optional(),
 });
 
 /** Sent once per second per session room. */
@@ -82,6 +106,8 @@ export const sessionFrameSchema = z.object({
   sessionId: id,
   at: z.number(),
   participants: z.array(participantLiveSchema),
+  /** Technical alarms of the gateways serving the session (absent: none). */
+  technical: z.array(technicalAlarmSchema).optional(),
 });
 
 /** Sent the moment an alert changes. */
@@ -147,6 +173,7 @@ export type Alert = z.infer<typeof alertSchema>;
 export type SessionInfo = z.infer<typeof sessionInfoSchema>;
 export type SessionSnapshot = z.infer<typeof sessionSnapshotSchema>;
 export type SessionFrame = z.infer<typeof sessionFrameSchema>;
+export type TechnicalAlarm = z.infer<typeof technicalAlarmSchema>;
 export type AlertEvent = z.infer<typeof alertEventSchema>;
 export type JoinSession = z.infer<typeof joinSessionSchema>;
 export type AckAlert = z.infer<typeof ackAlertSchema>;

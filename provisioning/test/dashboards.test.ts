@@ -38,6 +38,7 @@ const EXPECTED_PANELS: Record<string, string[]> = {
     'Ingest write buffer',
     'InfluxDB write latency',
     'Data completeness per site',
+    'Samples from the future (gateway clocks ahead)',
   ],
   'zw-live-sessions': [
     'Heart rate',

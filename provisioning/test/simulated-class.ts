@@ -314,6 +314,7 @@ export function simulateClass(end: number = Date.now(), seed = 7): SimulatedClas
     invalid: 3,
     duplicates: 0,
     unbound: 0,
+    future_samples: 0,
     write_failures: 0,
     dropped: 0,
   };
@@ -333,6 +334,9 @@ export function simulateClass(end: number = Date.now(), seed = 7): SimulatedClas
     ingest.invalid += rnd() < 0.3 ? 1 : 0;
     ingest.duplicates += s === 500 ? 12 : rnd() < 0.2 ? 1 : 0;
     ingest.unbound += rnd() < 0.15 ? 1 : 0;
+    // A gateway's clock runs ahead for two minutes (issue 13, hole 1): its samples are refused as from the future.
+    const clockAhead = s >= 300 && s < 420;
+    ingest.future_samples += clockAhead ? 40 : 0;
     const failures = writeFailureAt.get(s) ?? 0;
     ingest.write_failures += failures;
     if (s > CLASS_S - 300) writeFailuresLast5m += failures;
@@ -345,6 +349,8 @@ export function simulateClass(end: number = Date.now(), seed = 7): SimulatedClas
         invalid: ingest.invalid,
         duplicates: ingest.duplicates,
         unbound: ingest.unbound,
+        future_samples: ingest.future_samples,
+        clock_fault_gateways: clockAhead ? 1 : 0,
         alerts_open: openAt(s),
         write_latency_ms: failures ? 850 : Math.round((4 + rnd() * 12) * 10) / 10,
         buffer_lines: failures ? 4200 : Math.round(rnd() * 300),

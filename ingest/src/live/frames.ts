@@ -1,4 +1,5 @@
 import type { ParticipantLive, SessionFrame, SessionSnapshot } from '@zonewatch/protocol';
+import { currentClockFaults, hasClockFault, sessionTechnicalAlarms } from './clock-skew.js';
 import type { LiveCore, LiveStats, ParticipantRuntime } from './types.js';
 
 /** What every console of the session shows at `now`: one tile per participant. */
@@ -9,6 +10,7 @@ export function frameOf(core: LiveCore, sessionId: string, now: number): Session
     sessionId,
     at: now,
     participants: [...rt.participants.values()].map((p) => participantLive(p, now)),
+    technical: sessionTechnicalAlarms(core, rt, now),
   };
 }
 
@@ -27,7 +29,13 @@ export function statsOf(core: LiveCore): LiveStats {
     participants += rt.participants.size;
     alertsOpen += rt.alerts.size;
   }
-  return { sessions: core.sessions.size, participants, alertsOpen, ...core.counters };
+  return {
+    sessions: core.sessions.size,
+    participants,
+    alertsOpen,
+    clockFaultGateways: currentClockFaults(core, core.clock()).length,
+    ...core.counters,
+  };
 }
 
 /** Per-session completeness for the `session` measurement: share of bound participants with a live sample. */
@@ -68,5 +76,6 @@ function participantLive(p: ParticipantRuntime, now: number): ParticipantLive {
     hrMode: p.rx?.hrMode ?? 'off',
     minutesInZone: p.rx ? Math.floor(p.monitor.metrics(now).secondsIn / 6) / 10 : null,
     targetMinutesInZone: p.rx?.fitt?.minutesInZone ?? null,
+    clockFault: hasClockFault(p, now),
   };
 }

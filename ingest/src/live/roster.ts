@@ -123,6 +123,7 @@ export async function syncRoster(core: LiveCore, rt: SessionRuntime): Promise<vo
       deviceIds: new Set(),
       battery: null,
       gatewayId: 'unknown',
+      clockFaultAt: null,
     });
   }
   for (const [id, p] of rt.participants) {

@@ -2,6 +2,7 @@ import type { Sample as RuleSample } from '@zonewatch/clinical';
 import type { TelemetryBatch, Sample as WireSample } from '@zonewatch/protocol';
 import type { DeviceKind } from '../telemetry/index.js';
 import type { AlertProjection } from './alerts.js';
+import { fromTheFuture, noteFutureSample } from './clock-skew.js';
 import { ALERT_HORIZON_MS, type LiveCore, type ParticipantRuntime, type SessionRuntime } from './types.js';
 
 const KIND_OF: Record<WireSample['kind'], DeviceKind | null> = {
@@ -14,7 +15,8 @@ const KIND_OF: Record<WireSample['kind'], DeviceKind | null> = {
 /**
  * Telemetry hand-off: a validated, first-seen batch of a gateway of `siteId` goes to the rules engine of
  * the participant wearing each device (in measurement-time order) and to InfluxDB; samples of devices no
- * active session binds are only remembered for pairing.
+ * active session binds are only remembered for pairing. A sample stamped further ahead of this node's clock
+ * than the allowed skew is counted and flagged as a clock fault, never evaluated nor stored.
  */
 export function applyBatch(
   core: LiveCore,
@@ -29,6 +31,14 @@ export function applyBatch(
   for (const sample of batch.samples) {
     const key = `${siteId}/${sample.device}`;
     const bound = core.bindings.get(key);
+    if (fromTheFuture(core, sample.t, now)) {
+      // Never current: the engine would drop every real sample after it (issue 13, hole 1).
+      noteFutureSample(core, siteId, batch.gatewayId, bound?.p, now);
+      if (bound) {
+        bound.p.gatewayId = batch.gatewayId;
+        continue;
+      }
+    }
     if (!bound) {
       core.counters.unbound++;
       const prev = core.unbound.get(key);

@@ -3,6 +3,7 @@ import type { Alert, SessionInfo, AlertEvent as WireAlertEvent } from '@zonewatc
 import type { Logger } from 'pino';
 import type { Registry } from '../registry/index.js';
 import type { DeviceKind, TelemetryWriter } from '../telemetry/index.js';
+import { DEFAULT_MAX_CLOCK_SKEW_MS, type GatewayClockFault } from './clock-skew.js';
 
 /** How far back a replayed (store-and-forward) sample may be and still drive live alerts (ARCHITECTURE.md). */
 export const ALERT_HORIZON_MS = 60_000;
@@ -30,6 +31,8 @@ export interface LiveServiceDeps {
   sites?: readonly string[];
   /** Site-level rule settings (defaults when absent). */
   settings?: RuleSettings;
+  /** How far ahead of this node's clock a sample may be stamped and still be current (ms, default 5 000). */
+  maxClockSkewMs?: number;
 }
 
 export interface LiveStats {
@@ -39,6 +42,10 @@ export interface LiveStats {
   unbound: number;
   /** Replayed samples older than the alert horizon: stored, not evaluated. */
   lateReplayed: number;
+  /** Samples stamped further ahead of this node's clock than the allowed skew: counted, never used. */
+  futureSamples: number;
+  /** Gateways whose clock runs ahead now (a future sample within the last minute). */
+  clockFaultGateways: number;
   alertsOpen: number;
   registryErrors: number;
 }
@@ -52,6 +59,8 @@ export interface ParticipantRuntime {
   deviceIds: Set<string>;
   battery: number | null;
   gatewayId: string;
+  /** This node's time of the latest sample from the future of a device the participant wears. */
+  clockFaultAt: number | null;
 }
 
 /** One active session this node owns. */
@@ -90,7 +99,17 @@ export interface LiveCore {
   readonly unbound: Map<string, UnboundDevice>;
   /** user id → username of the users who acknowledged live alerts (consoles show names, the engine ids). */
   readonly usernames: Map<string, string>;
-  readonly counters: { samples: number; unbound: number; lateReplayed: number; registryErrors: number };
+  /** Allowed skew of sample time ahead of this node's clock (ms). */
+  readonly maxClockSkewMs: number;
+  /** `${siteId}/${gatewayId}` → the current clock-fault episode of a gateway (see clock-skew.ts). */
+  readonly clockFaults: Map<string, GatewayClockFault>;
+  readonly counters: {
+    samples: number;
+    unbound: number;
+    lateReplayed: number;
+    futureSamples: number;
+    registryErrors: number;
+  };
 }
 
 /** A fresh {@link LiveCore}. */
@@ -104,6 +123,8 @@ export function createLiveCore(deps: LiveServiceDeps): LiveCore {
     alertIndex: new Map(),
     unbound: new Map(),
     usernames: new Map(),
-    counters: { samples: 0, unbound: 0, lateReplayed: 0, registryErrors: 0 },
+    maxClockSkewMs: deps.maxClockSkewMs ?? DEFAULT_MAX_CLOCK_SKEW_MS,
+    clockFaults: new Map(),
+    counters: { samples: 0, unbound: 0, lateReplayed: 0, futureSamples: 0, registryErrors: 0 },
   };
 }

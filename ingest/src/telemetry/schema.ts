@@ -62,6 +62,8 @@ export const TELEMETRY_SCHEMA = {
       invalid: 'integer',
       duplicates: 'integer',
       unbound: 'integer',
+      future_samples: 'integer',
+      clock_fault_gateways: 'integer',
       alerts_open: 'integer',
       write_latency_ms: 'float',
       buffer_lines: 'integer',
