@@ -94,6 +94,8 @@ export const en = {
   'tile.batteryLow': 'Battery low: {pct} %',
   'tile.batteryLowShort': '{pct} %',
   'tile.noContact': 'No contact',
+  'tile.clockFault': 'Clock fault',
+  'tile.clockFaultDetail': 'This device sent readings stamped in the future; they are not shown as current.',
   'tile.moreAlerts': '+{n} more',
 
   'alert.listLabel': 'Open alerts',
@@ -114,6 +116,9 @@ export const en = {
   'link.connecting': 'Connecting…',
   'link.reconnecting': 'Reconnecting…',
   'link.lostShort': 'Link lost',
+  'technical.gatewayClockAhead': 'GATEWAY CLOCK WRONG',
+  'technical.gatewayClockAheadDetail':
+    'Gateway {gateway} stamps readings in the future ({n} so far); they are not used. Check the gateway’s date and time.',
   'link.lost': 'LIVE LINK LOST',
   'link.lostDetail': 'No data for more than 10 s — values on screen are not current. Reconnecting…',
 

@@ -92,6 +92,8 @@ export const zhCN: Readonly<Record<keyof typeof en, string>> = {
   'tile.batteryLow': '电量低：{pct} %',
   'tile.batteryLowShort': '{pct} %',
   'tile.noContact': '未贴合',
+  'tile.clockFault': '时钟故障',
+  'tile.clockFaultDetail': '此设备发送的读数时间在未来，未作为当前值显示。',
   'tile.moreAlerts': '另有 {n} 条',
 
   'alert.listLabel': '未关闭的警报',
@@ -112,6 +114,9 @@ export const zhCN: Readonly<Record<keyof typeof en, string>> = {
   'link.connecting': '正在连接…',
   'link.reconnecting': '正在重新连接…',
   'link.lostShort': '连接中断',
+  'technical.gatewayClockAhead': '网关时钟错误',
+  'technical.gatewayClockAheadDetail':
+    '网关 {gateway} 发送的读数时间在未来（已 {n} 条），未被使用。请检查网关的日期和时间。',
   'link.lost': '实时连接中断',
   'link.lostDetail': '超过 10 秒未收到数据——屏幕上的数值不是当前值。正在重新连接…',
 

@@ -34,6 +34,23 @@ describe('snapshot and frames', () => {
     expect(next.receivedAt).toBe(4);
   });
 
+  it('a gateway clock alarm (issue 13 hole 1) comes with a snapshot or frame and goes with the next without it', () => {
+    const alarm = {
+      kind: 'gateway-clock-ahead' as const,
+      gatewayId: 'gw-1',
+      since: 900,
+      lastAt: 950,
+      samples: 3,
+    };
+    const s1 = applySnapshot(s0, { ...snapshot({ at: 1_000 }), technical: [alarm] }, 1);
+    expect(s1.technical).toEqual([alarm]);
+    const frame = { sessionId: 's1', at: 2_000, participants: [participant('p1', { clockFault: true })] };
+    const s2 = applyFrame(s1, { ...frame, technical: [{ ...alarm, samples: 4 }] }, 2);
+    expect(s2.technical[0]?.samples).toBe(4);
+    expect(s2.participants[0]?.clockFault).toBe(true);
+    expect(applyFrame(s2, { ...frame, at: 3_000 }, 3).technical).toEqual([]);
+  });
+
   it('a re-join snapshot does not re-annunciate alerts already annunciated, but does new ones', () => {
     const s1 = applyAlertEvent(applySnapshot(s0, snapshot(), 1), event('raised', alert('a1'), 1_500));
     expect(s1.alerts['a1']?.soundSeq).toBe(1);

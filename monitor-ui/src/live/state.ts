@@ -5,6 +5,7 @@ import type {
   SessionFrame,
   SessionInfo,
   SessionSnapshot,
+  TechnicalAlarm,
 } from '@zonewatch/protocol';
 
 /** An alert as the console tracks it: the server's view plus what the console needs to annunciate it. */
@@ -29,6 +30,8 @@ export interface LiveState {
   participants: readonly ParticipantLive[];
   /** Alerts not yet closed, by id. */
   alerts: Readonly<Record<string, AlertEntry>>;
+  /** Technical alarms of the session's gateways (a clock running ahead), as of the latest snapshot or frame. */
+  technical: readonly TechnicalAlarm[];
   /** Server time of the latest snapshot or frame. */
   serverAt: number | null;
   /** Console clock when the latest snapshot or frame arrived (drives freshness and the link alarm). */
@@ -43,6 +46,7 @@ export function initialLiveState(sessionId: string): LiveState {
     session: null,
     participants: [],
     alerts: {},
+    technical: [],
     serverAt: null,
     receivedAt: null,
     snapshots: 0,
@@ -75,6 +79,7 @@ export function applySnapshot(s: LiveState, snap: SessionSnapshot, receivedAt: n
     session: snap.session,
     participants: snap.participants,
     alerts,
+    technical: snap.technical ?? [],
     serverAt: snap.at,
     receivedAt,
     snapshots: s.snapshots + 1,
@@ -85,7 +90,13 @@ export function applySnapshot(s: LiveState, snap: SessionSnapshot, receivedAt: n
 export function applyFrame(s: LiveState, frame: SessionFrame, receivedAt: number): LiveState {
   if (frame.sessionId !== s.sessionId) return s;
   if (s.serverAt !== null && frame.at < s.serverAt) return s;
-  return { ...s, participants: frame.participants, serverAt: frame.at, receivedAt };
+  return {
+    ...s,
+    participants: frame.participants,
+    technical: frame.technical ?? [],
+    serverAt: frame.at,
+    receivedAt,
+  };
 }
 
 const ANNUNCIATE: ReadonlySet<AlertEvent['event']> = new Set([

@@ -139,6 +139,11 @@ export function Tile({ p, alerts, freshness, ageS, large, onAck, pending, onMove
               <ContactIcon /> <span class="badge-text">{t('tile.noContact')}</span>
             </span>
           )}
+          {p.clockFault === true && (
+            <span class="badge badge-clock" title={t('tile.clockFaultDetail')} data-testid="clock-fault">
+              <span class="badge-text">{t('tile.clockFault')}</span>
+            </span>
+          )}
         </span>
         <span class={`tile-fresh fresh-label-${freshness}`}>
           {freshness === 'live'

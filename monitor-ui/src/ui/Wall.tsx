@@ -1,4 +1,5 @@
 import { useSignal } from '@preact/signals';
+import type { TechnicalAlarm } from '@zonewatch/protocol';
 import { useEffect, useMemo, useRef } from 'preact/hooks';
 import { ApiError } from '../api/client.js';
 import { endpoints } from '../api/endpoints.js';
@@ -42,6 +43,28 @@ export function LinkBanner({ link }: { link: string }) {
       </div>
     );
   return null;
+}
+
+/** Technical alarms of the session's gateways: a gateway whose clock runs ahead (its readings are not used). */
+export function TechnicalBanner({ alarms }: { alarms: readonly TechnicalAlarm[] }) {
+  if (alarms.length === 0) return null;
+  return (
+    <>
+      {alarms.map((a) => (
+        <div
+          key={`${a.kind}/${a.gatewayId}`}
+          class="technical-alarm alarm alarm-warning"
+          role="alert"
+          data-testid="technical-alarm"
+          data-kind={a.kind}
+        >
+          <AlarmIcon severity="warning" size="1.6em" />
+          <strong>{t('technical.gatewayClockAhead')}</strong>{' '}
+          <span>{t('technical.gatewayClockAheadDetail', { gateway: a.gatewayId, n: a.samples })}</span>
+        </div>
+      ))}
+    </>
+  );
 }
 
 export function LinkIndicator({ link }: { link: string }) {
@@ -221,6 +244,7 @@ export function Wall({ sessionId, canControl }: { sessionId: string; canControl:
         </p>
       )}
       <LinkBanner link={live.link.value} />
+      <TechnicalBanner alarms={s.technical} />
       <AlertStrip
         alerts={alertList}
         now={now}
