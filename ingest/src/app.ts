@@ -10,6 +10,7 @@ import frameTimer from './plugins/app/frame-timer.js';
 import liveRouter from './plugins/app/live-router.js';
 import liveSocket from './plugins/app/live-socket.js';
 import restApi from './plugins/app/rest-api.js';
+import securityHeaders from './plugins/app/security-headers.js';
 import socketRevalidation from './plugins/app/socket-revalidation.js';
 import redisAdapter from './plugins/external/redis-adapter.js';
 import socketIo from './plugins/external/socket-io.js';
@@ -52,6 +53,8 @@ export async function buildApp(config: IngestConfig, deps: AppDeps): Promise<Fas
     trustProxy: config.TRUST_PROXY,
   });
   const ui = existsSync(UI_DIST) ? UI_DIST : undefined;
+
+  await app.register(securityHeaders);
 
   await app.register(socketIo, { serveClient: ui === undefined, allowedOrigins: config.ALLOWED_ORIGINS });
   if (config.REDIS_URL) await app.register(redisAdapter, { url: config.REDIS_URL });

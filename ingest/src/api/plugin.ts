@@ -8,6 +8,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import { requireLogin } from '../auth/index.js';
 import type { GatewayCredentialEvents } from '../mqtt/gateway-credentials.js';
 import type { Registry } from '../registry/index.js';
 import type { ApiContext } from './context.js';
@@ -41,8 +42,8 @@ export interface ApiRoutesOptions {
 
 /**
  * The REST API as an encapsulated Fastify plugin: zod validation and serialisation, its own error handler
- * (`{ error: 'ZW_ERR_*', message, issues? }`), OpenAPI at `/openapi.json` and its UI at `/docs`. Needs
- * `authPlugin` registered first (at the root). Register it under `/api`:
+ * (`{ error: 'ZW_ERR_*', message, issues? }`), OpenAPI at `/openapi.json` and its UI at `/docs` (both need a
+ * login). Needs `authPlugin` registered first (at the root). Register it under `/api`:
  * ```ts
  * await app.register(apiRoutes, { prefix: '/api', registry, live });
  * ```
@@ -90,8 +91,9 @@ export const apiRoutes: FastifyPluginAsync<ApiRoutesOptions> = async (fastify, o
       },
       transform: jsonSchemaTransform,
     });
-    await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
-    app.get('/openapi.json', { schema: { hide: true } }, async (_request, reply) =>
+    // The API's map is for staff only: the document and the UI (its assets too) need a login.
+    await app.register(fastifySwaggerUi, { routePrefix: '/docs', uiHooks: { onRequest: requireLogin } });
+    app.get('/openapi.json', { onRequest: requireLogin, schema: { hide: true } }, async (_request, reply) =>
       reply.header('cache-control', 'no-cache').send(app.swagger()),
     );
   }

@@ -190,8 +190,8 @@ describe('sites, users, audit, documents and errors', () => {
   });
 
   describe('documents', () => {
-    it('serves the OpenAPI document and its UI', async () => {
-      const doc = await h.app.inject({ method: 'GET', url: '/api/openapi.json' });
+    it('serves the OpenAPI document and its UI to staff who are logged in', async () => {
+      const doc = await h.as('instructor', { method: 'GET', url: '/api/openapi.json' });
       expect(doc.statusCode).toBe(200);
       const json = doc.json();
       expect(json.openapi).toBe('3.0.3');
@@ -202,8 +202,10 @@ describe('sites, users, audit, documents and errors', () => {
         json.paths['/api/participants/{id}/prescriptions'].post.requestBody.content['application/json']
           .schema;
       expect(rx.properties.body.properties.zone.properties).toHaveProperty('high');
-      const ui = await h.app.inject({ method: 'GET', url: '/api/docs/' });
+      const ui = await h.as('instructor', { method: 'GET', url: '/api/docs/' });
       expect(ui.statusCode).toBe(200);
+      expect((await h.as(null, { method: 'GET', url: '/api/docs/' })).statusCode).toBe(401);
+      expect((await h.as(null, { method: 'GET', url: '/api/openapi.json' })).statusCode).toBe(401);
       expect(ui.headers['content-type']).toContain('text/html');
     });
   });
