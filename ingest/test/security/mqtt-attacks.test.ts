@@ -217,6 +217,13 @@ describe('security suite: MQTT ACL escapes and oversized frames (zonewatch broke
         await endClient(gwC);
       }
       expect(gw.connected).toBe(true);
+      // Ingest got all of it (so none of it spills into the next test's window).
+      await expect
+        .poll(() => ['site-1/gw-b#9000', 'site-2/gw-c#1'].every((b) => seen.batches.includes(b)), {
+          timeout: 10_000,
+        })
+        .toBe(true);
+      await expect.poll(() => seen.statuses.includes('site-1/gw-b:online'), { timeout: 10_000 }).toBe(true);
     } finally {
       await endClient(gw);
     }

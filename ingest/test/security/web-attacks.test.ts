@@ -18,7 +18,8 @@ describe('security suite: REST and Socket.IO attacks on a running ingest', () =>
     stack = await startSuiteStack();
     instructor = await stack.login('instructor');
     admin = await stack.login('admin');
-  });
+    // Seeding the demo hashes every login and gateway secret with scrypt: slow on a busy 2-core machine.
+  }, 180_000);
 
   afterAll(async () => {
     await stack?.close();
