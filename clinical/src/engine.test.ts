@@ -151,9 +151,10 @@ describe('lifecycle: acknowledge, close, escalate, re-sound (section 4)', () => 
 
   it('SIGNAL_LOST needs a bound participant in an active session', () => {
     const st = new ParticipantMonitor(rx(), defaultRuleSettings, 1_000_000);
-    st.setBound(false);
-    expect(st.tick(1_020_000)).toEqual([]);
-    st.setBound(true);
+    st.setBound(false, 1_000_000);
+    // Unbound: not SIGNAL_LOST but UNMONITORED (issue 14).
+    expect(st.tick(1_020_000).map(fmt)).toEqual(['1020s raised UNMONITORED warning']);
+    st.setBound(true, 1_020_000);
     expect(st.tick(1_020_000).map(fmt)).toEqual(['1020s raised SIGNAL_LOST advisory']);
     const ended = new ParticipantMonitor(rx(), defaultRuleSettings, 0);
     ended.endSession();

@@ -184,6 +184,19 @@ export function decide(
  */
 export function tickState(st: ParticipantState, nowMs: number): readonly EngineEvent[] {
   let out: EngineEvent[] | null = null;
+  if (st.active && !st.bound && !Number.isNaN(st.unboundSince)) {
+    // UNMONITORED (issue 14): nobody in an active session goes without a bound device silently.
+    const rr = st.unmonitored;
+    let rawRank = 0;
+    for (const l of rr.levels) {
+      st.work++;
+      if (nowMs - st.unboundSince >= l.holdMs && l.rank > rawRank) rawRank = l.rank;
+    }
+    if (rawRank > 0) {
+      out = [];
+      decide(st, rr, nowMs, rawRank, false, out);
+    }
+  }
   if (st.active && st.bound) {
     const h = st.hr.lastUsableT;
     const p = st.spo2.lastUsableT;
@@ -202,7 +215,7 @@ export function tickState(st: ParticipantState, nowMs: number): readonly EngineE
       if (elapsed >= l.holdMs && l.rank > rawRank) rawRank = l.rank;
     }
     if (rawRank > 0) {
-      out = [];
+      out ??= [];
       decide(st, rr, nowMs, rawRank, false, out);
     }
   }
@@ -301,7 +314,44 @@ export function closeAllState(st: ParticipantState, nowMs: number, note: string)
   for (const a of [...st.liveAlerts]) {
     for (const rr of st.rules) if (rr.open === a) rr.open = null;
     if (st.signalLost.open === a) st.signalLost.open = null;
+    if (st.unmonitored.open === a) st.unmonitored.open = null;
     close(st, a, nowMs, SYSTEM, out, note);
   }
+  return out;
+}
+
+/**
+ * A device was bound (`bound`) or the participant's last device unbound at `nowMs` (issue 14). Binding
+ * clears an open UNMONITORED alert at once (a warning: it closes) with no re-arm lock-out, so a second
+ * unbind is never silent; unbinding starts the UNMONITORED count (raised by `tick`).
+ */
+export function setBoundState(st: ParticipantState, bound: boolean, nowMs: number): readonly EngineEvent[] {
+  if (bound === st.bound) return EMPTY;
+  st.bound = bound;
+  if (!bound) {
+    st.unboundSince = nowMs;
+    return EMPTY;
+  }
+  st.unboundSince = Number.NaN;
+  const rr = st.unmonitored;
+  if (!rr.open) return EMPTY;
+  const out: EngineEvent[] = [];
+  clearCondition(st, rr, nowMs, out);
+  rr.lockRank = 0;
+  rr.lockUntil = Number.NEGATIVE_INFINITY;
+  return out;
+}
+
+/**
+ * The participant left the session at `nowMs` (removed from its roster): an open UNMONITORED alert clears
+ * (they are no longer expected to be monitored), every other alert still open closes with `note`, and no
+ * rule runs for them any more.
+ */
+export function leaveState(st: ParticipantState, nowMs: number, note: string): readonly EngineEvent[] {
+  const out: EngineEvent[] = [];
+  if (st.unmonitored.open) clearCondition(st, st.unmonitored, nowMs, out);
+  out.push(...closeAllState(st, nowMs, note));
+  st.active = false;
+  st.unboundSince = Number.NaN;
   return out;
 }

@@ -2,7 +2,14 @@
 // and metrics state. Its methods return the events they caused; nothing else ever changes that state.
 
 import { evaluateState } from './evaluate.js';
-import { type AcknowledgeError, acknowledgeState, closeAllState, tickState } from './lifecycle.js';
+import {
+  type AcknowledgeError,
+  acknowledgeState,
+  closeAllState,
+  leaveState,
+  setBoundState,
+  tickState,
+} from './lifecycle.js';
 import type { SessionMetrics } from './metrics.js';
 import type { ResolvedPrescription } from './prescription.js';
 import { swapPrescription } from './prescription-swap.js';
@@ -162,9 +169,26 @@ export class ParticipantMonitor {
     this.#s = swapPrescription(this.#s, rx, settings);
   }
 
-  /** Binds or unbinds the participant's device (SIGNAL_LOST only counts while bound). */
-  setBound(bound: boolean): void {
-    this.#s.bound = bound;
+  /**
+   * A device was bound to the participant, or their last device unbound, at `nowMs`. SIGNAL_LOST only counts
+   * while bound; while unbound, `tick` raises UNMONITORED (warning, technical) once
+   * `unmonitored.warningAfterMs` has passed; binding again clears it at once (issue 14). Returns the events.
+   */
+  setBound(bound: boolean, nowMs: number): readonly EngineEvent[] {
+    return setBoundState(this.#s, bound, nowMs);
+  }
+
+  /** A device is bound now. */
+  get bound(): boolean {
+    return this.#s.bound;
+  }
+
+  /**
+   * The participant was removed from the session at `nowMs`: UNMONITORED clears, every other open alert
+   * closes with `note`, and nothing more is evaluated for them (their report still covers the time before).
+   */
+  leave(nowMs: number, note = 'removed from session'): readonly EngineEvent[] {
+    return leaveState(this.#s, nowMs, note);
   }
 
   /** Records when the exercise phase ended (for HR recovery); may be given after the fact. */

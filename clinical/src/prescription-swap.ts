@@ -47,5 +47,7 @@ export function swapPrescription(
     if (to) carry(old, to);
   }
   carry(state.signalLost, next.signalLost);
+  carry(state.unmonitored, next.unmonitored);
+  next.unboundSince = state.unboundSince;
   return next;
 }

@@ -50,7 +50,12 @@ export function restoreInto(state: ParticipantState, r: RestoredAlert, nowMs: nu
   state.alertsById.set(a.alertId, a);
   state.liveAlerts.push(a);
   if (!r.conditionCleared) {
-    const rr = r.rule === 'SIGNAL_LOST' ? state.signalLost : state.rules.find((x) => x.rule === r.rule);
+    const rr =
+      r.rule === 'SIGNAL_LOST'
+        ? state.signalLost
+        : r.rule === 'UNMONITORED'
+          ? state.unmonitored
+          : state.rules.find((x) => x.rule === r.rule);
     if (rr) rr.open = a;
   }
 }

@@ -71,6 +71,7 @@ export const defaultRuleSettings: RuleSettings = deepFreeze({
     clearHoldMs: 30_000,
   },
   signalLost: { advisoryAfterMs: 15_000, warningAfterMs: 30_000 },
+  unmonitored: { warningAfterMs: 0 },
   noContact: { holdMs: 10_000 },
   rearm: { advisoryMs: 60_000, warningMs: 30_000 },
   lifecycle: {

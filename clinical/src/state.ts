@@ -10,6 +10,7 @@ import {
   type RuleContext,
   type RuleSignal,
   signalLostLevels,
+  unmonitoredLevels,
 } from './table.js';
 import { type EngineEvent, type RuleId, SEVERITY_RANK, type Severity } from './types.js';
 
@@ -98,8 +99,10 @@ export interface ParticipantState {
   readonly sessionStartMs: number;
   /** Session running (rules and metrics only run while active). */
   active: boolean;
-  /** A device is bound to the participant (SIGNAL_LOST only fires while bound). */
+  /** A device is bound to the participant (SIGNAL_LOST only fires while bound, UNMONITORED only while not). */
   bound: boolean;
+  /** Since when no device is bound (NaN while bound): UNMONITORED counts from here. */
+  unboundSince: number;
   readonly ctx: RuleContext;
   /** Sample-driven rules in table order, and the same split by signal (enabled ones only). */
   readonly rules: RuleRuntime[];
@@ -107,6 +110,8 @@ export interface ParticipantState {
   readonly spo2Rules: RuleRuntime[];
   readonly contactRules: RuleRuntime[];
   readonly signalLost: RuleRuntime;
+  /** UNMONITORED: time-driven like SIGNAL_LOST, from the bound/unbound input (issue 14). */
+  readonly unmonitored: RuleRuntime;
   readonly hr: SignalState;
   readonly spo2: SignalState;
   /** Time of the last sample that reported contact. */
@@ -147,7 +152,7 @@ export interface ParticipantState {
 export interface ParticipantOptions {
   /** Prefix of alert ids (default `p`). */
   participantId?: string;
-  /** Whether a device is bound at start (default true). */
+  /** Whether a device is bound at start (default true; false counts UNMONITORED from the session start). */
   bound?: boolean;
   /** End of the exercise phase, if known up front (ms). */
   exerciseEndMs?: number;
@@ -191,13 +196,16 @@ export function createState(
   sessionStartMs: number,
   options: ParticipantOptions,
 ): ParticipantState {
-  const signalLost: RuleRuntime = {
-    rule: 'SIGNAL_LOST',
+  const timeRule = (
+    rule: RuleId,
+    levels: readonly { severity: Severity; afterMs: number }[],
+  ): RuleRuntime => ({
+    rule,
     signal: 'time',
     needsSpo2Baseline: false,
     enabled: true,
     capRank: 3,
-    levels: signalLostLevels(settings).map((l) => ({
+    levels: levels.map((l) => ({
       rank: SEVERITY_RANK[l.severity],
       test: NEVER_TRUE,
       holdMs: l.afterMs,
@@ -210,7 +218,10 @@ export function createState(
     lockUntil: Number.NEGATIVE_INFINITY,
     lockRank: 0,
     unconfirmedReported: false,
-  };
+  });
+  const signalLost = timeRule('SIGNAL_LOST', signalLostLevels(settings));
+  const unmonitored = timeRule('UNMONITORED', unmonitoredLevels(settings));
+  const bound = options.bound ?? true;
   const rules = compileRules(rx, settings);
   const bySignal = (sig: RuleSignal) => rules.filter((r) => r.signal === sig && r.enabled);
   return {
@@ -219,7 +230,8 @@ export function createState(
     settings,
     sessionStartMs,
     active: true,
-    bound: options.bound ?? true,
+    bound,
+    unboundSince: bound ? Number.NaN : sessionStartMs,
     ctx: {
       zoneHighBpm: rx.zoneHighBpm,
       ceilingBpm: rx.ceilingBpm,
@@ -232,6 +244,7 @@ export function createState(
     spo2Rules: bySignal('spo2'),
     contactRules: bySignal('contact'),
     signalLost,
+    unmonitored,
     hr: { lastUsableT: Number.NaN, lastUsableValue: Number.NaN },
     spo2: { lastUsableT: Number.NaN, lastUsableValue: Number.NaN },
     contactLastT: Number.NaN,

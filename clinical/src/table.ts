@@ -128,6 +128,11 @@ export const RULE_TABLE: readonly RuleDefinition[] = Object.freeze([
   },
 ] satisfies RuleDefinition[]);
 
+/** UNMONITORED levels: time without a bound device in an active session (issue 14). */
+export const unmonitoredLevels = (s: RuleSettings): readonly { severity: Severity; afterMs: number }[] => [
+  { severity: 'warning', afterMs: s.unmonitored.warningAfterMs },
+];
+
 /** SIGNAL_LOST levels: time without a usable HR or SpO2 sample (or since session start). */
 export const signalLostLevels = (s: RuleSettings): readonly { severity: Severity; afterMs: number }[] => [
   { severity: 'advisory', afterMs: s.signalLost.advisoryAfterMs },

@@ -11,6 +11,7 @@ import {
   SEVERITIES,
   type Severity,
   sessionKindSchema,
+  sessionPhaseSchema,
   sessionStatusSchema,
   severitySchema,
 } from './vocabulary.js';
@@ -321,7 +322,11 @@ export const deviceSchema = z.object({
   label: z.string().nullable(),
   createdAt: epochMs,
   retiredAt: epochMs.nullable(),
+  /** The participant this device is assigned to ahead of time (bound automatically at session start). */
+  ownerParticipantId: id.nullable().optional(),
 });
+/** `PUT /devices/:id/owner`: assign a device to a participant ahead of time, or free it (null). */
+export const deviceOwnerBodySchema = z.strictObject({ participantId: id.nullable() });
 export const createDeviceBodySchema = z.strictObject({
   id: deviceIdSchema,
   siteId: siteIdSchema,
@@ -467,6 +472,30 @@ export const unboundDeviceSchema = z.object({
   /** Registered at this session's site (only registered devices can be bound). */
   registered: z.boolean(),
   label: z.string().nullable(),
+  /**
+   * This device delivered data for a participant within the last 5 minutes (it may still be worn by them):
+   * the console warns before pairing it to someone else. Null: not recently worn.
+   */
+  recentlyWornBy: z
+    .object({ participantId: id, alias: z.string(), lastDataAt: epochMs })
+    .nullable()
+    .optional(),
+});
+
+/** `POST /sessions/:id/phase`: move the class to `phase`, or to the next phase when absent. */
+export const sessionPhaseBodySchema = z.strictObject({ phase: sessionPhaseSchema.optional() });
+
+/** An assigned device at session start: bound automatically when seen, else listed for the instructor. */
+export const ownedDeviceStartSchema = z.object({
+  deviceId: deviceIdSchema,
+  participantId: id,
+  alias: z.string(),
+  /** `bound`: seen and bound; `not-seen`: not on the wire lately; `conflict`: could not be bound (worn elsewhere). */
+  outcome: z.enum(['bound', 'not-seen', 'conflict']),
+});
+export const startSessionResponseSchema = sessionSchema.extend({
+  /** Devices assigned to participants of this site, and what happened to each at start. */
+  ownedDevices: z.array(ownedDeviceStartSchema).optional(),
 });
 export const unboundDevicesQuerySchema = z.object({
   /** Look-back window (s), default 60. */
@@ -564,6 +593,10 @@ export type CreateSessionBody = z.input<typeof createSessionBodySchema>;
 export type RosterEntryView = z.infer<typeof rosterEntrySchema>;
 export type BindDeviceBody = z.input<typeof bindDeviceBodySchema>;
 export type UnboundDevice = z.infer<typeof unboundDeviceSchema>;
+export type SessionPhaseBody = z.input<typeof sessionPhaseBodySchema>;
+export type OwnedDeviceStart = z.infer<typeof ownedDeviceStartSchema>;
+export type StartSessionResponse = z.infer<typeof startSessionResponseSchema>;
+export type DeviceOwnerBody = z.input<typeof deviceOwnerBodySchema>;
 export type AlertEventRecordView = z.infer<typeof alertEventRecordSchema>;
 export type AlertWithEvents = z.infer<typeof alertWithEventsSchema>;
 export type AckAlertBody = z.input<typeof ackAlertBodySchema>;

@@ -6,6 +6,7 @@ import {
   hrModeSchema,
   ruleIdSchema,
   sessionKindSchema,
+  sessionPhaseSchema,
   sessionStatusSchema,
   severitySchema,
   zoneStateSchema,
@@ -40,6 +41,11 @@ export const participantLiveSchema = z.object({
    * skew within the last minute: the tile shows a clock fault (such samples are never used as current).
    */
   clockFault: z.boolean().optional(),
+  /**
+   * A device is bound to the participant now. False: nobody monitors them (an UNMONITORED alert is open
+   * or due); the tile must not look live. Absent from servers before issue 14 (read as true).
+   */
+  bound: z.boolean().optional(),
 });
 
 export const alertSchema = z.object({
@@ -63,6 +69,14 @@ export const alertSchema = z.object({
   escalationLevel: z.number().int().nonnegative(),
 });
 
+/** One phase of a class: its planned length and when it started (null: not reached yet). */
+export const phasePlanSchema = z.object({
+  phase: sessionPhaseSchema,
+  /** Planned length (s), from the participants' prescriptions' FITT (largest), else the defaults. */
+  plannedS: z.number().int().nonnegative(),
+  startedAt: z.number().nullable(),
+});
+
 export const sessionInfoSchema = z.object({
   id,
   siteId: id,
@@ -71,6 +85,12 @@ export const sessionInfoSchema = z.object({
   status: sessionStatusSchema,
   startedAt: z.number().nullable(),
   endedAt: z.number().nullable(),
+  /** Current phase of a class (null: not started, or phases not used); absent from older servers. */
+  phase: sessionPhaseSchema.nullable().optional(),
+  /** When the current phase started (ms since epoch). */
+  phaseStartedAt: z.number().nullable().optional(),
+  /** Every phase in order with its plan and start (issue 14: class structure). */
+  phases: z.array(phasePlanSchema).optional(),
 });
 
 /**
@@ -101,13 +121,18 @@ export const sessionSnapshotSchema = z.object({
   technical: z.array(technicalAlarmSchema).optional(),
 });
 
-/** Sent once per second per session room. */
+/**
+ * Sent once per second per session room, and once more when the session ends (then `session.status` is
+ * `ended`: the wall shows "Session ended" and no live badge).
+ */
 export const sessionFrameSchema = z.object({
   sessionId: id,
   at: z.number(),
   participants: z.array(participantLiveSchema),
   /** Technical alarms of the gateways serving the session (absent: none). */
   technical: z.array(technicalAlarmSchema).optional(),
+  /** The session's state now (status, phase, timer); absent from servers before issue 14. */
+  session: sessionInfoSchema.optional(),
 });
 
 /** Sent the moment an alert changes. */
@@ -171,6 +196,7 @@ export const SOCKET_EVENTS = {
 export type ParticipantLive = z.infer<typeof participantLiveSchema>;
 export type Alert = z.infer<typeof alertSchema>;
 export type SessionInfo = z.infer<typeof sessionInfoSchema>;
+export type PhasePlan = z.infer<typeof phasePlanSchema>;
 export type SessionSnapshot = z.infer<typeof sessionSnapshotSchema>;
 export type SessionFrame = z.infer<typeof sessionFrameSchema>;
 export type TechnicalAlarm = z.infer<typeof technicalAlarmSchema>;

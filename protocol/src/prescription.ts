@@ -59,6 +59,22 @@ export const fittSchema = z.object({
   sessionsPerWeek: z.number().int().min(1).max(14),
   /** Prescribed minutes in zone per session. */
   minutesInZone: z.number().positive().max(600),
+  /** Planned warm-up (min); default {@link FITT_PHASE_DEFAULTS}. */
+  warmUpMinutes: z.number().min(0).max(120).optional(),
+  /** Planned conditioning (min); default: minutesInZone. */
+  conditioningMinutes: z.number().min(0).max(600).optional(),
+  /** Planned cool-down (min); default {@link FITT_PHASE_DEFAULTS}. */
+  coolDownMinutes: z.number().min(0).max(120).optional(),
+  /** Planned recovery after exercise ends (min; HR recovery is read at 1 min); default {@link FITT_PHASE_DEFAULTS}. */
+  recoveryMinutes: z.number().min(0).max(60).optional(),
+});
+
+/** Planned phase lengths (min) when a prescription's FITT gives none [default]. */
+export const FITT_PHASE_DEFAULTS = Object.freeze({
+  warmUpMinutes: 10,
+  conditioningMinutes: 30,
+  coolDownMinutes: 10,
+  recoveryMinutes: 2,
 });
 export type Fitt = z.infer<typeof fittSchema>;
 

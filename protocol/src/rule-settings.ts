@@ -125,6 +125,14 @@ export const ruleSettingsSchema = z.object({
     /** Warning after this long (ms). */
     warningAfterMs: ms,
   }),
+  /**
+   * UNMONITORED (technical, issue 14), raised by `tick`: a participant of an active session with no device
+   * bound (it was unbound, or never bound). Clears when a device is bound again or they leave the session.
+   */
+  unmonitored: z.object({
+    /** Warning once the participant has had no bound device for this long (ms). */
+    warningAfterMs: ms,
+  }),
   /** NO_CONTACT (technical advisory). */
   noContact: z.object({
     /** Advisory when contact is reported false, held this long (ms). */

@@ -44,6 +44,7 @@ export const RULE_IDS = [
   'SPO2_DROP',
   'SIGNAL_LOST',
   'NO_CONTACT',
+  'UNMONITORED',
 ] as const;
 export const ruleIdSchema = z.enum(RULE_IDS, oneOf(RULE_IDS));
 export type RuleId = z.infer<typeof ruleIdSchema>;
@@ -92,6 +93,14 @@ export type SessionKind = z.infer<typeof sessionKindSchema>;
 export const SESSION_STATUSES = ['scheduled', 'active', 'ended'] as const;
 export const sessionStatusSchema = z.enum(SESSION_STATUSES);
 export type SessionStatus = z.infer<typeof sessionStatusSchema>;
+
+/**
+ * Phases of a class, in order (issue 14). The instructor moves from one to the next; the start of
+ * `recovery` is "exercise ended", from which HR recovery at 60 s is measured (CLINICAL-RULES.md section 6).
+ */
+export const SESSION_PHASES = ['warm-up', 'conditioning', 'cool-down', 'recovery'] as const;
+export const sessionPhaseSchema = z.enum(SESSION_PHASES, oneOf(SESSION_PHASES));
+export type SessionPhase = z.infer<typeof sessionPhaseSchema>;
 
 // ---------------------------------------------------------------------------------------------- prescriptions
 

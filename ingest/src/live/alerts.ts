@@ -1,5 +1,5 @@
 import { type EngineEvent, SYSTEM_ACTOR } from '@zonewatch/clinical';
-import type { Alert, AlertEvent as WireAlertEvent } from '@zonewatch/protocol';
+import type { Alert, SessionFrame, AlertEvent as WireAlertEvent } from '@zonewatch/protocol';
 import type { LiveBroadcaster, LiveCore, ParticipantRuntime, SessionRuntime } from './types.js';
 
 function usernameOf(core: LiveCore, userId: string | null): string | null {
@@ -41,6 +41,11 @@ export class AlertProjection {
 
   setBroadcaster(b: LiveBroadcaster): void {
     this.broadcaster = b;
+  }
+
+  /** Sends a frame to the session's consoles at once (outside the frame timer). */
+  sendFrame(frame: SessionFrame): void {
+    this.broadcaster?.frame?.(frame);
   }
 
   /** Waits for every registry write queued so far. */

@@ -9,8 +9,9 @@ export function frameOf(core: LiveCore, sessionId: string, now: number): Session
   return {
     sessionId,
     at: now,
-    participants: [...rt.participants.values()].map((p) => participantLive(p, now)),
+    participants: [...rt.participants.values()].filter((p) => !p.removed).map((p) => participantLive(p, now)),
     technical: sessionTechnicalAlarms(core, rt, now),
+    session: rt.info,
   };
 }
 
@@ -77,5 +78,6 @@ function participantLive(p: ParticipantRuntime, now: number): ParticipantLive {
     minutesInZone: p.rx ? Math.floor(p.monitor.metrics(now).secondsIn / 6) / 10 : null,
     targetMinutesInZone: p.rx?.fitt?.minutesInZone ?? null,
     clockFault: hasClockFault(p, now),
+    bound: p.monitor.bound,
   };
 }

@@ -1,6 +1,7 @@
 import { ParticipantMonitor, type ResolvedPrescription, resolvePrescription } from '@zonewatch/clinical';
 import type { RuleId, SessionInfo } from '@zonewatch/protocol';
 import { newId } from '../registry/index.js';
+import type { AlertProjection } from './alerts.js';
 import type { LiveCore, SessionRuntime } from './types.js';
 
 /**
@@ -22,7 +23,7 @@ function owns(core: LiveCore, siteId: string): boolean {
 }
 
 /** Loads an active session of an owned site: roster, prescriptions, rule states, and its open alerts. */
-export async function loadSession(core: LiveCore, sessionId: string): Promise<void> {
+export async function loadSession(core: LiveCore, alerts: AlertProjection, sessionId: string): Promise<void> {
   const reg = core.deps.registry;
   const s = await reg.sessions.get(sessionId);
   if (s?.status !== 'active' || !owns(core, s.siteId)) return;
@@ -38,7 +39,7 @@ export async function loadSession(core: LiveCore, sessionId: string): Promise<vo
   };
   const rt: SessionRuntime = { info, participants: new Map(), alerts: new Map() };
   core.sessions.set(sessionId, rt);
-  await syncRoster(core, rt);
+  await syncRoster(core, alerts, rt, { restoring: true });
   const now = core.clock();
   for (const a of await reg.alerts.open({ sessionId })) {
     const p = rt.participants.get(a.participantId);
@@ -89,13 +90,35 @@ export function unloadSession(core: LiveCore, sessionId: string): void {
   core.sessions.delete(sessionId);
 }
 
-/** Re-reads the live roster of a session: new participants get a rule state, devices are rebound. */
-export async function syncRoster(core: LiveCore, rt: SessionRuntime): Promise<void> {
+/**
+ * Re-reads the roster of a session. Its members are everyone ever bound in it and not removed since: a
+ * member whose devices were all unbound stays in the session, unmonitored (UNMONITORED alert, issue 14),
+ * until a device is bound again or the instructor removes them. New members get a rule state, devices are
+ * rebound, and the engine's bound/unbound input follows; the events it returns are stored and shown.
+ */
+export async function syncRoster(
+  core: LiveCore,
+  alerts: AlertProjection,
+  rt: SessionRuntime,
+  opts: { restoring?: boolean } = {},
+): Promise<void> {
   const reg = core.deps.registry;
-  const roster = await reg.rosters.list(rt.info.id);
+  const roster = await reg.rosters.list(rt.info.id, { includeUnbound: true });
+  const removed = new Set(await reg.rosters.removed(rt.info.id));
   const byParticipant = new Map<string, string[]>();
-  for (const b of roster)
-    byParticipant.set(b.participantId, [...(byParticipant.get(b.participantId) ?? []), b.deviceId]);
+  for (const b of roster) {
+    if (removed.has(b.participantId)) continue;
+    const devices = byParticipant.get(b.participantId) ?? [];
+    if (b.unboundAt === null) devices.push(b.deviceId);
+    byParticipant.set(b.participantId, devices);
+  }
+  const now = core.clock();
+  // A member removed earlier and bound again starts over with a fresh rule state.
+  for (const [id, p] of rt.participants)
+    if (p.removed && byParticipant.has(id)) {
+      for (const d of p.deviceIds) core.bindings.delete(`${rt.info.siteId}/${d}`);
+      rt.participants.delete(id);
+    }
   const newIds = [...byParticipant.keys()].filter((id) => !rt.participants.has(id));
   const rxs = new Map(
     (newIds.length ? await reg.prescriptions.currentMany(newIds, core.clock()) : []).map((r) => [
@@ -109,12 +132,16 @@ export async function syncRoster(core: LiveCore, rt: SessionRuntime): Promise<vo
     const monitor = new ParticipantMonitor(
       rx ?? resolvePrescription(NO_PRESCRIPTION),
       core.deps.settings,
-      rt.info.startedAt ?? core.clock(),
+      rt.info.startedAt ?? now,
       {
         // Alert ids must stay unique across restarts (the engine counts from 1 in every new state).
         participantId: newId('al'),
+        // A member without a device after a restart counts as unmonitored from now (its open UNMONITORED
+        // alert, if any, is restored just after).
+        bound: !opts.restoring || (byParticipant.get(id)?.length ?? 0) > 0,
       },
     );
+    if (!monitor.bound) monitor.setBound(false, now);
     rt.participants.set(id, {
       participantId: id,
       alias: person?.alias ?? id,
@@ -124,16 +151,26 @@ export async function syncRoster(core: LiveCore, rt: SessionRuntime): Promise<vo
       battery: null,
       gatewayId: 'unknown',
       clockFaultAt: null,
+      removed: false,
     });
   }
   for (const [id, p] of rt.participants) {
+    if (p.removed) continue;
     for (const d of p.deviceIds) core.bindings.delete(`${rt.info.siteId}/${d}`);
+    if (removed.has(id)) {
+      p.deviceIds = new Set();
+      p.removed = true;
+      const events = p.monitor.leave(now);
+      if (events.length) alerts.handle(rt, p, events);
+      continue;
+    }
     p.deviceIds = new Set(byParticipant.get(id) ?? []);
     for (const d of p.deviceIds) {
       core.bindings.set(`${rt.info.siteId}/${d}`, { session: rt, p });
       core.unbound.delete(`${rt.info.siteId}/${d}`);
     }
-    p.monitor.setBound(p.deviceIds.size > 0);
+    const events = p.monitor.setBound(p.deviceIds.size > 0, now);
+    if (events.length) alerts.handle(rt, p, events);
   }
 }
 

@@ -52,7 +52,7 @@ export class LiveService {
     const { deps, log, sessions } = this.core;
     const sites = deps.sites?.length ? { siteIds: deps.sites } : {};
     const active = await deps.registry.sessions.active(sites);
-    for (const s of active) await loadSession(this.core, s.id);
+    for (const s of active) await loadSession(this.core, this.alerts, s.id);
     log.info({ sessions: sessions.size }, 'live sessions restored');
   }
 
@@ -65,13 +65,13 @@ export class LiveService {
 
   /** After a session starts: loads roster and prescriptions, creates rule states, restores open alerts. */
   sessionStarted(sessionId: string): Promise<void> {
-    return loadSession(this.core, sessionId);
+    return loadSession(this.core, this.alerts, sessionId);
   }
 
   /** Re-reads the live roster of a session: new participants get a rule state, devices are rebound. */
   async rosterChanged(sessionId: string): Promise<void> {
     const rt = this.core.sessions.get(sessionId);
-    if (rt) await syncRoster(this.core, rt);
+    if (rt) await syncRoster(this.core, this.alerts, rt);
   }
 
   /** A new prescription version applies at once in every live session of the participant. */

@@ -1,4 +1,5 @@
 import type { AlertProjection } from './alerts.js';
+import { frameOf } from './frames.js';
 import { unloadSession } from './roster.js';
 import type { LiveCore } from './types.js';
 
@@ -51,5 +52,9 @@ export async function endLiveSession(
     if (closed.length) alerts.handle(rt, p, closed);
   }
   await alerts.drain();
+  // The last frame says the session ended: walls stop showing anything as live at once (issue 14).
+  rt.info = { ...rt.info, status: 'ended', endedAt: endMs };
+  const last = frameOf(core, sessionId, core.clock());
   unloadSession(core, sessionId);
+  if (last) alerts.sendFrame(last);
 }

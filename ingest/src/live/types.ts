@@ -1,5 +1,5 @@
 import type { ParticipantMonitor, ResolvedPrescription, RuleSettings } from '@zonewatch/clinical';
-import type { Alert, SessionInfo, AlertEvent as WireAlertEvent } from '@zonewatch/protocol';
+import type { Alert, SessionFrame, SessionInfo, AlertEvent as WireAlertEvent } from '@zonewatch/protocol';
 import type { Logger } from 'pino';
 import type { Registry } from '../registry/index.js';
 import type { DeviceKind, TelemetryWriter } from '../telemetry/index.js';
@@ -20,6 +20,8 @@ export type AckResult =
 /** Where alert events and frames go (Socket.IO rooms in the app). */
 export interface LiveBroadcaster {
   alert(event: WireAlertEvent): void;
+  /** A frame sent outside the once-a-second timer (the last one of a session, saying it ended). */
+  frame?(frame: SessionFrame): void;
 }
 
 export interface LiveServiceDeps {
@@ -61,6 +63,8 @@ export interface ParticipantRuntime {
   gatewayId: string;
   /** This node's time of the latest sample from the future of a device the participant wears. */
   clockFaultAt: number | null;
+  /** Removed from the session by the instructor: no tile, no rules; their report still covers the time before. */
+  removed: boolean;
 }
 
 /** One active session this node owns. */

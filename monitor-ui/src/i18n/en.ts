@@ -63,6 +63,7 @@ export const en = {
   'rule.SPO2_DROP': 'SpO₂ dropping',
   'rule.SIGNAL_LOST': 'No signal from sensors',
   'rule.NO_CONTACT': 'Sensor not in contact',
+  'rule.UNMONITORED': 'Not monitored: no device bound',
   'rule.unknown': 'Alert',
 
   'ruleShort.HR_ABOVE_ZONE': 'HR above zone',
@@ -72,6 +73,7 @@ export const en = {
   'ruleShort.SPO2_DROP': 'SpO₂ dropping',
   'ruleShort.SIGNAL_LOST': 'No signal',
   'ruleShort.NO_CONTACT': 'No contact',
+  'ruleShort.UNMONITORED': 'No device',
 
   'escalation.siteConsoles': 'Escalated to all site consoles and the coach',
   'escalation.siteStaff': 'Escalated to all site staff',

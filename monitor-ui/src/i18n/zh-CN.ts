@@ -62,6 +62,7 @@ export const zhCN: Readonly<Record<keyof typeof en, string>> = {
   'rule.SPO2_DROP': '血氧下降',
   'rule.SIGNAL_LOST': '传感器无信号',
   'rule.NO_CONTACT': '传感器未贴合皮肤',
+  'rule.UNMONITORED': '未监测：未绑定设备',
   'rule.unknown': '警报',
 
   'ruleShort.HR_ABOVE_ZONE': '心率偏高',
@@ -71,6 +72,7 @@ export const zhCN: Readonly<Record<keyof typeof en, string>> = {
   'ruleShort.SPO2_DROP': '血氧下降',
   'ruleShort.SIGNAL_LOST': '无信号',
   'ruleShort.NO_CONTACT': '未贴合',
+  'ruleShort.UNMONITORED': '无设备',
 
   'escalation.siteConsoles': '已升级：通知本场所所有控制台和教练',
   'escalation.siteStaff': '已升级：通知本场所全体工作人员',

@@ -24,6 +24,7 @@ export const RULE_KEY: Readonly<Record<RuleId, MessageKey>> = {
   SPO2_DROP: 'rule.SPO2_DROP',
   SIGNAL_LOST: 'rule.SIGNAL_LOST',
   NO_CONTACT: 'rule.NO_CONTACT',
+  UNMONITORED: 'rule.UNMONITORED',
 };
 
 /** Short rule names for the tiles (the alert list and reports use the full ones). */
@@ -35,6 +36,7 @@ export const RULE_SHORT_KEY: Readonly<Record<RuleId, MessageKey>> = {
   SPO2_DROP: 'ruleShort.SPO2_DROP',
   SIGNAL_LOST: 'ruleShort.SIGNAL_LOST',
   NO_CONTACT: 'ruleShort.NO_CONTACT',
+  UNMONITORED: 'ruleShort.UNMONITORED',
 };
 
 export function ruleShortKey(rule: string): MessageKey {

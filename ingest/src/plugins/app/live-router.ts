@@ -27,6 +27,7 @@ const liveRouter: FastifyPluginAsync<LiveRouterOptions> = async (app, opts) => {
   app.decorate('liveControl', new LiveRouter(opts.live, opts.registry, io, opts.clustered, opts.logger));
   opts.live.setBroadcaster({
     alert: (ev) => io.to(`session:${ev.sessionId}`).emit(SOCKET_EVENTS.alert, ev),
+    frame: (f) => io.to(`session:${f.sessionId}`).emit(SOCKET_EVENTS.frame, f),
   });
 };
 

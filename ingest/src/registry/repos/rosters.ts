@@ -44,6 +44,19 @@ export interface RostersRepo {
    *   already bound, participant bound in another session)
    */
   bind(input: NewBinding): Promise<RosterBinding>;
+  /**
+   * Takes a participant out of a session's roster at `atMs`: ends their live bindings and records the
+   * removal (a later bind brings them back). Returns the bindings it ended.
+   * @throws ZW_ERR_NOT_FOUND when the participant was never on this session's roster
+   */
+  removeParticipant(input: {
+    sessionId: string;
+    participantId: string;
+    atMs?: number;
+    actorId?: string | null;
+  }): Promise<RosterBinding[]>;
+  /** Participants removed from a session (see {@link removeParticipant}). */
+  removed(sessionId: string): Promise<string[]>;
   /** Ends the live binding of a device in a session. @throws ZW_ERR_NOT_FOUND when the device is not bound there */
   unbind(input: { sessionId: string; deviceId: string; atMs?: number }): Promise<RosterBinding>;
   /** The roster of a session; by default the live bindings only, else the full history. */
@@ -94,6 +107,10 @@ export function rostersRepo({ db, clock }: RepoContext): RostersRepo {
             `participant ${input.participantId} is bound in session ${elsewhere.session_id}`,
           );
         }
+        await tx.query('DELETE FROM session_removals WHERE session_id = $1 AND participant_id = $2', [
+          input.sessionId,
+          input.participantId,
+        ]);
         const [inserted] = await tx.query<BindingRow>(
           `INSERT INTO session_roster (id, session_id, participant_id, device_id, bound_at, bound_by)
            VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLS}`,
@@ -102,6 +119,35 @@ export function rostersRepo({ db, clock }: RepoContext): RostersRepo {
         return inserted!;
       });
       return toBinding(row);
+    },
+    async removeParticipant(input) {
+      const when = at('at', input.atMs ?? clock());
+      return db.transaction(async (tx) => {
+        const [ever] = await tx.query<{ n: number }>(
+          'SELECT 1 AS n FROM session_roster WHERE session_id = $1 AND participant_id = $2 LIMIT 1',
+          [input.sessionId, input.participantId],
+        );
+        found(ever, 'participant on the roster', `${input.participantId} in session ${input.sessionId}`);
+        const ended = await tx.query<BindingRow>(
+          `UPDATE session_roster SET unbound_at = greatest(bound_at, $3)
+           WHERE session_id = $1 AND participant_id = $2 AND unbound_at IS NULL RETURNING ${COLS}`,
+          [input.sessionId, input.participantId, when],
+        );
+        await tx.query(
+          `INSERT INTO session_removals (session_id, participant_id, removed_at, removed_by)
+           VALUES ($1, $2, $3, $4)
+           ON CONFLICT (session_id, participant_id) DO UPDATE SET removed_at = $3, removed_by = $4`,
+          [input.sessionId, input.participantId, when, input.actorId ?? null],
+        );
+        return ended.map(toBinding);
+      });
+    },
+    async removed(sessionId) {
+      const rows = await db.query<{ participant_id: string }>(
+        'SELECT participant_id FROM session_removals WHERE session_id = $1 ORDER BY participant_id',
+        [sessionId],
+      );
+      return rows.map((r) => r.participant_id);
     },
     async unbind(input) {
       const [row] = await db.query<BindingRow>(
