@@ -104,10 +104,18 @@ describe('InfluxDB down for 30 s during a class', () => {
         t.receivedAt < upAt,
     ).length;
     expect(measured).toBeGreaterThan(OUTAGE_MS / 1000 / 2);
-    const rows = await influx.query(
-      `SELECT count(bpm) FROM hr WHERE participant = 't-over' AND time >= ${downAt}ms AND time < ${upAt}ms`,
-    );
-    expect(rows[0]?.['count']).toBe(measured);
+    // A sample measured just before the outage ended may still be in flight (gateway batching) when the
+    // buffered lines are written: wait until InfluxDB holds as many as were measured, then compare.
+    const stored = async () =>
+      (
+        await influx.query(
+          `SELECT count(bpm) FROM hr WHERE participant = 't-over' AND time >= ${downAt}ms AND time < ${upAt}ms`,
+        )
+      )[0]?.['count'];
+    for (const deadline = Date.now() + 60_000; (await stored()) !== measured && Date.now() < deadline; ) {
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(await stored()).toBe(measured);
     const alerts = await influx.query(
       `SELECT count("count") FROM alert WHERE participant = 't-over' AND severity = 'critical' AND time >= ${downAt}ms`,
     );

@@ -35,7 +35,7 @@ async function startIngest(dataDir: string): Promise<Running> {
   });
   return new Promise<Running>((resolve, reject) => {
     const timer = setTimeout(
-      () => reject(new Error(`ingest did not start in 60 s:\n${out}\n${err}`)),
+      () => reject(new Error(`ingest did not start in 180 s:\n${out}\n${err}`)),
       60_000,
     );
     child.once('exit', (code) => reject(new Error(`ingest exited with ${code}:\n${out}\n${err}`)));
@@ -90,7 +90,7 @@ describe('ingest killed mid-session and started again', () => {
   });
 
   it('keeps the open critical alert, still unacknowledged, and the session carries on', {
-    timeout: 240_000,
+    timeout: 480_000,
   }, async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'zw-restart-'));
     const first = await startIngest(dataDir);
