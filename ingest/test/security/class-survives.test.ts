@@ -215,6 +215,22 @@ describe('security suite: the demo class keeps raising alerts after fuzzing and 
     expect(wall.alerts.filter((a) => a.alert.rule !== 'SIGNAL_LOST')).toEqual([]);
     expect((await stack.http('/healthz')).status).toBe(200);
 
+    // Hole 1: a gateway clock gone wrong stamps one of the first participant's samples 30 days ahead (it
+    // used to make the engine drop every real sample after it). Real samples follow in step 3.
+    const first = participants[0]!.participantId;
+    await gateway.publishAsync(
+      topic,
+      JSON.stringify({
+        v: 1,
+        gatewayId: CLASS_GATEWAY,
+        seq: seq++,
+        sentAt: Date.now(),
+        samples: [{ kind: 'hr', device: straps.get(first)!, t: Date.now() + 30 * 86_400_000, bpm: 80 }],
+      } satisfies TelemetryBatch),
+      { qos: 1 },
+    );
+    await expect.poll(() => delta().accepted, { timeout: 20_000 }).toBe(want.accepted + 3);
+
     // 3. Every participant of the class goes over their own ceiling for 11 s (the 10-s hold of
     // HR_OVER_CEILING), measured up to now; the wall must show an HR_OVER_CEILING alert for each of them.
     const end = Date.now();
