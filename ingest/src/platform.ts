@@ -256,6 +256,8 @@ export async function startPlatform(config: IngestConfig, deps: PlatformDeps): P
             unbound: l.unbound,
             future_samples: l.futureSamples,
             clock_fault_gateways: l.clockFaultGateways,
+            unbound_devices: l.unboundTracked,
+            unbound_evicted: l.unboundEvicted,
             alerts_open: l.alertsOpen,
             ...writerMetricFields(writer.stats()),
           },

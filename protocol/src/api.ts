@@ -500,6 +500,13 @@ export const startSessionResponseSchema = sessionSchema.extend({
 export const unboundDevicesQuerySchema = z.object({
   /** Look-back window (s), default 60. */
   withinS: z.coerce.number().int().min(1).max(3600).default(60),
+  /** At most this many devices (the most recently seen), default 100. */
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+/** The newest unbound devices, and how many more matched but were left out (issue 13, hole 6). */
+export const unboundDevicesListSchema = z.object({
+  items: z.array(unboundDeviceSchema),
+  omitted: z.number().int().min(0),
 });
 
 // ---------------------------------------------------------------------------------------------- alerts

@@ -39,6 +39,7 @@ const EXPECTED_PANELS: Record<string, string[]> = {
     'InfluxDB write latency',
     'Data completeness per site',
     'Samples from the future (gateway clocks ahead)',
+    'Unbound devices remembered and evicted',
   ],
   'zw-live-sessions': [
     'Heart rate',

@@ -351,6 +351,8 @@ export function simulateClass(end: number = Date.now(), seed = 7): SimulatedClas
         unbound: ingest.unbound,
         future_samples: ingest.future_samples,
         clock_fault_gateways: clockAhead ? 1 : 0,
+        unbound_devices: Math.min(ingest.unbound, 2000),
+        unbound_evicted: Math.max(0, ingest.unbound - 2000) + (s >= 500 ? 120 : 0),
         alerts_open: openAt(s),
         write_latency_ms: failures ? 850 : Math.round((4 + rnd() * 12) * 10) / 10,
         buffer_lines: failures ? 4200 : Math.round(rnd() * 300),

@@ -31,9 +31,13 @@ export interface LiveControl {
   ): Promise<
     { ok: true; alert: Alert } | { ok: false; code: 'not-found' | 'already-closed' | 'already-acknowledged' }
   >;
-  /** Devices of a site seen on the wire in the last `withinMs` that no active session binds (pairing: "tap the strap"). */
+  /**
+   * Devices of a site seen on the wire in the last `withinMs` that no active session binds (pairing: "tap the
+   * strap"): the newest `limit`, and how many more matched.
+   */
   unboundDevices(
     siteId: string,
     withinMs: number,
-  ): { deviceId: string; kind: string | null; lastSeenAt: number }[];
+    limit?: number,
+  ): { devices: { deviceId: string; kind: string | null; lastSeenAt: number }[]; omitted: number };
 }

@@ -35,6 +35,10 @@ export function statsOf(core: LiveCore): LiveStats {
     participants,
     alertsOpen,
     clockFaultGateways: currentClockFaults(core, core.clock()).length,
+    unboundTracked: core.unbound.size,
+    unboundEvictedSite: core.unbound.evicted.site,
+    unboundEvictedGateway: core.unbound.evicted.gateway,
+    unboundEvicted: core.unbound.evicted.site + core.unbound.evicted.gateway,
     ...core.counters,
   };
 }

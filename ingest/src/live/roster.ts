@@ -167,7 +167,7 @@ export async function syncRoster(
     p.deviceIds = new Set(byParticipant.get(id) ?? []);
     for (const d of p.deviceIds) {
       core.bindings.set(`${rt.info.siteId}/${d}`, { session: rt, p });
-      core.unbound.delete(`${rt.info.siteId}/${d}`);
+      core.unbound.delete(rt.info.siteId, d);
     }
     const events = p.monitor.setBound(p.deviceIds.size > 0, now);
     if (events.length) alerts.handle(rt, p, events);

@@ -143,7 +143,7 @@ export class LiveRouter {
    * Unbound devices this node has seen. Telemetry of a site reaches only the node that owns it, so in a
    * cluster pairing is served by that node (consoles of the site should use it).
    */
-  unboundDevices(siteId: string, withinMs: number) {
-    return this.live.unboundDevices(siteId, withinMs);
+  unboundDevices(siteId: string, withinMs: number, limit?: number) {
+    return this.live.unboundDevices(siteId, withinMs, limit);
   }
 }

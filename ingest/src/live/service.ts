@@ -13,7 +13,9 @@ import {
   type LiveCore,
   type LiveServiceDeps,
   type LiveStats,
+  type UnboundList,
 } from './types.js';
+import { UNBOUND_LIST_LIMIT } from './unbound.js';
 
 export {
   type AckActor,
@@ -22,6 +24,7 @@ export {
   type LiveBroadcaster,
   type LiveServiceDeps,
   type LiveStats,
+  type UnboundList,
 } from './types.js';
 
 /**
@@ -109,12 +112,9 @@ export class LiveService {
     tickAll(this.core, this.alerts, now);
   }
 
-  /** Devices of a site seen within `withinMs` that no active session binds (pairing). */
-  unboundDevices(
-    siteId: string,
-    withinMs: number,
-  ): { deviceId: string; kind: string | null; lastSeenAt: number }[] {
-    return unboundDevices(this.core, siteId, withinMs);
+  /** Devices of a site seen within `withinMs` that no active session binds (pairing): the newest `limit`. */
+  unboundDevices(siteId: string, withinMs: number, limit = UNBOUND_LIST_LIMIT): UnboundList {
+    return unboundDevices(this.core, siteId, withinMs, limit);
   }
 
   // ---- alerts -----------------------------------------------------------------------------------------

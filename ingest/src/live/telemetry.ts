@@ -3,6 +3,7 @@ import type { TelemetryBatch, Sample as WireSample } from '@zonewatch/protocol';
 import type { DeviceKind } from '../telemetry/index.js';
 import type { AlertProjection } from './alerts.js';
 import { fromTheFuture, noteFutureSample } from './clock-skew.js';
+import type { UnboundList } from './types.js';
 import { ALERT_HORIZON_MS, type LiveCore, type ParticipantRuntime, type SessionRuntime } from './types.js';
 
 const KIND_OF: Record<WireSample['kind'], DeviceKind | null> = {
@@ -41,10 +42,11 @@ export function applyBatch(
     }
     if (!bound) {
       core.counters.unbound++;
-      const prev = core.unbound.get(key);
-      core.unbound.set(key, {
+      const prev = core.unbound.get(siteId, sample.device);
+      core.unbound.seen({
         siteId,
         deviceId: sample.device,
+        gatewayId: batch.gatewayId,
         kind: KIND_OF[sample.kind] ?? prev?.kind ?? null,
         lastSeenAt: now,
       });
@@ -106,17 +108,13 @@ export function tickAll(core: LiveCore, alerts: AlertProjection, now: number): v
   }
 }
 
-/** Devices of a site seen within `withinMs` that no active session binds (pairing). */
-export function unboundDevices(
-  core: LiveCore,
-  siteId: string,
-  withinMs: number,
-): { deviceId: string; kind: string | null; lastSeenAt: number }[] {
-  const since = core.clock() - withinMs;
-  return [...core.unbound.values()]
-    .filter((d) => d.siteId === siteId && d.lastSeenAt >= since)
-    .sort((a, b) => b.lastSeenAt - a.lastSeenAt)
-    .map(({ deviceId, kind, lastSeenAt }) => ({ deviceId, kind, lastSeenAt }));
+/** Devices of a site seen within `withinMs` that no active session binds (pairing), newest first, at most `limit`. */
+export function unboundDevices(core: LiveCore, siteId: string, withinMs: number, limit: number): UnboundList {
+  const { devices, omitted } = core.unbound.list(siteId, core.clock() - withinMs, limit);
+  return {
+    devices: devices.map(({ deviceId, kind, lastSeenAt }) => ({ deviceId, kind, lastSeenAt })),
+    omitted,
+  };
 }
 
 function toRuleSample(s: Exclude<WireSample, { kind: 'battery' }>): RuleSample {

@@ -2,8 +2,9 @@ import type { ParticipantMonitor, ResolvedPrescription, RuleSettings } from '@zo
 import type { Alert, SessionFrame, SessionInfo, AlertEvent as WireAlertEvent } from '@zonewatch/protocol';
 import type { Logger } from 'pino';
 import type { Registry } from '../registry/index.js';
-import type { DeviceKind, TelemetryWriter } from '../telemetry/index.js';
+import type { TelemetryWriter } from '../telemetry/index.js';
 import { DEFAULT_MAX_CLOCK_SKEW_MS, type GatewayClockFault } from './clock-skew.js';
+import { type UnboundCaps, UnboundDevices } from './unbound.js';
 
 /** How far back a replayed (store-and-forward) sample may be and still drive live alerts (ARCHITECTURE.md). */
 export const ALERT_HORIZON_MS = 60_000;
@@ -16,6 +17,12 @@ export interface AckActor {
 export type AckResult =
   | { ok: true; alert: Alert }
   | { ok: false; code: 'not-found' | 'already-closed' | 'already-acknowledged' };
+
+/** A pairing answer: the newest unbound devices, and how many more matched but were left out. */
+export interface UnboundList {
+  devices: { deviceId: string; kind: string | null; lastSeenAt: number }[];
+  omitted: number;
+}
 
 /** Where alert events and frames go (Socket.IO rooms in the app). */
 export interface LiveBroadcaster {
@@ -35,6 +42,8 @@ export interface LiveServiceDeps {
   settings?: RuleSettings;
   /** How far ahead of this node's clock a sample may be stamped and still be current (ms, default 5 000). */
   maxClockSkewMs?: number;
+  /** Caps of the unbound-device list (default UNBOUND_PER_SITE, UNBOUND_PER_GATEWAY). */
+  unboundCaps?: UnboundCaps;
 }
 
 export interface LiveStats {
@@ -46,6 +55,14 @@ export interface LiveStats {
   lateReplayed: number;
   /** Samples stamped further ahead of this node's clock than the allowed skew: counted, never used. */
   futureSamples: number;
+  /** Unbound devices remembered now (pairing), bounded per site and per gateway. */
+  unboundTracked: number;
+  /** Unbound devices forgotten to keep the list under its site cap. */
+  unboundEvictedSite: number;
+  /** Unbound devices forgotten to keep the list under its gateway cap. */
+  unboundEvictedGateway: number;
+  /** Both of the above. */
+  unboundEvicted: number;
   /** Gateways whose clock runs ahead now (a future sample within the last minute). */
   clockFaultGateways: number;
   alertsOpen: number;
@@ -81,14 +98,6 @@ export interface Placement {
   p: ParticipantRuntime;
 }
 
-/** A device seen on the wire that no active session binds. */
-export interface UnboundDevice {
-  siteId: string;
-  deviceId: string;
-  kind: DeviceKind | null;
-  lastSeenAt: number;
-}
-
 /** The in-memory state the live modules share (one per LiveService). */
 export interface LiveCore {
   readonly deps: LiveServiceDeps;
@@ -99,8 +108,8 @@ export interface LiveCore {
   readonly bindings: Map<string, Placement>;
   /** alert id → where it lives. */
   readonly alertIndex: Map<string, Placement>;
-  /** `${siteId}/${deviceId}` → last sighting of a device no session binds. */
-  readonly unbound: Map<string, UnboundDevice>;
+  /** Last sightings of devices no session binds, bounded per site and per gateway. */
+  readonly unbound: UnboundDevices;
   /** user id → username of the users who acknowledged live alerts (consoles show names, the engine ids). */
   readonly usernames: Map<string, string>;
   /** Allowed skew of sample time ahead of this node's clock (ms). */
@@ -125,7 +134,7 @@ export function createLiveCore(deps: LiveServiceDeps): LiveCore {
     sessions: new Map(),
     bindings: new Map(),
     alertIndex: new Map(),
-    unbound: new Map(),
+    unbound: new UnboundDevices(deps.unboundCaps),
     usernames: new Map(),
     maxClockSkewMs: deps.maxClockSkewMs ?? DEFAULT_MAX_CLOCK_SKEW_MS,
     clockFaults: new Map(),

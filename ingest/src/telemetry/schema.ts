@@ -64,6 +64,8 @@ export const TELEMETRY_SCHEMA = {
       unbound: 'integer',
       future_samples: 'integer',
       clock_fault_gateways: 'integer',
+      unbound_devices: 'integer',
+      unbound_evicted: 'integer',
       alerts_open: 'integer',
       write_latency_ms: 'float',
       buffer_lines: 'integer',

@@ -111,9 +111,12 @@ export class FakeLive implements LiveControl {
       throw err;
     }
   }
-  unboundDevices(siteId: string, withinMs: number) {
-    this.calls.push({ method: 'unboundDevices', args: [siteId, withinMs] });
-    return (this.seen.get(siteId) ?? []).filter((d) => this.clock() - d.lastSeenAt <= withinMs);
+  unboundDevices(siteId: string, withinMs: number, limit = 100) {
+    this.calls.push({ method: 'unboundDevices', args: [siteId, withinMs, limit] });
+    const recent = (this.seen.get(siteId) ?? [])
+      .filter((d) => this.clock() - d.lastSeenAt <= withinMs)
+      .sort((a, b) => b.lastSeenAt - a.lastSeenAt);
+    return { devices: recent.slice(0, limit), omitted: Math.max(0, recent.length - limit) };
   }
   /** Calls of one method. */
   of(method: string): unknown[][] {

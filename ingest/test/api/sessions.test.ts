@@ -306,7 +306,19 @@ describe('classes, sessions, rosters, alerts and reports', () => {
           label: null,
         },
       ]);
-      expect(h.live.of('unboundDevices').at(-1)).toEqual([h.world.siteA, 120_000]);
+      expect(res.json().omitted).toBe(0);
+      expect(h.live.of('unboundDevices').at(-1)).toEqual([h.world.siteA, 120_000, 100]);
+      // A bounded answer names how many it left out (issue 13, hole 6).
+      const one = await h.as('instructor', {
+        method: 'GET',
+        url: `/api/sessions/${s.classSession}/unbound-devices?withinS=120&limit=1`,
+      });
+      expect(one.json()).toMatchObject({ items: [{ deviceId: h.world.strapSiteB }], omitted: 1 });
+      const tooMany = await h.as('instructor', {
+        method: 'GET',
+        url: `/api/sessions/${s.classSession}/unbound-devices?limit=501`,
+      });
+      expect(tooMany.statusCode).toBe(400);
       expect(
         (await h.as('clinician', { method: 'GET', url: `/api/sessions/${s.classSession}/unbound-devices` }))
           .statusCode,

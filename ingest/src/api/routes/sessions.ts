@@ -13,7 +13,7 @@ import {
   sessionSchema,
   sessionSummarySchema,
   sessionsQuerySchema,
-  unboundDeviceSchema,
+  unboundDevicesListSchema,
   unboundDevicesQuerySchema,
 } from '@zonewatch/protocol';
 import { authCodes, coachOnly, requireRole, requireUser, siteScope } from '../../auth/index.js';
@@ -275,15 +275,17 @@ export async function sessionRoutes(app: ZodApp, ctx: ApiContext): Promise<void>
           'Devices of this site seen on the wire lately that no active session binds ("tap the strap")',
         params: idParamsSchema,
         querystring: unboundDevicesQuerySchema,
-        response: { 200: listOf(unboundDeviceSchema), ...errorResponses },
+        response: { 200: unboundDevicesListSchema, ...errorResponses },
       },
     },
     async (request) => {
       const s = await load.session(request, request.params.id);
-      const seen = live.unboundDevices(s.siteId, request.query.withinS * 1000);
+      const { withinS, limit } = request.query;
+      const seen = live.unboundDevices(s.siteId, withinS * 1000, limit);
       const registered = new Map((await registry.devices.list({ siteId: s.siteId })).map((d) => [d.id, d]));
       return {
-        items: seen
+        omitted: seen.omitted,
+        items: seen.devices
           .map((d) => {
             const reg = registered.get(d.deviceId);
             return {
