@@ -16,7 +16,12 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { createClient } from 'redis';
 import { buildApp } from './app.js';
-import { createAuthService, RedisSessionStore } from './auth/index.js';
+import {
+  createAuthService,
+  RedisSessionStore,
+  RegistrySessionStore,
+  type SessionStore,
+} from './auth/index.js';
 import type { IngestConfig } from './config.js';
 import { LiveService } from './live/service.js';
 import { createTelemetryConsumer, type TelemetryConsumer } from './mqtt/consumer.js';
@@ -192,7 +197,8 @@ export async function startPlatform(config: IngestConfig, deps: PlatformDeps): P
         ),
     });
 
-    let store: RedisSessionStore | undefined;
+    // Logins outlive a restart: in Redis when configured (shared by every node), else in the registry.
+    let store: SessionStore = new RegistrySessionStore(registry);
     let credentialBus: CredentialBus | undefined;
     if (config.REDIS_URL) {
       // Logins are shared by every node: a console's REST calls and its socket may land on different ones.
@@ -221,7 +227,7 @@ export async function startPlatform(config: IngestConfig, deps: PlatformDeps): P
       ...(embedded ? { revalidateLocal: (ids: readonly string[]) => embedded.revalidate(ids) } : {}),
       ...(credentialBus ? { bus: credentialBus } : {}),
     });
-    const auth = createAuthService({ registry, clock, ...(store ? { store } : {}) });
+    const auth = createAuthService({ registry, clock, store });
     const app = await buildApp(config, {
       live,
       registry,

@@ -9,6 +9,7 @@ export { foreignOrigin } from './origin.js';
 export { type AuthPluginOptions, authPlugin, requireLogin, requireRole, requireUser } from './plugin.js';
 export { LoginLimiter, type LoginLimitOptions } from './rate-limit.js';
 export { RedisSessionStore } from './redis-session-store.js';
+export { RegistrySessionStore } from './registry-session-store.js';
 export {
   ACK_ROLES,
   type AuthUser,

@@ -33,6 +33,11 @@ export type { AuditInput, AuditRepo } from './repos/audit.js';
 export type { ClassesRepo, NewClass } from './repos/classes.js';
 export type { DevicesRepo } from './repos/devices.js';
 export type { GatewaysRepo } from './repos/gateways.js';
+export {
+  LOGIN_TOUCH_EVERY_MS,
+  type LoginSessionRecord,
+  type LoginSessionsRepo,
+} from './repos/login-sessions.js';
 export type { NewParticipant, ParticipantsRepo } from './repos/participants.js';
 export type { NewPrescription, PrescriptionsRepo } from './repos/prescriptions.js';
 export type { ReportsRepo } from './repos/reports.js';

@@ -7,6 +7,7 @@ import { type AuditRepo, auditRepo } from './repos/audit.js';
 import { type ClassesRepo, classesRepo } from './repos/classes.js';
 import { type DevicesRepo, devicesRepo } from './repos/devices.js';
 import { type GatewaysRepo, gatewaysRepo } from './repos/gateways.js';
+import { type LoginSessionsRepo, loginSessionsRepo } from './repos/login-sessions.js';
 import { type ParticipantsRepo, participantsRepo } from './repos/participants.js';
 import { type PrescriptionsRepo, prescriptionsRepo } from './repos/prescriptions.js';
 import { type ReportsRepo, reportsRepo } from './repos/reports.js';
@@ -40,6 +41,8 @@ export interface Registry {
   readonly alerts: AlertsRepo;
   readonly reports: ReportsRepo;
   readonly audit: AuditRepo;
+  /** Staff login sessions (token hashes only), so logins survive a restart. */
+  readonly loginSessions: LoginSessionsRepo;
   /**
    * Runs `fn` with a registry bound to one transaction, e.g. a change and its audit entry together. Inside,
    * use only the `tx` registry (the outer one throws ZW_ERR_DB_USAGE there).
@@ -69,6 +72,7 @@ export function createRegistry(db: Db, options: RegistryOptions = {}): Registry 
     alerts: alertsRepo(ctx),
     reports: reportsRepo(ctx),
     audit: auditRepo(ctx),
+    loginSessions: loginSessionsRepo(ctx),
     transaction: <T>(fn: (tx: Registry) => Promise<T>) =>
       db.transaction((tx) => fn(createRegistry(tx, options))),
   });

@@ -1,78 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { kill, type Running, startIngest, until } from './process.js';
 import { type Console, connectConsole, login } from './stack.js';
-
-const ROOT = path.resolve(import.meta.dirname, '../../..');
-const SCENARIO = path.resolve(import.meta.dirname, '../fixtures/scenarios/critical-class.yaml');
-
-interface Running {
-  child: ChildProcess;
-  url: string;
-  logins: Map<string, { username: string; password: string }>;
-}
-
-/** Starts `npm start`'s entry point as its own process and reads the URL and demo logins it prints. */
-async function startIngest(dataDir: string): Promise<Running> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'ingest/src/main.ts'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      PORT: '0',
-      MQTT_PORT: '0',
-      DATA_DIR: dataDir,
-      DEMO_SCENARIO: SCENARIO,
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stderr!.on('data', (d: Buffer) => {
-    err += d.toString();
-  });
-  return new Promise<Running>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`ingest did not start in 180 s:\n${out}\n${err}`)),
-      60_000,
-    );
-    child.once('exit', (code) => reject(new Error(`ingest exited with ${code}:\n${out}\n${err}`)));
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const url = /zonewatch console: (\S+)/.exec(out)?.[1];
-      const logins = new Map<string, { username: string; password: string }>();
-      for (const m of out.matchAll(/^\s+(admin|clinician|instructor|coach|ops)\s+(\S+)\s+(\S+)\s*$/gm)) {
-        logins.set(m[1]!, { username: m[2]!, password: m[3]! });
-      }
-      if (url && logins.size === 5) {
-        clearTimeout(timer);
-        child.removeAllListeners('exit');
-        resolve({ child, url, logins });
-      }
-    });
-  });
-}
-
-/** Resolves with the first defined answer of `probe`, asking again after each answer (no fixed sleep). */
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-function kill(r: Running): Promise<void> {
-  return new Promise((resolve) => {
-    if (r.child.exitCode !== null || r.child.signalCode !== null) return resolve();
-    r.child.once('exit', () => resolve());
-    r.child.kill('SIGKILL');
-  });
-}
 
 /**
  * ARCHITECTURE.md, failure behaviour: "Ingest restart: open alerts and sessions are restored from the
