@@ -44,7 +44,7 @@ describe('hole 10: a renamed alias does not reach a running wall or snapshot', (
     instructorToken = await login(platform.url, user('instructor').username, user('instructor').password);
     wall = await connectConsole(platform.url, instructorToken);
     expect(await wall.join(sessionId)).toEqual({ ok: true, live: true });
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
     wall?.close();

@@ -58,7 +58,7 @@ describe('hole 1: one sample from the future stops monitoring a participant', ()
       password: gw.secret,
       clientId: gw.gatewayId,
     });
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
     gateway?.end(true);
