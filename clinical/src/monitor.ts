@@ -10,7 +10,7 @@ import {
   setBoundState,
   tickState,
 } from './lifecycle.js';
-import type { SessionMetrics } from './metrics.js';
+import { type SessionMetrics, type TracePoint, traceSoFar } from './metrics.js';
 import type { ResolvedPrescription } from './prescription.js';
 import { swapPrescription } from './prescription-swap.js';
 import { metricsOf, reportOf, type SessionReport } from './reports.js';
@@ -214,6 +214,14 @@ export class ParticipantMonitor {
   /** Summary metrics at `endMs` (see {@link SessionMetrics}). */
   metrics(endMs: number): SessionMetrics {
     return metricsOf(this.#s, endMs);
+  }
+
+  /**
+   * The session's down-sampled trace so far (the report's, CLINICAL-RULES.md section 6: bucket means of
+   * usable values, `tS` seconds from the session start), e.g. to backfill a live chart opened mid-session.
+   */
+  trace(): { sessionStartMs: number; points: TracePoint[] } {
+    return { sessionStartMs: this.#s.sessionStartMs, points: traceSoFar(this.#s.metrics) };
   }
 
   /** The full session report at `endMs`. `exerciseEndMs` overrides a marked exercise end. */

@@ -528,6 +528,23 @@ export const sessionReportResponseSchema = z.object({
   session: sessionSchema,
   items: z.array(sessionReportItemSchema),
 });
+/**
+ * `GET /sessions/:id/trace`: each participant's down-sampled trace of the last minutes of a live session
+ * (the rules engine's bucket means of usable values; `at` = bucket start), to backfill a live chart.
+ */
+export const sessionTraceQuerySchema = z.object({
+  withinS: z.coerce.number().int().min(1).max(3600).default(600),
+});
+export const sessionTraceResponseSchema = z.object({
+  items: z.array(
+    z.object({
+      participantId: id,
+      points: z.array(z.object({ at: epochMs, hr: z.number().nullable(), spo2: z.number().nullable() })),
+    }),
+  ),
+});
+export type SessionTraceResponse = z.infer<typeof sessionTraceResponseSchema>;
+
 export const reportCsvQuerySchema = z.object({
   /** `participants` (default): one row per participant; `alerts`: one row per alert. */
   kind: z.enum(['participants', 'alerts']).default('participants'),

@@ -117,6 +117,8 @@ export const alertReportReadSchema = asObject(
     acknowledgedAt: figure,
     acknowledgedBy: z.string().nullable().catch(null),
     timeToAcknowledgeS: figure,
+    /** Acknowledgement notes (the report route adds them from the registry; saved bodies have none). */
+    ackNote: z.string().nullable().catch(null),
     closedAt: figure,
   }),
 );

@@ -32,6 +32,14 @@ export interface LiveControl {
     { ok: true; alert: Alert } | { ok: false; code: 'not-found' | 'already-closed' | 'already-acknowledged' }
   >;
   /**
+   * Each participant's down-sampled trace of the last `withinMs` of a live session (empty when the session
+   * is not live here): what a live chart opened mid-session starts with.
+   */
+  recentTrace(
+    sessionId: string,
+    withinMs: number,
+  ): { participantId: string; points: { at: number; hr: number | null; spo2: number | null }[] }[];
+  /**
    * Devices of a site seen on the wire in the last `withinMs` that no active session binds (pairing: "tap the
    * strap"): the newest `limit`, and how many more matched.
    */

@@ -1,8 +1,9 @@
 import type { Registry, SessionRecord } from '../registry/index.js';
 import { type CsvCell, toCsv } from './csv.js';
+import { alertLines } from './report-alerts.js';
 import { readReportBody } from './report-body.js';
 import { formatLocal } from './time.js';
-import { aliases, userNames } from './views.js';
+import { aliases } from './views.js';
 
 /** Header of the per-participant export (units in the names). */
 export const PARTICIPANT_COLUMNS = [
@@ -92,37 +93,27 @@ export function alertColumns(tz: string): string[] {
  * acknowledge as CLINICAL-RULES.md section 6 reports it), even when a stronger upgrade re-opened the alert.
  */
 export async function alertsCsv(registry: Registry, session: SessionRecord, tz: string): Promise<string> {
-  const alerts = await registry.alerts.listBySession(session.id);
-  const events = await registry.alerts.eventsBySession(session.id);
-  const names = await userNames(
-    registry,
-    events.map((e) => e.actorId),
-  );
+  const lines = await alertLines(registry, session);
   const alias = await aliases(
     registry,
-    alerts.map((a) => a.participantId),
+    lines.map((a) => a.participantId),
   );
-  const rows: CsvCell[][] = alerts.map((a) => {
-    const mine = events.filter((e) => e.alertId === a.id).sort((x, y) => x.seq - y.seq);
-    const ack = mine.find((e) => e.event === 'acknowledged');
-    const cleared = mine.find((e) => e.event === 'cleared');
-    return [
-      a.id,
-      alias.get(a.participantId) ?? '',
-      a.participantId,
-      a.rule,
-      a.severity,
-      a.unconfirmed,
-      a.state,
-      formatLocal(a.raisedAt, tz),
-      ack?.actorId ? (names.get(ack.actorId) ?? ack.actorId) : null,
-      ack ? formatLocal(ack.at, tz) : null,
-      ack ? (ack.at - a.raisedAt) / 1000 : null,
-      ack?.note,
-      cleared ? formatLocal(cleared.at, tz) : null,
-      formatLocal(a.closedAt, tz),
-      a.escalationLevel,
-    ];
-  });
+  const rows: CsvCell[][] = lines.map((a) => [
+    a.alertId,
+    alias.get(a.participantId) ?? '',
+    a.participantId,
+    a.rule,
+    a.severity,
+    a.unconfirmed,
+    a.state,
+    formatLocal(a.raisedAt, tz),
+    a.acknowledgedBy,
+    a.acknowledgedAt === null ? null : formatLocal(a.acknowledgedAt, tz),
+    a.timeToAcknowledgeS,
+    a.ackNote,
+    a.clearedAt === null ? null : formatLocal(a.clearedAt, tz),
+    formatLocal(a.closedAt, tz),
+    a.escalationLevel,
+  ]);
   return toCsv(alertColumns(tz), rows);
 }

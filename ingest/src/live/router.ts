@@ -140,6 +140,14 @@ export class LiveRouter {
   }
 
   /**
+   * A live session's recent traces, from this node. In a cluster only the node owning the site runs its
+   * rules engine: elsewhere the answer is empty and the chart fills from frames as before.
+   */
+  recentTrace(sessionId: string, withinMs: number) {
+    return this.live.recentTrace(sessionId, withinMs) ?? [];
+  }
+
+  /**
    * Unbound devices this node has seen. Telemetry of a site reaches only the node that owns it, so in a
    * cluster pairing is served by that node (consoles of the site should use it).
    */

@@ -1,4 +1,10 @@
-import type { SessionFrame, SessionInfo, SessionSnapshot, TelemetryBatch } from '@zonewatch/protocol';
+import type {
+  SessionFrame,
+  SessionInfo,
+  SessionSnapshot,
+  SessionTraceResponse,
+  TelemetryBatch,
+} from '@zonewatch/protocol';
 import { acknowledgeAlert } from './acknowledge.js';
 import { AlertProjection } from './alerts.js';
 import { frameOf, sessionHealthOf, snapshotOf, statsOf } from './frames.js';
@@ -142,6 +148,29 @@ export class LiveService {
 
   snapshot(sessionId: string, now = this.core.clock()): SessionSnapshot | undefined {
     return snapshotOf(this.core, sessionId, now);
+  }
+
+  /**
+   * Each participant's down-sampled trace of the last `withinMs` (bucket start as epoch ms), from the rules
+   * engine: what a live chart opened mid-session starts with. Undefined when this node does not run it.
+   */
+  recentTrace(
+    sessionId: string,
+    withinMs: number,
+    now = this.core.clock(),
+  ): SessionTraceResponse['items'] | undefined {
+    const rt = this.core.sessions.get(sessionId);
+    if (!rt) return undefined;
+    const from = now - withinMs;
+    return [...rt.participants.values()].map((p) => {
+      const { sessionStartMs, points } = p.monitor.trace();
+      return {
+        participantId: p.participantId,
+        points: points
+          .map((x) => ({ at: sessionStartMs + x.tS * 1000, hr: x.hr, spo2: x.spo2 }))
+          .filter((x) => x.at >= from && x.at <= now),
+      };
+    });
   }
 
   stats(): LiveStats {

@@ -18,13 +18,14 @@ export async function endLiveSession(
   const usernames = new Map<string, string>();
   const username = async (userId: string | null) => {
     if (userId === null) return null;
-    if (!usernames.has(userId)) usernames.set(userId, (await registry.users.get(userId))?.username ?? userId);
+    if (!usernames.has(userId))
+      usernames.set(userId, (await registry.users.get(userId))?.displayName ?? userId);
     return usernames.get(userId) ?? userId;
   };
   for (const p of rt.participants.values()) {
     p.monitor.endSession();
     const raw = p.monitor.report(endMs);
-    // Reports outlive accounts: they name who acknowledged, not an internal id.
+    // Reports outlive accounts: they name who acknowledged (display name, as the CSV), not an internal id.
     const reportAlerts = [];
     for (const a of raw.alerts) reportAlerts.push({ ...a, acknowledgedBy: await username(a.acknowledgedBy) });
     const report = { ...raw, alerts: reportAlerts };

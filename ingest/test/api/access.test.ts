@@ -283,6 +283,13 @@ const MATRIX: Entry[] = [
   },
   {
     method: 'GET',
+    path: '/sessions/:id/trace',
+    roles: ['clinician', 'instructor', 'coach'],
+    url: (_w, f) => `${s(f)}/trace`,
+    scope: 'param',
+  },
+  {
+    method: 'GET',
     path: '/sessions/:id/alerts',
     roles: ['clinician', 'instructor', 'coach'],
     url: (_w, f) => `${s(f)}/alerts`,

@@ -111,6 +111,15 @@ export class FakeLive implements LiveControl {
       throw err;
     }
   }
+  /** What `recentTrace` answers, per session. */
+  readonly traces = new Map<
+    string,
+    { participantId: string; points: { at: number; hr: number | null; spo2: number | null }[] }[]
+  >();
+  recentTrace(sessionId: string, withinMs: number) {
+    this.calls.push({ method: 'recentTrace', args: [sessionId, withinMs] });
+    return this.traces.get(sessionId) ?? [];
+  }
   unboundDevices(siteId: string, withinMs: number, limit = 100) {
     this.calls.push({ method: 'unboundDevices', args: [siteId, withinMs, limit] });
     const recent = (this.seen.get(siteId) ?? [])

@@ -459,6 +459,74 @@ describe('participants, clinical details, prescriptions, adherence and reports',
       ).toBe(403);
     });
 
+    it('coaches read the adherence of the participants of the home sessions they follow, no one else (audited)', async () => {
+      const walker = await h.registry.participants.create({ siteId: h.world.siteA, alias: 'Walker' });
+      const other = await h.registry.participants.create({ siteId: h.world.siteA, alias: 'Someone' });
+      const strap = async (n: number) =>
+        (
+          await h.registry.devices.create({
+            id: `C8:4F:C0:00:00:0${n}`,
+            siteId: h.world.siteA,
+            kind: 'hr-strap',
+          })
+        ).id;
+      const dev = await strap(1);
+      const coachId = h.world.users.coach.id;
+      const home = await h.registry.sessions.create({
+        siteId: h.world.siteA,
+        kind: 'home',
+        name: 'Walk',
+        coachId,
+      });
+      await h.registry.rosters.bind({ sessionId: home.id, participantId: walker.id, deviceId: dev });
+      const mine = await h.as('coach', { method: 'GET', url: url(walker.id, '/adherence?weeks=2') });
+      expect(mine.statusCode).toBe(200);
+      expect(mine.json()).toMatchObject({ participantId: walker.id, weeks: expect.any(Array) });
+      const audit = await h.registry.audit.list({ entityId: walker.id, entity: 'participant' });
+      expect(audit[0]).toMatchObject({ action: 'participant.view-adherence', actor: `user:${coachId}` });
+      // Not a participant of a home session they follow: refused, and the reason says so.
+      const notMine = await h.as('coach', { method: 'GET', url: url(other.id, '/adherence') });
+      expect(notMine.statusCode).toBe(403);
+      expect(errorOf(notMine).message).toBe(
+        'Forbidden: coaches see the adherence of the participants of the home sessions they follow only',
+      );
+      // Another site's coach, and the roles that never see adherence.
+      expect((await h.as('coachB', { method: 'GET', url: url(walker.id, '/adherence') })).statusCode).toBe(
+        404,
+      );
+      for (const who of ['instructor', 'ops'] as const)
+        expect((await h.as(who, { method: 'GET', url: url(walker.id, '/adherence') })).statusCode).toBe(403);
+      // The same participant in a class session only (no home session followed): refused.
+      const classOnly = await h.registry.participants.create({ siteId: h.world.siteA, alias: 'Class only' });
+      const cls = await h.registry.sessions.create({
+        siteId: h.world.siteA,
+        kind: 'class',
+        classId: h.world.classA,
+        name: 'Class',
+      });
+      await h.registry.rosters.bind({
+        sessionId: cls.id,
+        participantId: classOnly.id,
+        deviceId: await strap(2),
+      });
+      expect((await h.as('coach', { method: 'GET', url: url(classOnly.id, '/adherence') })).statusCode).toBe(
+        403,
+      );
+      // A home session assigned to another coach is not followed by this one.
+      const otherCoach = await h.registry.sessions.create({
+        siteId: h.world.siteA,
+        kind: 'home',
+        name: 'Walk B',
+        coachId: h.world.users.instructor.id,
+      });
+      await h.registry.rosters.bind({
+        sessionId: otherCoach.id,
+        participantId: other.id,
+        deviceId: await strap(3),
+      });
+      expect((await h.as('coach', { method: 'GET', url: url(other.id, '/adherence') })).statusCode).toBe(403);
+    });
+
     it("lists a participant's reports newest first for clinicians (audited)", async () => {
       const res = await h.as('clinician', { method: 'GET', url: url(h.world.ann, '/reports') });
       expect(res.statusCode).toBe(200);

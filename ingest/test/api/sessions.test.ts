@@ -617,6 +617,58 @@ describe('classes, sessions, rosters, alerts and reports', () => {
       expect(lines.filter((l) => l.includes('NO_CONTACT'))[0]).toContain(',closed,');
     });
 
+    it("the report page's alert lines are the CSV's (registry): state, closing, display name and note", async () => {
+      const res = await h.as('clinician', { method: 'GET', url: `/api/sessions/${s.classSession}/report` });
+      expect(res.statusCode).toBe(200);
+      const csv = await h.as('clinician', {
+        method: 'GET',
+        url: `/api/sessions/${s.classSession}/report.csv?kind=alerts`,
+      });
+      const csvRows = csv.body
+        .replace(/^\uFEFF/, '')
+        .split('\r\n')
+        .slice(1, -1);
+      const items = res.json().items as {
+        participantId: string;
+        body: { alerts: Record<string, unknown>[] };
+      }[];
+      const lines = items.flatMap((i) => i.body.alerts);
+      // Every alert of a participant with a report, whatever the saved snapshot held (Ann's said none).
+      expect(lines.map((a) => a['alertId']).sort()).toEqual(
+        csvRows
+          .map((r) => r.split(',')[0])
+          .filter((id) => lines.some((a) => a['alertId'] === id))
+          .sort(),
+      );
+      expect(lines.length).toBeGreaterThan(1);
+      const crit = lines.find((a) => a['rule'] === 'HR_OVER_CEILING');
+      expect(crit).toMatchObject({
+        state: 'acknowledged',
+        acknowledgedBy: 'inst user',
+        ackNote: 'sat down, rests',
+        timeToAcknowledgeS: 19,
+      });
+      const closed = lines.find((a) => a['rule'] === 'NO_CONTACT');
+      expect(closed?.['state']).toBe('closed');
+      expect(closed?.['closedAt']).toEqual(expect.any(Number));
+    });
+
+    it("serves a live session's recent trace from the live service (backfill), nothing once it has ended", async () => {
+      const home = await h.registry.sessions.create({ siteId: h.world.siteA, kind: 'home', name: 'Trace' });
+      await h.registry.sessions.start(home.id, h.clock.now);
+      const points = [{ at: h.clock.now, hr: 101.5, spo2: null }];
+      h.live.traces.set(home.id, [{ participantId: h.world.ann, points }]);
+      const res = await h.as('coach', { method: 'GET', url: `/api/sessions/${home.id}/trace?withinS=300` });
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toEqual({ items: [{ participantId: h.world.ann, points }] });
+      expect(h.live.of('recentTrace').at(-1)).toEqual([home.id, 300_000]);
+      const bad = await h.as('coach', { method: 'GET', url: `/api/sessions/${home.id}/trace?withinS=0` });
+      expect(bad.statusCode).toBe(400);
+      await h.registry.sessions.end(home.id, h.clock.now);
+      const ended = await h.as('coach', { method: 'GET', url: `/api/sessions/${home.id}/trace` });
+      expect(ended.json()).toEqual({ items: [] });
+    });
+
     it('neutralises a formula alias and keeps Chinese aliases intact', async () => {
       const home = await h.registry.sessions.create({
         siteId: h.world.siteA,

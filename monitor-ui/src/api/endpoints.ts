@@ -17,6 +17,7 @@ import {
   sessionReportResponseSchema,
   sessionSchema,
   sessionSummarySchema,
+  sessionTraceResponseSchema,
   unboundDeviceSchema,
   userSchema,
 } from '@zonewatch/protocol';
@@ -75,6 +76,10 @@ export const endpoints = {
     return toSessionReport(
       parseReply(sessionReportResponseSchema, await api.get(`/sessions/${enc(id)}/report`)),
     );
+  },
+  /** A live session's recent traces per participant (backfills the coach's rolling chart). */
+  async recentTrace(id: string) {
+    return parseReply(sessionTraceResponseSchema, await api.get(`/sessions/${enc(id)}/trace`)).items;
   },
   async sessionAlerts(id: string) {
     return parseReply(listOf(alertWithEventsSchema), await api.get(`/sessions/${enc(id)}/alerts`)).items;

@@ -54,6 +54,7 @@ function alert(a: AlertReportRead, startedAt: number | null): ReportAlert {
     acknowledgedAt,
     acknowledgedBy: a.acknowledgedBy,
     closedAt: a.closedAt,
+    ackNote: a.ackNote,
     timeToAckS:
       a.timeToAcknowledgeS ??
       (raisedAt !== null && acknowledgedAt !== null ? (acknowledgedAt - raisedAt) / 1000 : null),
@@ -89,43 +90,20 @@ export function toParticipantReport(
   };
 }
 
-/**
- * A saved report names who acknowledged by user id; the session's alert list (REST) names them by user
- * name and is the authoritative record: its acknowledgement wins where both know the alert.
- */
-export function withAckNames(
-  report: SessionReportView,
-  alerts: readonly { id: string; acknowledgedBy: string | null; acknowledgedAt: number | null }[],
-): SessionReportView {
-  const byId = new Map(alerts.map((a) => [a.id, a]));
-  return {
-    ...report,
-    participants: report.participants.map((p) => ({
-      ...p,
-      alerts: p.alerts.map((a) => {
-        const live = byId.get(a.id);
-        if (!live?.acknowledgedBy) return a;
-        const acknowledgedAt = live.acknowledgedAt ?? a.acknowledgedAt;
-        return {
-          ...a,
-          acknowledgedBy: live.acknowledgedBy,
-          acknowledgedAt,
-          timeToAckS:
-            a.timeToAckS ??
-            (acknowledgedAt !== null && a.raisedAt !== null ? (acknowledgedAt - a.raisedAt) / 1000 : null),
-        };
-      }),
-    })),
-  };
-}
-
 export function toSessionReport(r: {
-  session: { id: string; name: string; startedAt: number | null; endedAt: number | null };
+  session: {
+    id: string;
+    name: string;
+    kind: 'class' | 'home';
+    coachId: string | null;
+    startedAt: number | null;
+    endedAt: number | null;
+  };
   items: readonly { participantId: string; alias: string; body: unknown }[];
 }): SessionReportView {
-  const { id, name, startedAt, endedAt } = r.session;
+  const { id, name, kind, coachId, startedAt, endedAt } = r.session;
   return {
-    session: { id, name, startedAt, endedAt },
+    session: { id, name, kind, coachId, startedAt, endedAt },
     participants: r.items.map((i) => toParticipantReport(i, startedAt)),
   };
 }

@@ -56,6 +56,8 @@ export interface ReportAlert {
   acknowledgedBy: string | null;
   closedAt: number | null;
   timeToAckS: number | null;
+  /** Acknowledgement notes (from the registry, as in the CSV). */
+  ackNote: string | null;
 }
 
 export type ZoneView = NonNullable<SavedReportRead['zone']>;
@@ -74,6 +76,13 @@ export interface ParticipantReport {
 }
 
 export interface SessionReportView {
-  session: { id: string; name: string; startedAt: number | null; endedAt: number | null } | null;
+  session: {
+    id: string;
+    name: string;
+    kind: 'class' | 'home';
+    coachId: string | null;
+    startedAt: number | null;
+    endedAt: number | null;
+  } | null;
   participants: ParticipantReport[];
 }

@@ -241,7 +241,7 @@ export const en = {
   'report.closed': 'Closed',
   'report.notAcked': 'Not acknowledged',
   'report.adherence': 'Adherence to FITT targets',
-  'report.adherenceClinicianOnly': 'Weekly adherence is shown to clinicians.',
+  'report.ackNote': 'Note',
   'report.sessionsMeeting': 'Sessions meeting the target',
   'report.minutesInZoneSession': 'Minutes in zone',
   'report.targetMet': 'Target met',

@@ -239,7 +239,7 @@ export const zhCN: Readonly<Record<keyof typeof en, string>> = {
   'report.closed': '关闭时间',
   'report.notAcked': '未确认',
   'report.adherence': '运动处方目标依从性',
-  'report.adherenceClinicianOnly': '每周依从性仅向临床医生显示。',
+  'report.ackNote': '备注',
   'report.sessionsMeeting': '达标次数',
   'report.minutesInZoneSession': '区间内分钟数',
   'report.targetMet': '已达目标',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { participant } from './fixtures.js';
-import { appendPoint, EMPTY_TRACE, rollingRange, TraceStore } from './trace.js';
+import { appendPoint, backfill, EMPTY_TRACE, rollingRange, TraceStore } from './trace.js';
 
 describe('rolling trace', () => {
   it('keeps the last window, drops repeats, and stores non-live values as gaps', () => {
@@ -12,6 +12,23 @@ describe('rolling trace', () => {
     const gap = appendPoint(tr, 20_000, participant('p', { freshness: 'stale' }), 10_000);
     expect(gap.hr[gap.hr.length - 1]).toBeNull();
     expect(gap.spo2[gap.spo2.length - 1]).toBeNull();
+  });
+});
+
+describe('backfill of a chart opened mid-session', () => {
+  it("puts the server's older points in front, inside the window, and keeps what the frames brought", () => {
+    const fromFrames = appendPoint(EMPTY_TRACE, 100_000, participant('p', { hr: 120 }));
+    const server = [
+      { at: 10_000, hr: 90, spo2: null }, // outside a 60 s window ending at 101 s
+      { at: 50_000, hr: 110, spo2: 97 },
+      { at: 45_000, hr: 105, spo2: null },
+      { at: 100_000, hr: 999, spo2: null }, // the frames' own time: theirs wins
+    ];
+    const tr = backfill(fromFrames, server, 101_000, 60_000);
+    expect(tr.t).toEqual([45, 50, 100]);
+    expect(tr.hr).toEqual([105, 110, 120]);
+    expect(tr.spo2).toEqual([null, 97, fromFrames.spo2[0]]);
+    expect(backfill(EMPTY_TRACE, [], 0)).toBe(EMPTY_TRACE);
   });
 });
 

@@ -37,6 +37,31 @@ export function appendPoint(
 }
 
 /**
+ * Backfills a trace with what the server had before this view opened (`GET /sessions/:id/trace`: the rules
+ * engine's bucket means, `at` = epoch ms): points older than the trace's first one and inside the window
+ * (from `nowMs`) go in front; what the frames already brought is kept as is.
+ */
+export function backfill(
+  trace: RollingTrace,
+  points: readonly { at: number; hr: number | null; spo2: number | null }[],
+  nowMs: number,
+  windowMs: number = ROLLING_WINDOW_MS,
+): RollingTrace {
+  const first = trace.t[0] ?? Number.POSITIVE_INFINITY;
+  const from = (nowMs - windowMs) / 1000;
+  const older = points
+    .map((p) => ({ x: p.at / 1000, hr: p.hr, spo2: p.spo2 }))
+    .filter((p) => p.x < first && p.x >= from)
+    .sort((a, b) => a.x - b.x);
+  if (older.length === 0) return trace;
+  return {
+    t: [...older.map((p) => p.x), ...trace.t],
+    hr: [...older.map((p) => p.hr), ...trace.hr],
+    spo2: [...older.map((p) => p.spo2), ...trace.spo2],
+  };
+}
+
+/**
  * x range of a rolling chart: the last `windowS` seconds once that much has been seen; before, what there
  * is (at least a minute), so a chart opened a moment ago is not an empty strip with a dot at its end.
  */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { groupRoster, toParticipantReport, withAckNames } from '../api/normalize.js';
-import { adherenceRows, timeInZone } from './report.js';
+import { groupRoster, toParticipantReport } from '../api/normalize.js';
+import { adherenceRows, mayReadAdherence, timeInZone } from './report.js';
 
 describe('session report view', () => {
   it('reads the saved report body (engine SessionReport + alias + zone)', () => {
@@ -65,7 +65,7 @@ describe('session report view', () => {
     expect(r.adherence).toEqual({ minutesInZone: 7, targetMinutesInZone: 30, met: false });
   });
 
-  it('names who acknowledged from the session’s alert list (the report body holds a user id)', () => {
+  it('reads the acknowledgement note the report route adds from the registry (absent in saved bodies)', () => {
     const p = toParticipantReport(
       {
         participantId: 'p1',
@@ -77,30 +77,15 @@ describe('session report view', () => {
               rule: 'HR_LOW',
               severity: 'critical',
               raisedAt: 10_000,
-              acknowledgedAt: 12_000,
-              acknowledgedBy: 'u-1',
+              ackNote: 'sat her down',
             },
-            {
-              alertId: 'a2',
-              rule: 'HR_LOW',
-              severity: 'warning',
-              raisedAt: 20_000,
-              acknowledgedAt: null,
-              acknowledgedBy: null,
-            },
+            { alertId: 'a2', rule: 'HR_LOW', severity: 'warning', raisedAt: 20_000 },
           ],
         },
       },
       0,
     );
-    const r = withAckNames({ session: null, participants: [p] }, [
-      { id: 'a1', acknowledgedBy: 'ann', acknowledgedAt: 12_000 },
-      { id: 'a2', acknowledgedBy: null, acknowledgedAt: null },
-    ]);
-    expect(r.participants[0]?.alerts.map((a) => [a.acknowledgedBy, a.timeToAckS])).toEqual([
-      ['ann', 2],
-      [null, null],
-    ]);
+    expect(p.alerts.map((a) => a.ackNote)).toEqual(['sat her down', null]);
   });
 
   it('an empty or odd body shows as unknowns, never a crash', () => {
@@ -217,5 +202,21 @@ describe('session report view', () => {
       },
       { participantId: 'p2', alias: 'P2', devices: [{ deviceId: 'd2', kind: 'hr-strap' }] },
     ]);
+  });
+});
+
+describe('who the report asks for adherence', () => {
+  const home = { kind: 'home' as const, coachId: 'u-coach' };
+  it('clinicians and admins always; coaches on a home session they follow; nobody else', () => {
+    expect(mayReadAdherence({ id: 'c', roles: ['clinician'] }, { kind: 'class', coachId: null })).toBe(true);
+    expect(mayReadAdherence({ id: 'a', roles: ['admin'] }, home)).toBe(true);
+    expect(mayReadAdherence({ id: 'u-coach', roles: ['coach'] }, home)).toBe(true);
+    expect(mayReadAdherence({ id: 'x', roles: ['coach'] }, { kind: 'home', coachId: null })).toBe(true);
+    expect(mayReadAdherence({ id: 'other', roles: ['coach'] }, home)).toBe(false);
+    expect(mayReadAdherence({ id: 'u-coach', roles: ['coach'] }, { kind: 'class', coachId: null })).toBe(
+      false,
+    );
+    expect(mayReadAdherence({ id: 'i', roles: ['instructor'] }, home)).toBe(false);
+    expect(mayReadAdherence(null, home)).toBe(false);
   });
 });

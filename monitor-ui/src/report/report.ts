@@ -54,3 +54,21 @@ export function adherenceRows(a: AdherenceResponse): AdherenceRow[] {
     met: w.met,
   }));
 }
+
+/**
+ * Whether the console may ask for a participant's weekly adherence on this report, as the API allows it
+ * (`GET /participants/:id/adherence`): clinicians and admins always; coaches on a home session they follow
+ * (assigned to them or to no coach). Anyone else is never sent to a route their role may not use.
+ */
+export function mayReadAdherence(
+  user: { id: string; roles: readonly string[] } | null | undefined,
+  session: { kind: 'class' | 'home'; coachId: string | null } | null,
+): boolean {
+  if (!user) return false;
+  if (user.roles.includes('admin') || user.roles.includes('clinician')) return true;
+  return (
+    user.roles.includes('coach') &&
+    session?.kind === 'home' &&
+    (session.coachId === null || session.coachId === user.id)
+  );
+}

@@ -2,16 +2,16 @@ import { useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import { ApiError } from '../api/client.js';
 import { endpoints } from '../api/endpoints.js';
-import { withAckNames } from '../api/normalize.js';
 import type { AdherenceResponse, ParticipantReport, SessionReportView } from '../api/types.js';
 import { formatClock, formatDate, formatDateTime, formatDuration, formatNumber } from '../format.js';
 import { language, t } from '../i18n/store.js';
-import { adherenceRows, timeInZone } from '../report/report.js';
+import { adherenceRows, mayReadAdherence, timeInZone } from '../report/report.js';
 import { errorText } from './admin/common.js';
 import { type ChartMarker, TraceChart } from './Chart.js';
 import { AlarmIcon, ZoneShape } from './icons.js';
 import { ruleKey, SEVERITY_KEY, ZONE_KEY } from './labels.js';
 import { Data } from './Msg.js';
+import { me } from './session.js';
 
 /** Weeks of adherence shown next to a report. */
 const ADHERENCE_WEEKS = 8;
@@ -49,7 +49,12 @@ function Adherence({ participantId }: { participantId: string }) {
       (e: unknown) => (error.value = errorText(e)),
     );
   }, [participantId]);
-  if (error.value) return <p class="muted">{t('report.adherenceClinicianOnly')}</p>;
+  if (error.value)
+    return (
+      <p class="error">
+        <Data>{error.value}</Data>
+      </p>
+    );
   if (!data.value) return <p>{t('common.loading')}</p>;
   const rows = adherenceRows(data.value);
   const a = data.value;
@@ -92,7 +97,7 @@ function Adherence({ participantId }: { participantId: string }) {
   );
 }
 
-function ParticipantSection({ r }: { r: ParticipantReport }) {
+function ParticipantSection({ r, adherence }: { r: ParticipantReport; adherence: boolean }) {
   const m = r.metrics;
   const markers: ChartMarker[] = r.alerts.map((a) => ({
     x: a.raisedS,
@@ -212,6 +217,7 @@ function ParticipantSection({ r }: { r: ParticipantReport }) {
               <th>{t('report.alertRule')}</th>
               <th>{t('report.timeToAck')}</th>
               <th>{t('report.ackBy')}</th>
+              <th>{t('report.ackNote')}</th>
               <th>{t('report.closed')}</th>
             </tr>
           </thead>
@@ -233,14 +239,19 @@ function ParticipantSection({ r }: { r: ParticipantReport }) {
                 <td>{t(ruleKey(a.rule))}</td>
                 <td>{a.timeToAckS === null ? t('report.notAcked') : formatDuration(a.timeToAckS)}</td>
                 <td>{a.acknowledgedBy ? <Data>{a.acknowledgedBy}</Data> : '--'}</td>
+                <td data-testid="ack-note">{a.ackNote ? <Data>{a.ackNote}</Data> : '--'}</td>
                 <td>{a.closedAt !== null ? formatClock(a.closedAt, language.value) : '--'}</td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
-      <h3>{t('report.adherence')}</h3>
-      <Adherence participantId={r.participantId} />
+      {adherence && (
+        <>
+          <h3>{t('report.adherence')}</h3>
+          <Adherence participantId={r.participantId} />
+        </>
+      )}
     </section>
   );
 }
@@ -250,8 +261,8 @@ export function Report({ sessionId }: { sessionId: string }) {
   const report = useSignal<SessionReportView | null>(null);
   const error = useSignal<string | null>(null);
   useEffect(() => {
-    Promise.all([endpoints.report(sessionId), endpoints.sessionAlerts(sessionId).catch(() => [])]).then(
-      ([r, alerts]) => (report.value = withAckNames(r, alerts)),
+    endpoints.report(sessionId).then(
+      (r) => (report.value = r),
       (e: unknown) =>
         (error.value = e instanceof ApiError && e.status === 404 ? t('report.notYet') : errorText(e)),
     );
@@ -290,7 +301,7 @@ export function Report({ sessionId }: { sessionId: string }) {
       {!r && !error.value && <p>{t('common.loading')}</p>}
       {r && r.participants.length === 0 && <p class="muted">{t('report.empty')}</p>}
       {r?.participants.map((p) => (
-        <ParticipantSection key={p.participantId} r={p} />
+        <ParticipantSection key={p.participantId} r={p} adherence={mayReadAdherence(me.value, r.session)} />
       ))}
     </main>
   );

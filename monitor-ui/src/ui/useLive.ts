@@ -1,5 +1,6 @@
 import { type Signal, useSignal } from '@preact/signals';
 import { useEffect, useRef } from 'preact/hooks';
+import { endpoints } from '../api/endpoints.js';
 import { playPattern, soundState } from '../live/audio.js';
 import { type AckReply, connectLive, type LiveConnection } from '../live/connection.js';
 import { type LinkState, linkState } from '../live/link.js';
@@ -14,7 +15,7 @@ import {
   needsAck,
   silenceResound,
 } from '../live/state.js';
-import { appendPoint, EMPTY_TRACE, type RollingTrace, traceStore } from '../live/trace.js';
+import { appendPoint, backfill, EMPTY_TRACE, type RollingTrace, traceStore } from '../live/trace.js';
 
 /** Id of the console's own technical alarm in the sound scheduler. */
 export const LINK_LOST_ID = 'console:link-lost';
@@ -78,6 +79,24 @@ export function useLiveSession(sessionId: string, opts: { traces?: boolean } = {
       traceStore.remember(sessionId, next);
     };
 
+    // Opened mid-session: the chart starts with what the server has (the frames only bring what follows).
+    let gone = false;
+    if (opts.traces)
+      endpoints.recentTrace(sessionId).then(
+        (items) => {
+          if (gone) return;
+          const next = new Map(traces.value);
+          for (const it of items)
+            next.set(
+              it.participantId,
+              backfill(next.get(it.participantId) ?? EMPTY_TRACE, it.points, Date.now()),
+            );
+          traces.value = next;
+          traceStore.remember(sessionId, next);
+        },
+        () => undefined, // no backfill: the chart fills from the frames as before
+      );
+
     conn.current = connectLive(sessionId, {
       snapshot: (s) => {
         state.value = applySnapshot(state.value, s, Date.now());
@@ -132,6 +151,7 @@ export function useLiveSession(sessionId: string, opts: { traces?: boolean } = {
     };
     const timer = setInterval(tick, TICK_MS);
     return () => {
+      gone = true;
       clearInterval(timer);
       conn.current?.close();
       conn.current = null;

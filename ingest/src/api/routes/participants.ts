@@ -16,7 +16,7 @@ import {
   resolvedPrescriptionSchema,
   sessionReportItemSchema,
 } from '@zonewatch/protocol';
-import { hasRole, requireRole, requireUser, siteScope } from '../../auth/index.js';
+import { authCodes, coachOnly, hasRole, requireRole, requireUser, siteScope } from '../../auth/index.js';
 import type { Participant } from '../../registry/index.js';
 import { type ApiContext, assertSite, audit, loaders, type ZodApp } from '../context.js';
 import { validationError } from '../errors.js';
@@ -33,14 +33,21 @@ const previewBody = previewPrescriptionBodySchema.extend({ prescription: prescri
 
 /**
  * `/participants/*` and `/prescriptions/preview`. Aliases: clinicians and instructors. Clinical details,
- * prescription bodies, adherence and reports: clinicians (and admins), every read audited. Instructors see a
- * prescription's zone in bpm only.
+ * prescription bodies, adherence and reports: clinicians (and admins), every read audited; coaches also read
+ * the adherence of the participants of the home sessions they follow. Instructors see a prescription's zone
+ * in bpm only.
  */
 export async function participantRoutes(app: ZodApp, ctx: ApiContext): Promise<void> {
   const { registry } = ctx;
   const load = loaders(registry);
   const clinician = requireRole('clinician');
   const aliasReaders = requireRole('clinician', 'instructor');
+  const adherenceReaders = requireRole('clinician', 'coach');
+  /** A coach follows the participants of the home sessions assigned to them (or to no coach) at their sites. */
+  const followsAtHome = async (coachId: string, participantId: string) =>
+    (await registry.sessions.list({ participantId, limit: 1000 })).some(
+      (s) => s.kind === 'home' && (s.coachId === coachId || s.coachId === null),
+    );
 
   app.get(
     '/participants',
@@ -317,7 +324,7 @@ export async function participantRoutes(app: ZodApp, ctx: ApiContext): Promise<v
   app.get(
     '/participants/:id/adherence',
     {
-      onRequest: clinician,
+      onRequest: adherenceReaders,
       schema: {
         tags,
         summary: 'Sessions and minutes in zone per calendar week against the FITT targets (audited)',
@@ -329,6 +336,10 @@ export async function participantRoutes(app: ZodApp, ctx: ApiContext): Promise<v
     async (request) => {
       const user = requireUser(request);
       const p = await load.participant(request, request.params.id);
+      if (coachOnly(user) && !(await followsAtHome(user.id, p.id)))
+        throw new authCodes.ZW_ERR_FORBIDDEN(
+          'coaches see the adherence of the participants of the home sessions they follow only',
+        );
       const now = ctx.clock();
       const tz = (await registry.sites.get(p.siteId))?.timezone ?? 'UTC';
       const current = await registry.prescriptions.current(p.id, now);

@@ -13,12 +13,15 @@ import {
   sessionSchema,
   sessionSummarySchema,
   sessionsQuerySchema,
+  sessionTraceQuerySchema,
+  sessionTraceResponseSchema,
   unboundDevicesListSchema,
   unboundDevicesQuerySchema,
 } from '@zonewatch/protocol';
 import { authCodes, coachOnly, requireRole, requireUser, siteScope } from '../../auth/index.js';
 import { codes, type RosterBinding, type SessionRecord } from '../../registry/index.js';
 import { type ApiContext, assertSite, assertStaffOfSite, audit, loaders, type ZodApp } from '../context.js';
+import { alertLines } from '../report-alerts.js';
 import { alertsCsv, participantsCsv } from '../report-csv.js';
 import { errorResponses } from '../schemas.js';
 import {
@@ -302,6 +305,26 @@ export async function sessionRoutes(app: ZodApp, ctx: ApiContext): Promise<void>
   );
 
   app.get(
+    '/sessions/:id/trace',
+    {
+      onRequest: viewers,
+      schema: {
+        tags,
+        summary:
+          "Each participant's down-sampled trace of the last minutes of a live session (backfills a live chart)",
+        params: idParamsSchema,
+        querystring: sessionTraceQuerySchema,
+        response: { 200: sessionTraceResponseSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const s = await load.session(request, request.params.id);
+      if (s.status !== 'active') return { items: [] };
+      return { items: live.recentTrace(s.id, request.query.withinS * 1000) };
+    },
+  );
+
+  app.get(
     '/sessions/:id/alerts',
     {
       onRequest: viewers,
@@ -369,6 +392,9 @@ export async function sessionRoutes(app: ZodApp, ctx: ApiContext): Promise<void>
         registry,
         reports.map((r) => r.participantId),
       );
+      // The alert lines come from the registry, as in the CSV export: one source of truth for their state,
+      // who acknowledged (display name) and the notes, whatever the saved snapshot says.
+      const lines = await alertLines(registry, s);
       return {
         session: sessionView(s),
         items: reports.map((r) => ({
@@ -377,7 +403,12 @@ export async function sessionRoutes(app: ZodApp, ctx: ApiContext): Promise<void>
           sessionStartedAt: s.startedAt,
           participantId: r.participantId,
           alias: alias.get(r.participantId) ?? '',
-          body: r.body as Record<string, unknown>,
+          body: {
+            ...(r.body as Record<string, unknown>),
+            alerts: lines
+              .filter((a) => a.participantId === r.participantId)
+              .map(({ participantId: _p, escalationLevel: _e, ...line }) => line),
+          },
           createdAt: r.createdAt,
           updatedAt: r.updatedAt,
         })),

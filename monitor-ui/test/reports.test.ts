@@ -1,0 +1,164 @@
+import { SESSION_COOKIE } from '@zonewatch/protocol';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, login, newContext, type Stack, startStack } from './harness.js';
+
+/**
+ * Issue 14's report and prescription defects, each in real headless Chromium against the real stack
+ * (`fixtures/e2e-class.yaml`: Ada over-exerts from 0:08; `fixtures/e2e-home.yaml`: Walker 9 at home,
+ * followed by the demo coach).
+ */
+
+let stack: Stack;
+let browser: Browser;
+
+async function apiLogin(user: { username: string; password: string }): Promise<string> {
+  const res = await fetch(`${stack.url}api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(user),
+  });
+  expect(res.status).toBe(200);
+  const cookie = res.headers.getSetCookie().find((c) => c.startsWith(`${SESSION_COOKIE}=`));
+  if (!cookie) throw new Error('no session cookie');
+  return cookie.split(';')[0] as string;
+}
+
+async function api(cookie: string, method: string, path: string, body?: object): Promise<unknown> {
+  const res = await fetch(`${stack.url}api${path}`, {
+    method,
+    headers: { cookie, ...(method === 'GET' ? {} : { 'content-type': 'application/json' }) },
+    ...(method === 'GET' ? {} : { body: JSON.stringify(body ?? {}) }),
+  });
+  expect(res.ok, `${method} ${path}: ${res.status}`).toBe(true);
+  return res.json();
+}
+
+async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** Every 403 the page's own requests got (a console must not call routes the role may not use). */
+function forbiddenCalls(page: Page): string[] {
+  const seen: string[] = [];
+  page.on('response', (r) => {
+    if (r.status() === 403) seen.push(r.url());
+  });
+  return seen;
+}
+
+beforeAll(async () => {
+  [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.close();
+});
+
+describe('Reports disagree with themselves', () => {
+  const NOTE = 'Sat Ada down, water';
+  let alertId: string;
+
+  it("an acknowledgement with a note on Ada's alert (the class runs meanwhile)", async () => {
+    const cookie = await apiLogin(stack.users.instructor);
+    alertId = await until(
+      "Ada's over-exertion alert",
+      async () => {
+        const r = (await api(cookie, 'GET', `/sessions/${stack.classSessionId}/alerts`)) as {
+          items: { id: string; participantId: string; state: string }[];
+        };
+        return r.items.find((a) => a.participantId === 'e2e-p1' && a.state === 'open')?.id;
+      },
+      90_000,
+    );
+    await api(cookie, 'POST', `/alerts/${alertId}/ack`, { note: NOTE });
+  }, 120_000);
+
+  it("the coach's last-10-minutes chart opened mid-session starts with what the server has", async () => {
+    // The server holds a minute or more of the session (12 buckets of 5 s) before the view opens.
+    const coach = await apiLogin(stack.users.coach);
+    await until(
+      'a minute of the home session on the server',
+      async () => {
+        const r = (await api(coach, 'GET', `/sessions/${stack.homeSessionId}/trace`)) as {
+          items: { points: unknown[] }[];
+        };
+        return (r.items[0]?.points.length ?? 0) >= 12 ? true : undefined;
+      },
+      90_000,
+    );
+    const ctx = await newContext(browser, { lang: 'en' });
+    const page = await ctx.newPage();
+    await login(page, stack.url, stack.users.coach);
+    await page.goto(`${stack.url}#/coach/live/${encodeURIComponent(stack.homeSessionId)}`);
+    const chart = page.locator('[data-testid=rolling-chart]');
+    await chart.waitFor({ timeout: 15_000 });
+    // The chart is backfilled at once, not growing one point a second from the moment the view opened.
+    await expect
+      .poll(async () => Number(await chart.getAttribute('data-points')), { timeout: 3_000 })
+      .toBeGreaterThanOrEqual(10);
+    await ctx.close();
+  }, 120_000);
+
+  it('the class report shows the note, the display name and the closed state the CSV has, without a 403', async () => {
+    const cookie = await apiLogin(stack.users.instructor);
+    await api(cookie, 'POST', `/sessions/${stack.classSessionId}/stop`);
+    const me = (await api(cookie, 'GET', '/auth/me')) as { user: { displayName: string; username: string } };
+    const ctx = await newContext(browser, { lang: 'en' });
+    const page = await ctx.newPage();
+    const forbidden = forbiddenCalls(page);
+    await login(page, stack.url, stack.users.instructor);
+    await page.goto(`${stack.url}#/report/${encodeURIComponent(stack.classSessionId)}`);
+    const ada = page.locator('.report-participant[data-participant=e2e-p1]');
+    await ada.waitFor({ timeout: 20_000 });
+    await expect.poll(() => page.locator('.report-participant').count()).toBe(6);
+    const rows = ada.locator('[data-testid=report-alerts] tbody tr');
+    await expect.poll(() => rows.count()).toBeGreaterThan(0);
+    const acked = ada.locator('[data-testid=report-alerts] tbody tr', { hasText: NOTE });
+    expect(await acked.count()).toBe(1);
+    expect(await acked.textContent()).toContain(me.user.displayName);
+    expect(await ada.textContent()).not.toContain(me.user.username);
+    // The CSV of the same session: every alert closed (the session closed them), and so says the page.
+    const csv = await page.request.get(
+      `${stack.url}api/sessions/${stack.classSessionId}/report.csv?kind=alerts`,
+    );
+    const lines = (await csv.text())
+      .replace(/^\uFEFF/, '')
+      .split('\r\n')
+      .slice(1, -1);
+    const adaLines = lines.filter((l) => l.includes(',e2e-p1,'));
+    expect(adaLines.length).toBe(await rows.count());
+    for (const l of adaLines) expect(l).toContain(',closed,');
+    const mine = adaLines.find((l) => l.startsWith(`${alertId},`));
+    expect(mine).toContain(me.user.displayName);
+    expect(mine).toContain(NOTE);
+    for (const closed of await rows.locator('td:last-child').allTextContents()) expect(closed).not.toBe('--');
+    // Adherence is for clinicians and coaches: an instructor's console does not ask, nor apologise per row.
+    expect(forbidden).toEqual([]);
+    expect(await page.locator('[data-testid=adherence]').count()).toBe(0);
+    expect(await page.locator('main.report').textContent()).not.toMatch(/adherence/i);
+    await ctx.close();
+  }, 90_000);
+
+  it('the coach sees the adherence of the home exerciser they follow, without a 403', async () => {
+    const cookie = await apiLogin(stack.users.instructor);
+    await api(cookie, 'POST', `/sessions/${stack.homeSessionId}/stop`);
+    const ctx = await newContext(browser, { lang: 'en' });
+    const page = await ctx.newPage();
+    const forbidden = forbiddenCalls(page);
+    await login(page, stack.url, stack.users.coach);
+    await page.goto(`${stack.url}#/report/${encodeURIComponent(stack.homeSessionId)}`);
+    const walker = page.locator('.report-participant[data-participant=e2e-h1]');
+    await walker.waitFor({ timeout: 20_000 });
+    await walker.locator('[data-testid=adherence] table').waitFor({ timeout: 10_000 });
+    expect(forbidden).toEqual([]);
+    await ctx.close();
+  }, 60_000);
+});
