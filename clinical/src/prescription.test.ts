@@ -209,6 +209,55 @@ describe('refusals name the field (section 1)', () => {
     ).toEqual(['zone.high']);
   });
 
+  it('a ceiling above hrMax: refused naming ceilingBpm in the strict (API, versioned) form, kept in the portable one', () => {
+    // Issue 14: brawner at 63 gives hrMax 119.9; a ceiling of 150 was saved with only a warning.
+    const rx = {
+      ...PORTABLE,
+      age: 63,
+      hrRest: 60,
+      hrMax: { source: 'brawner' },
+      zone: { method: 'bpm', low: 90, high: 110 },
+      ceilingBpm: 150,
+    };
+    let err: unknown;
+    try {
+      resolvePrescription(rx, undefined, { strict: true });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(PrescriptionError);
+    expect((err as PrescriptionError).issues).toEqual([
+      {
+        path: ['ceilingBpm'],
+        field: 'ceilingBpm',
+        code: 'CEILING_ABOVE_HRMAX',
+        message: 'must not be above hrMax (150 > 119.9 bpm)',
+      },
+    ]);
+    const v = parsePrescriptionVersion({
+      ...rx,
+      participantId: 'p-1',
+      version: 1,
+      effectiveFrom: '2025-01-01',
+      author: 'dr-a',
+    });
+    expect(v.ok ? [] : v.issues.map((i) => [i.field, i.code])).toEqual([
+      ['ceilingBpm', 'CEILING_ABOVE_HRMAX'],
+    ]);
+    // Section 3a: the portable form uses a given ceiling as given (a warning only), so replay is unchanged.
+    expect(resolvePrescription(rx).ceilingBpm).toBe(150);
+    expect(resolvePrescription({ ...rx, ceilingBpm: 119 }, undefined, { strict: true }).ceilingBpm).toBe(119);
+  });
+
+  it('a zone top above the ceiling is refused in every form, with its code', () => {
+    const rx = { ...PORTABLE, ceilingBpm: 120 };
+    const portable = parsePrescription(rx);
+    expect(portable.ok ? [] : portable.issues.map((i) => [i.field, i.code])).toEqual([
+      ['ceilingBpm', 'ZONE_ABOVE_CEILING'],
+    ]);
+    expect(() => resolvePrescription(rx, undefined, { strict: true })).toThrow(/below zone high/);
+  });
+
   it('SpO2 floor outside 70–100', () => {
     expect(fields({ ...PORTABLE, spo2Floor: 65 })).toEqual(['spo2Floor']);
     expect(fields({ ...PORTABLE, spo2Floor: 101 })).toEqual(['spo2Floor']);

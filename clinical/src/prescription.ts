@@ -54,11 +54,31 @@ export interface ResolvedPrescription {
   warnings: string[];
 }
 
+/**
+ * Stable codes of the ceiling refusals, for consoles that word them in their own language (the message is
+ * English for logs and the replay CLI): `CEILING_ABOVE_HRMAX` (a given ceiling above hrMax, strict form
+ * only, see {@link ResolveOptions}), `ZONE_ABOVE_CEILING` (zone high above the ceiling, always).
+ */
+export const PRESCRIPTION_REFUSAL_CODES = ['CEILING_ABOVE_HRMAX', 'ZONE_ABOVE_CEILING'] as const;
+export type PrescriptionRefusalCode = (typeof PRESCRIPTION_REFUSAL_CODES)[number];
+
 /** One refusal reason: `field` is the dotted path (e.g. `zone.high`). */
 export interface PrescriptionIssue {
   path: (string | number)[];
   field: string;
   message: string;
+  /** Set for the refusals a console words itself ({@link PRESCRIPTION_REFUSAL_CODES}). */
+  code?: PrescriptionRefusalCode;
+}
+
+/**
+ * How strictly {@link resolvePrescription} judges. The portable replay form (section 7) uses a given
+ * ceiling "as given" (section 3a), so it keeps accepting a ceiling above hrMax with a warning; what a
+ * clinician saves through the API (and its preview) is `strict`: such a ceiling is refused naming
+ * `ceilingBpm` (issue 14: a ceiling of 150 against an HRmax of 119 was saved with only a warning).
+ */
+export interface ResolveOptions {
+  strict?: boolean;
 }
 
 /** Thrown by {@link resolvePrescription} for a prescription that makes no sense. */
@@ -80,14 +100,21 @@ function floorTolerant(x: number): number {
   return Math.floor(x + 1e-9);
 }
 
-type Issue = { path: (string | number)[]; message: string };
+type Issue = { path: (string | number)[]; message: string; code?: PrescriptionRefusalCode };
+
+/** What {@link compute} refuses beyond the portable form's rules (the versioned record and the API). */
+interface Strictness {
+  requireSecondClinician: boolean;
+  ceilingWithinHrMax: boolean;
+}
 
 /** Computes the resolved numbers, collecting refusal issues instead of throwing. */
 function compute(
   rx: Prescription,
   s: RuleSettings['prescription'],
-  requireSecondClinician: boolean,
+  strictness: Strictness,
 ): { resolved: ResolvedPrescription | null; issues: Issue[] } {
+  const { requireSecondClinician } = strictness;
   const issues: Issue[] = [];
   const warnings: string[] = [];
   const preset = rx.preset ? PRESETS[rx.preset] : undefined;
@@ -183,6 +210,12 @@ function compute(
         path: ['ceilingBpm'],
         message: `must be at most ischaemic threshold − ${s.ischaemicMarginBpm} (${ceilingBpm} > ${ischaemicMax} bpm)`,
       });
+    else if (strictness.ceilingWithinHrMax && ceilingBpm > hrMax)
+      issues.push({
+        path: ['ceilingBpm'],
+        code: 'CEILING_ABOVE_HRMAX',
+        message: `must not be above hrMax (${ceilingBpm} > ${Math.round(hrMax * 10) / 10} bpm)`,
+      });
     else if (ceilingBpm > s.ceilingMaxFractionOfHrMax * hrMax)
       warnings.push(`ceiling ${ceilingBpm} bpm is above ${s.ceilingMaxFractionOfHrMax}·hrMax`);
   } else if (ischaemicMax !== undefined) {
@@ -200,10 +233,12 @@ function compute(
       ceilingSource === 'default'
         ? {
             path: ['zone', 'high'],
+            code: 'ZONE_ABOVE_CEILING',
             message: `gives ${zoneHighBpm} bpm, above the default ceiling ${ceilingBpm} bpm (${s.ceilingMaxFractionOfHrMax}·hrMax)`,
           }
         : {
             path: [ceilingSource === 'given' ? 'ceilingBpm' : 'ischaemicThresholdBpm'],
+            code: 'ZONE_ABOVE_CEILING',
             message: `puts the ceiling (${ceilingBpm} bpm) below zone high (${zoneHighBpm} bpm)`,
           },
     );
@@ -228,21 +263,29 @@ function compute(
   };
 }
 
-function withCrossChecks<T extends z.ZodType<Prescription>>(schema: T, requireSecondClinician: boolean) {
+function withCrossChecks<T extends z.ZodType<Prescription>>(schema: T, strictness: Strictness) {
   return schema.superRefine((rx, ctx) => {
     // Cross-field checks only on a well-formed prescription, so one mistake gives one message.
     if (!schema.safeParse(rx).success) return;
-    for (const i of compute(rx, defaultRuleSettings.prescription, requireSecondClinician).issues)
-      ctx.addIssue({ code: 'custom', path: i.path, message: i.message });
+    for (const i of compute(rx, defaultRuleSettings.prescription, strictness).issues)
+      ctx.addIssue({
+        code: 'custom',
+        path: i.path,
+        message: i.message,
+        ...(i.code ? { params: { refusal: i.code } } : {}),
+      });
   });
 }
+
+const PORTABLE: Strictness = { requireSecondClinician: false, ceilingWithinHrMax: false };
+const VERSIONED: Strictness = { requireSecondClinician: true, ceilingWithinHrMax: true };
 
 /**
  * Full validation of a clinical prescription (portable form accepted as is). A floor below 85 % without a
  * second clinician is accepted here with a warning, because the portable form has no field for it; the
  * versioned registry record ({@link prescriptionVersionSchema}) refuses it.
  */
-export const prescriptionSchema = withCrossChecks(prescriptionBaseSchema, false);
+export const prescriptionSchema = withCrossChecks(prescriptionBaseSchema, PORTABLE);
 
 /** Epoch ms of an ISO date or date-time (a date alone is midnight UTC). */
 export function isoToMs(iso: string): number {
@@ -250,18 +293,26 @@ export function isoToMs(iso: string): number {
 }
 
 /** A registry record: one version of one participant's prescription with its effective period. */
-export const prescriptionVersionSchema = withCrossChecks(prescriptionVersionFieldsSchema, true).superRefine(
-  (v, ctx) => {
-    if (v.effectiveTo !== undefined && isoToMs(v.effectiveTo) <= isoToMs(v.effectiveFrom))
-      ctx.addIssue({ code: 'custom', path: ['effectiveTo'], message: 'must be after effectiveFrom' });
-  },
-);
+export const prescriptionVersionSchema = withCrossChecks(
+  prescriptionVersionFieldsSchema,
+  VERSIONED,
+).superRefine((v, ctx) => {
+  if (v.effectiveTo !== undefined && isoToMs(v.effectiveTo) <= isoToMs(v.effectiveFrom))
+    ctx.addIssue({ code: 'custom', path: ['effectiveTo'], message: 'must be after effectiveFrom' });
+});
 export type PrescriptionVersion = z.output<typeof prescriptionVersionSchema>;
 
 function toIssues(err: z.ZodError): PrescriptionIssue[] {
   return err.issues.map((i) => {
     const path = i.path.filter((p): p is string | number => typeof p !== 'symbol');
-    return { path, field: path.join('.'), message: i.message };
+    const refusal =
+      i.code === 'custom' ? (i.params as { refusal?: PrescriptionRefusalCode } | undefined) : undefined;
+    return {
+      path,
+      field: path.join('.'),
+      message: i.message,
+      ...(refusal?.refusal ? { code: refusal.refusal } : {}),
+    };
   });
 }
 
@@ -295,16 +346,23 @@ export function parsePrescriptionVersion(
 export function resolvePrescription(
   rx: unknown,
   settings: RuleSettings = defaultRuleSettings,
+  options: ResolveOptions = {},
 ): ResolvedPrescription {
   const parsed = parsePrescription(rx);
   if (!parsed.ok) throw new PrescriptionError(parsed.issues);
-  const { resolved, issues } = compute(parsed.value, settings.prescription, false);
+  const strictness = { ...PORTABLE, ceilingWithinHrMax: options.strict === true };
+  const { resolved, issues } = compute(parsed.value, settings.prescription, strictness);
   if (!resolved) throw new PrescriptionError(toIssuesPlain(issues));
   return resolved;
 }
 
 function toIssuesPlain(issues: Issue[]): PrescriptionIssue[] {
-  return issues.map((i) => ({ path: i.path, field: i.path.join('.'), message: i.message }));
+  return issues.map((i) => ({
+    path: i.path,
+    field: i.path.join('.'),
+    message: i.message,
+    ...(i.code ? { code: i.code } : {}),
+  }));
 }
 
 /**

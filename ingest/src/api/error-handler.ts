@@ -34,13 +34,19 @@ export function validationBody(issues: ApiIssue[]): ApiError {
  * say `internal error` and nothing else while the log keeps the detail. Messages of 4xx are not logged
  * (validation messages can quote clinical values); only their code and status are.
  */
+function refusalOf(params: unknown): string | undefined {
+  const inner = (params as { params?: { refusal?: unknown } } | undefined)?.params;
+  return typeof inner?.refusal === 'string' ? inner.refusal : undefined;
+}
+
 export function apiErrorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   if (hasZodFastifySchemaValidationErrors(err)) {
     const part = err.validationContext ?? 'body';
     const issues: ApiIssue[] = err.validation.map((v) => ({
       path: fieldPath(part, v.instancePath),
       message: friendly(v.message ?? 'is invalid', v.instancePath === '/' || v.instancePath === ''),
-      code: v.keyword,
+      // A refusal a console words itself (e.g. the prescription's ZONE_ABOVE_CEILING) keeps its own code.
+      code: refusalOf(v.params) ?? v.keyword,
     }));
     request.log.info({ code: 'ZW_ERR_VALIDATION', statusCode: 400 }, 'request refused');
     return reply.code(400).send(validationBody(issues));

@@ -405,6 +405,41 @@ describe('participants, clinical details, prescriptions, adherence and reports',
     });
   });
 
+  describe('prescription sanity (issue 14)', () => {
+    const tooHigh = { ...RX, age: 63, hrMax: { source: 'brawner' }, ceilingBpm: 150 };
+
+    it('refuses a ceiling above hrMax on preview and save, naming ceilingBpm with a code', async () => {
+      for (const [url, payload] of [
+        ['/api/prescriptions/preview', { prescription: tooHigh }],
+        [`/api/participants/${h.world.ann}/prescriptions`, { body: tooHigh }],
+      ] as const) {
+        const res = await h.as('clinician', { method: 'POST', url, payload });
+        expect(res.statusCode, url).toBe(400);
+        const issue = errorOf(res).issues?.[0];
+        expect(issue?.path).toMatch(/^body\.(prescription|body)\.ceilingBpm$/);
+        expect(issue).toMatchObject({ code: 'CEILING_ABOVE_HRMAX' });
+      }
+      const ok = await h.as('clinician', {
+        method: 'POST',
+        url: '/api/prescriptions/preview',
+        payload: { prescription: { ...tooHigh, ceilingBpm: 119 } },
+      });
+      expect(ok.statusCode).toBe(200);
+    });
+
+    it('refuses a zone top above the ceiling with its code', async () => {
+      const res = await h.as('clinician', {
+        method: 'POST',
+        url: '/api/prescriptions/preview',
+        payload: { prescription: { ...RX, ceilingBpm: 100 } },
+      });
+      expect(res.statusCode).toBe(400);
+      expect(errorOf(res).issues).toEqual([
+        expect.objectContaining({ path: 'body.prescription.ceilingBpm', code: 'ZONE_ABOVE_CEILING' }),
+      ]);
+    });
+  });
+
   describe('adherence and reports', () => {
     it('counts sessions and minutes in zone per calendar week of the site against FITT (audited)', async () => {
       // T0 is Monday 2025-01-06 17:00 in Shanghai (site A): this week began 2025-01-06 00:00 +08:00.

@@ -429,13 +429,21 @@ export async function participantRoutes(app: ZodApp, ctx: ApiContext): Promise<v
 }
 
 /** Resolves a prescription; a refusal becomes a 400 naming each field under `prefix`. */
+/**
+ * What a clinician saves and previews is judged strictly (a ceiling above hrMax is refused, not warned
+ * about); refusals a console words itself carry their code.
+ */
 function resolveOrRefuse(body: unknown, prefix: string) {
   try {
-    return resolvePrescription(body);
+    return resolvePrescription(body, defaultRuleSettings, { strict: true });
   } catch (err) {
     if (err instanceof PrescriptionError) {
       throw validationError(
-        err.issues.map((i) => ({ path: i.field ? `${prefix}.${i.field}` : prefix, message: i.message })),
+        err.issues.map((i) => ({
+          path: i.field ? `${prefix}.${i.field}` : prefix,
+          message: i.message,
+          ...(i.code ? { code: i.code } : {}),
+        })),
       );
     }
     throw err;
