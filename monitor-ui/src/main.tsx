@@ -1,3 +1,5 @@
+// First: zod's settings apply to every schema the imports below build.
+import './zod-config.js';
 import { render } from 'preact';
 import './styles.css';
 import { restoreSound } from './live/audio.js';

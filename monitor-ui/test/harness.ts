@@ -73,8 +73,9 @@ export interface Stack {
 /**
  * The real platform (registry on PGlite, embedded broker, ingest with API and console, simulated gateway
  * and wearables) playing the console's own scenarios, serving the built console from `monitor-ui/dist`.
+ * `socketRevalidateMs`: how often open consoles' logins are checked again (default 30 s).
  */
-export async function startStack(): Promise<Stack> {
+export async function startStack(opts: { socketRevalidateMs?: number } = {}): Promise<Stack> {
   await ensureBuilt();
   const dataDir = await mkdtemp(path.join(tmpdir(), 'zw-ui-e2e-'));
   const truth: TruthRecord[] = [];
@@ -91,6 +92,7 @@ export async function startStack(): Promise<Stack> {
     // No InfluxDB: live views and reports do not depend on it.
     influx: loadInfluxConfig({}),
     onTruth: (t) => truth.push(t),
+    ...(opts.socketRevalidateMs ? { socketRevalidateMs: opts.socketRevalidateMs } : {}),
   });
   const seed = platform.demo?.seed;
   if (!seed) throw new Error('the platform seeded no demo');

@@ -386,7 +386,8 @@ export const en = {
   'error.validation': 'Some values were refused',
   'error.invalidInput': 'The change was refused',
   'error.badRequest': 'The request could not be read',
-  'error.unauthenticated': 'Your session has ended. Sign in again.',
+  'error.unauthenticated':
+    'Your login has ended (you logged out elsewhere, it expired, or an administrator ended it). Sign in again to continue.',
   'error.loginFailed': 'User name or password is wrong.',
   'error.loginLocked': 'Too many failed sign-ins. Wait a moment and try again.',
   'error.forbidden': 'Your role or site does not allow this',

@@ -383,7 +383,7 @@ export const zhCN: Readonly<Record<keyof typeof en, string>> = {
   'error.validation': '部分数值未被接受',
   'error.invalidInput': '更改被拒绝',
   'error.badRequest': '无法读取该请求',
-  'error.unauthenticated': '登录已失效，请重新登录。',
+  'error.unauthenticated': '您的登录已结束（已在别处退出、已过期或被管理员终止）。请重新登录后继续。',
   'error.loginFailed': '用户名或密码错误。',
   'error.loginLocked': '登录失败次数过多，请稍后再试。',
   'error.forbidden': '您的角色或站点无权执行此操作',

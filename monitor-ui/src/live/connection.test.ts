@@ -2,7 +2,7 @@ import { ACK_ERROR_CODES, ackReplySchema } from '@zonewatch/protocol';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../api/client.js';
 import { describeError } from '../api/errors.js';
-import { ackReply, restAckRefusal } from './connection.js';
+import { ackReply, handshakeErrorCode, restAckRefusal } from './connection.js';
 import { alert as liveAlert } from './fixtures.js';
 
 describe('acknowledgement replies', () => {
@@ -48,5 +48,17 @@ describe('acknowledgement replies', () => {
   it('every refusal code the server may send has a translated message', () => {
     for (const code of ACK_ERROR_CODES)
       expect({ code, key: describeError(code, 409, code).key }).not.toMatchObject({ key: null });
+  });
+});
+
+describe('refused live handshakes', () => {
+  it('reads the server code a refusal starts with, and nothing from other messages', () => {
+    expect(handshakeErrorCode('ZW_ERR_UNAUTHENTICATED: log in first')).toBe('ZW_ERR_UNAUTHENTICATED');
+    expect(handshakeErrorCode('ZW_ERR_FORBIDDEN: cross-site connection refused')).toBe('ZW_ERR_FORBIDDEN');
+    expect(handshakeErrorCode('websocket error')).toBeNull();
+    expect(handshakeErrorCode('xhr poll error ZW_ERR_UNAUTHENTICATED')).toBeNull();
+    expect(describeError(handshakeErrorCode('ZW_ERR_UNAUTHENTICATED: log in first'), 401, '').key).toBe(
+      'error.unauthenticated',
+    );
   });
 });

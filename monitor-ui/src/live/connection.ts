@@ -25,6 +25,16 @@ export interface LiveHandlers {
   refused(reason: string): void;
   /** A message that does not match the wire contract was dropped. */
   invalid?(event: string): void;
+  /**
+   * The server refused the connection because the login has ended (logged out elsewhere, expired, ended by
+   * an administrator): `code` is its `ZW_ERR_*` code. The client does not retry by itself then.
+   */
+  loginEnded?(code: string): void;
+}
+
+/** The `ZW_ERR_*` code a refused handshake starts its message with (`ZW_ERR_UNAUTHENTICATED: log in first`). */
+export function handshakeErrorCode(message: string): string | null {
+  return /^(ZW_ERR_[A-Z_]+)\b/.exec(message)?.[1] ?? null;
 }
 
 /**
@@ -92,7 +102,16 @@ export function connectLive(sessionId: string, on: LiveHandlers): LiveConnection
         else on.refused(r.data.message ?? r.data.error);
       });
   });
-  socket.on('disconnect', () => on.joined(false));
+  socket.on('disconnect', (reason) => {
+    on.joined(false);
+    // The server dropped this console (its login is checked again every 30 s, or the server restarts):
+    // reconnect at once; a login that has ended is refused at the handshake and reported below.
+    if (reason === 'io server disconnect') socket.connect();
+  });
+  socket.on('connect_error', (err: Error) => {
+    const code = handshakeErrorCode(err.message);
+    if (code === 'ZW_ERR_UNAUTHENTICATED') on.loginEnded?.(code);
+  });
   socket.on(SOCKET_EVENTS.snapshot, (raw: unknown) => {
     const r = sessionSnapshotSchema.safeParse(raw);
     if (r.success) on.snapshot(r.data);

@@ -2,14 +2,17 @@ import { useSignal } from '@preact/signals';
 import type { ComponentChildren } from 'preact';
 import { ApiError } from '../api/client.js';
 import { endpoints } from '../api/endpoints.js';
+import { describeError } from '../api/errors.js';
 import { t } from '../i18n/store.js';
-import { loggedIn } from './session.js';
+import { loggedIn, loginNotice } from './session.js';
 
 export function Login({ languageSwitch }: { languageSwitch: ComponentChildren }) {
   const username = useSignal('');
   const password = useSignal('');
   const error = useSignal<string | null>(null);
   const busy = useSignal(false);
+  const notice = loginNotice.value;
+  const noticeKey = notice ? (describeError(notice, 401, '').key ?? 'error.unauthenticated') : null;
   const submit = async (e: Event) => {
     e.preventDefault();
     busy.value = true;
@@ -40,6 +43,11 @@ export function Login({ languageSwitch }: { languageSwitch: ComponentChildren })
         </div>
         <h1 id="login-title">{t('login.title')}</h1>
         <p class="muted">{t('login.subtitle')}</p>
+        {noticeKey && (
+          <p class="login-notice" role="alert" data-testid="login-notice" data-code={notice}>
+            {t(noticeKey)}
+          </p>
+        )}
         <label class="field">
           <span class="field-label">{t('login.username')}</span>
           <input

@@ -16,6 +16,7 @@ import {
   silenceResound,
 } from '../live/state.js';
 import { appendPoint, backfill, EMPTY_TRACE, type RollingTrace, traceStore } from '../live/trace.js';
+import { loginEnded } from './session.js';
 
 /** Id of the console's own technical alarm in the sound scheduler. */
 export const LINK_LOST_ID = 'console:link-lost';
@@ -120,6 +121,7 @@ export function useLiveSession(sessionId: string, opts: { traces?: boolean } = {
       invalid: () => {
         unreadable.value = true;
       },
+      loginEnded,
     });
 
     const tick = () => {
