@@ -170,7 +170,10 @@ describe('acknowledging with a note', () => {
     const row = page.locator('.alert-row[data-state=waiting]').first();
     await row.waitFor({ timeout: 150_000 });
     const alertId = await row.getAttribute('data-alert');
-    const target = page.locator(`.alert-row[data-alert="${alertId}"]`);
+    // One card per participant (issue 14): the card stays the participant's while their alerts change.
+    const target = page.locator(
+      `.alert-row[data-participant="${await row.getAttribute('data-participant')}"]`,
+    );
     await target.locator('button[data-action=add-note]').click();
     const form = target.locator('[data-testid=ack-note]');
     // The note field has focus at once; Escape closes the note form without acknowledging.

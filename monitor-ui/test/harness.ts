@@ -72,10 +72,13 @@ export interface Stack {
 
 /**
  * The real platform (registry on PGlite, embedded broker, ingest with API and console, simulated gateway
- * and wearables) playing the console's own scenarios, serving the built console from `monitor-ui/dist`.
+ * and wearables) playing the console's own scenarios (`fixtures/` file names; default the six-person class
+ * and the home walk), serving the built console from `monitor-ui/dist`.
  * `socketRevalidateMs`: how often open consoles' logins are checked again (default 30 s).
  */
-export async function startStack(opts: { socketRevalidateMs?: number } = {}): Promise<Stack> {
+export async function startStack(
+  opts: { socketRevalidateMs?: number; scenarios?: readonly string[] } = {},
+): Promise<Stack> {
   await ensureBuilt();
   const dataDir = await mkdtemp(path.join(tmpdir(), 'zw-ui-e2e-'));
   const truth: TruthRecord[] = [];
@@ -84,7 +87,9 @@ export async function startStack(opts: { socketRevalidateMs?: number } = {}): Pr
     MQTT_PORT: '0',
     DATA_DIR: dataDir,
     DEMO: 'true',
-    DEMO_SCENARIO: [path.join(FIXTURES, 'e2e-class.yaml'), path.join(FIXTURES, 'e2e-home.yaml')].join(','),
+    DEMO_SCENARIO: (opts.scenarios ?? ['e2e-class.yaml', 'e2e-home.yaml'])
+      .map((f) => path.join(FIXTURES, f))
+      .join(','),
     LOG_LEVEL: 'silent',
   });
   const platform = await startPlatform(config, {

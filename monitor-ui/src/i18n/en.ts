@@ -99,6 +99,8 @@ export const en = {
   'tile.clockFault': 'Clock fault',
   'tile.clockFaultDetail': 'This device sent readings stamped in the future; they are not shown as current.',
   'tile.moreAlerts': '+{n} more',
+  'tile.zoneMinutes': '{min} of {target} min in zone this session',
+  'alert.hiddenCount': '{n} more alerts out of view — scroll the list',
 
   'alert.listLabel': 'Open alerts',
   'alert.ack': 'Acknowledge',

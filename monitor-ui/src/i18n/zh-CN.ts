@@ -97,6 +97,8 @@ export const zhCN: Readonly<Record<keyof typeof en, string>> = {
   'tile.clockFault': '时钟故障',
   'tile.clockFaultDetail': '此设备发送的读数时间在未来，未作为当前值显示。',
   'tile.moreAlerts': '另有 {n} 条',
+  'tile.zoneMinutes': '本次区间内 {min} 分钟，目标 {target} 分钟',
+  'alert.hiddenCount': '另有 {n} 条警报未显示——请滚动列表',
 
   'alert.listLabel': '未关闭的警报',
   'alert.ack': '确认',

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import {
   alertsByParticipant,
   escalationReach,
+  groupAlerts,
   moveTile,
+  nextGroupToAcknowledge,
   nextToAcknowledge,
   sortAlerts,
   tileOrder,
@@ -66,5 +68,45 @@ describe('alert order', () => {
     expect(escalationReach('warning', 1)).toBe('repeated');
     expect(escalationReach('warning', 2)).toBe('supervisor');
     expect(escalationReach('advisory', 1)).toBe('further');
+  });
+});
+
+describe('one alert card per person (issue 14)', () => {
+  const above = entry(
+    alert('above', { rule: 'HR_ABOVE_ZONE', severity: 'advisory', raisedAt: 1, participantId: 'ada' }),
+  );
+  const ceiling = entry(
+    alert('ceiling', { rule: 'HR_OVER_CEILING', severity: 'critical', raisedAt: 5, participantId: 'ada' }),
+  );
+  const contact = entry(
+    alert('contact', { rule: 'NO_CONTACT', severity: 'advisory', raisedAt: 2, participantId: 'bo' }),
+  );
+  const lostAcked = entry(
+    alert('lost', {
+      rule: 'SIGNAL_LOST',
+      severity: 'warning',
+      state: 'acknowledged',
+      raisedAt: 3,
+      participantId: 'bo',
+    }),
+  );
+
+  it("groups a participant's alerts into one card, highest severity first, cards in urgency order", () => {
+    const groups = groupAlerts([contact, above, lostAcked, ceiling]);
+    expect(groups.map((g) => [g.participantId, g.entries.map((e) => e.alert.id)])).toEqual([
+      ['ada', ['ceiling', 'above']],
+      // Bo's acknowledged warning still shows first (highest severity); his waiting advisory orders the card.
+      ['bo', ['lost', 'contact']],
+    ]);
+  });
+
+  it('one acknowledgement covers the alerts of the card still waiting at that moment', () => {
+    const g = groupAlerts([contact, lostAcked]);
+    expect(g[0]?.waiting.map((e) => e.alert.id)).toEqual(['contact']);
+    expect(nextGroupToAcknowledge([contact, above, ceiling])?.waiting.map((e) => e.alert.id)).toEqual([
+      'ceiling',
+      'above',
+    ]);
+    expect(nextGroupToAcknowledge([lostAcked])).toBeUndefined();
   });
 });

@@ -79,3 +79,42 @@ export function escalationReach(severity: Severity, level: number): EscalationRe
   if (severity === 'warning') return level === 1 ? 'repeated' : level === 2 ? 'supervisor' : 'further';
   return 'further';
 }
+
+/**
+ * One participant's open alerts shown as one card (issue 14): the engine keeps its independent rules, the
+ * console groups them. `entries` are highest severity first (then waiting, escalation, oldest); `waiting`
+ * are the ones one acknowledgement of the card covers at that moment.
+ */
+export interface AlertGroup {
+  participantId: string;
+  alias: string;
+  entries: AlertEntry[];
+  waiting: AlertEntry[];
+}
+
+function bySeverityFirst(a: AlertEntry, b: AlertEntry): number {
+  return bySeverityDesc(a.alert.severity, b.alert.severity) || compareAlerts(a, b);
+}
+
+/** The cards of the alert list: one per participant, ordered like their most urgent alert. */
+export function groupAlerts(alerts: Iterable<AlertEntry>): AlertGroup[] {
+  const out: AlertGroup[] = [];
+  for (const [participantId, list] of alertsByParticipant(alerts)) {
+    const entries = [...list].sort(bySeverityFirst);
+    out.push({
+      participantId,
+      alias: entries[0]!.alert.alias,
+      entries,
+      waiting: entries.filter(needsAck),
+    });
+  }
+  // alertsByParticipant keeps the order of each participant's most urgent alert (Map insertion order).
+  return out;
+}
+
+/** The card a single key press acknowledges: the one holding the most urgent alert still waiting. */
+export function nextGroupToAcknowledge(alerts: Iterable<AlertEntry>): AlertGroup | undefined {
+  const first = nextToAcknowledge(alerts);
+  if (!first) return undefined;
+  return groupAlerts(alerts).find((g) => g.participantId === first.alert.participantId);
+}

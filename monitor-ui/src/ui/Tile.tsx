@@ -16,13 +16,14 @@ import {
 
 export interface TileProps {
   p: ParticipantLive;
-  /** This participant's alerts, most urgent first. */
+  /** This participant's alerts, most urgent first (the banner shows the first and counts the others). */
   alerts: readonly AlertEntry[];
   /** Freshness to show (server verdict aged by the console's clock). */
   freshness: Freshness;
   /** Seconds since the last usable sample, when known. */
   ageS: number | null;
   large?: boolean;
+  /** Called once per alert of the participant still waiting when the banner is pressed. */
   onAck?: (alertId: string) => void;
   pending?: ReadonlySet<string>;
   /** Arrange mode: buttons to move the tile. */
@@ -39,12 +40,54 @@ function ZonePositionBar({ p, hr }: { p: ParticipantLive; hr: number | null }) {
       aria-label={t('tile.zoneBar', { low: p.zoneLowBpm, high: p.zoneHighBpm, ceiling: p.ceilingBpm })}
     >
       <div class="zonebar-track" />
-      <div class="zonebar-band" style={{ left: `${b.lowPct}%`, width: `${b.highPct - b.lowPct}%` }} />
-      <div class="zonebar-ceiling" style={{ left: `${b.ceilingPct}%` }} />
-      {b.hrPct !== null && (
-        <div class={`zonebar-marker${b.clamped ? ' clamped' : ''}`} style={{ left: `${b.hrPct}%` }} />
-      )}
+      {/* Inset by half a marker, so a marker at either end stays inside the bar. */}
+      <div class="zonebar-scale">
+        <div class="zonebar-band" style={{ left: `${b.lowPct}%`, width: `${b.highPct - b.lowPct}%` }} />
+        <div class="zonebar-ceiling" style={{ left: `${b.ceilingPct}%` }} />
+        {b.hrPct !== null && (
+          <div
+            class={`zonebar-marker${b.clamped ? ' clamped' : ''}`}
+            style={{ left: `${b.hrPct}%`, '--at': b.hrPct }}
+          />
+        )}
+      </div>
     </div>
+  );
+}
+
+/**
+ * Minutes in zone this session against the FITT target, as a small progress ring with the minutes inside
+ * (the clinical answer to effort points). Nothing is drawn without a target.
+ */
+function ZoneMinutesRing({ minutes, target }: { minutes: number | null; target: number | null }) {
+  if (minutes === null || target === null) return null;
+  const done = Math.min(1, minutes / target);
+  const r = 15.9155; // circumference 100
+  const whole = Math.floor(minutes);
+  return (
+    <span
+      class={`zone-ring${done >= 1 ? ' zone-ring-met' : ''}`}
+      data-testid="zone-minutes"
+      data-minutes={minutes}
+      data-target={target}
+      role="img"
+      aria-label={t('tile.zoneMinutes', { min: whole, target })}
+      title={t('tile.zoneMinutes', { min: whole, target })}
+    >
+      <svg viewBox="0 0 36 36" aria-hidden="true">
+        <circle class="zone-ring-track" cx="18" cy="18" r={r} />
+        <circle
+          class="zone-ring-done"
+          cx="18"
+          cy="18"
+          r={r}
+          stroke-dasharray={`${done * 100} 100`}
+          visibility={done > 0 ? 'visible' : 'hidden'}
+          transform="rotate(-90 18 18)"
+        />
+      </svg>
+      <span class="zone-ring-text">{whole}</span>
+    </span>
   );
 }
 
@@ -54,16 +97,19 @@ function ZonePositionBar({ p, hr }: { p: ParticipantLive; hr: number | null }) {
  */
 function TileAlarm({
   entry,
+  more,
   waiting,
   reach,
   pending,
   onAck,
 }: {
   entry: AlertEntry;
+  /** The participant's other open alerts (their card in the alert list names them). */
+  more: number;
   waiting: boolean;
   reach: EscalationReach;
   pending: boolean;
-  onAck?: (alertId: string) => void;
+  onAck?: () => void;
 }) {
   const a = entry.alert;
   const qualifier = alertQualifierKey(a);
@@ -75,6 +121,11 @@ function TileAlarm({
         {qualifier && <em> {t(qualifier)}</em>}
         {reach !== 'none' && <span class="tile-escalated"> {t(REACH_KEY[reach])}</span>}
       </span>
+      {more > 0 && (
+        <span class="badge badge-more" data-testid="more-alerts">
+          {t('tile.moreAlerts', { n: more })}
+        </span>
+      )}
       {waiting ? <CheckIcon /> : <span class="tile-acked">{t('alert.acknowledgedShort')}</span>}
     </>
   );
@@ -87,7 +138,7 @@ function TileAlarm({
         disabled={pending}
         title={t('alert.ack')}
         aria-label={`${t('alert.ack')}: ${t(SEVERITY_KEY[a.severity])} ${t(ruleKey(a.rule))}`}
-        onClick={() => onAck(a.id)}
+        onClick={onAck}
       >
         {body}
       </button>
@@ -124,15 +175,13 @@ export function Tile({ p, alerts, freshness, ageS, large, onAck, pending, onMove
         <span class="tile-alias" translate={false}>
           {p.alias}
         </span>
+        <ZoneMinutesRing minutes={p.minutesInZone} target={p.targetMinutesInZone} />
         <span class="tile-badges">
           {lowBattery && (
             <span class="badge badge-battery" title={t('tile.batteryLow', { pct: p.battery ?? 0 })}>
               <BatteryIcon />{' '}
               <span class="badge-text">{t('tile.batteryLowShort', { pct: p.battery ?? 0 })}</span>
             </span>
-          )}
-          {alerts.length > 1 && (
-            <span class="badge badge-more">{t('tile.moreAlerts', { n: alerts.length - 1 })}</span>
           )}
           {p.contact === false && (
             <span class="badge badge-contact">
@@ -157,10 +206,17 @@ export function Tile({ p, alerts, freshness, ageS, large, onAck, pending, onMove
       {top && (
         <TileAlarm
           entry={top}
+          more={alerts.length - 1}
           waiting={waiting}
           reach={reach}
           pending={pending?.has(top.alert.id) ?? false}
-          {...(onAck ? { onAck } : {})}
+          {...(onAck
+            ? {
+                onAck: () => {
+                  for (const e of alerts) if (needsAck(e)) onAck(e.alert.id);
+                },
+              }
+            : {})}
         />
       )}
 
@@ -181,16 +237,18 @@ export function Tile({ p, alerts, freshness, ageS, large, onAck, pending, onMove
 
       <footer class="tile-foot">
         <span class="tile-metric">
-          <span class="metric-label">{t('metric.spo2')}</span>{' '}
+          <span class="metric-label">{t('metric.spo2')}</span>
           <strong data-testid="spo2">{spo2 === null ? '--' : Math.round(spo2)}</strong>
           <span class="metric-unit">{t('unit.percent')}</span>
         </span>
         <span class="tile-metric">
-          <span class="metric-label">{t('metric.steps')}</span> <strong>{p.steps ?? '--'}</strong>
+          <span class="metric-label">{t('metric.steps')}</span>
+          <strong data-testid="steps">{p.steps ?? '--'}</strong>
         </span>
         {p.cadence !== null && (
-          <span class="tile-metric">
-            <span class="metric-label">{t('metric.cadence')}</span> <strong>{Math.round(p.cadence)}</strong>
+          <span class="tile-metric tile-metric-minor">
+            <span class="metric-label">{t('metric.cadence')}</span>
+            <strong data-testid="cadence">{Math.round(p.cadence)}</strong>
             <span class="metric-unit">{t('unit.perMin')}</span>
           </span>
         )}

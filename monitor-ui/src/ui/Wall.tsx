@@ -4,10 +4,16 @@ import { useEffect, useMemo, useRef } from 'preact/hooks';
 import { ApiError } from '../api/client.js';
 import { endpoints } from '../api/endpoints.js';
 import { t } from '../i18n/store.js';
-import { alertsByParticipant, moveTile, nextToAcknowledge, sortAlerts, tileOrder } from '../live/alerts.js';
+import {
+  alertsByParticipant,
+  moveTile,
+  nextGroupToAcknowledge,
+  sortAlerts,
+  tileOrder,
+} from '../live/alerts.js';
 import { displayFreshness } from '../live/link.js';
 import { href } from '../router.js';
-import { gridFor } from '../wall/grid.js';
+import { gridFor, tileSizes } from '../wall/grid.js';
 import { AlertStrip } from './AlertStrip.js';
 import { AlarmIcon } from './icons.js';
 import { STATUS_KEY } from './labels.js';
@@ -118,15 +124,18 @@ export function Wall({ sessionId, canControl }: { sessionId: string; canControl:
   const skew = s.serverAt !== null && s.receivedAt !== null ? s.serverAt - s.receivedAt : 0;
   const frameAge = s.receivedAt === null ? Number.POSITIVE_INFINITY : now - s.receivedAt;
   const grid = gridFor(order.length, box.value.w, box.value.h);
+  const rowH = Math.max(120, Math.floor(grid.tileH));
+  const sizes = tileSizes(grid.tileW, rowH);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.ctrlKey || e.metaKey || e.altKey || isTyping(e)) return;
       if (e.key === 'a' || e.key === 'A') {
-        const next = nextToAcknowledge(Object.values(live.state.value.alerts));
+        // The card of the most urgent waiting alert: every alert of that participant still waiting.
+        const next = nextGroupToAcknowledge(Object.values(live.state.value.alerts));
         if (next) {
           e.preventDefault();
-          void live.ack(next.alert.id);
+          for (const w of next.waiting) void live.ack(w.alert.id);
         }
       }
     };
@@ -174,6 +183,7 @@ export function Wall({ sessionId, canControl }: { sessionId: string; canControl:
         {status && <span class={`status status-${status}`}>{t(STATUS_KEY[status])}</span>}
         <LinkIndicator link={live.link.value} />
         <span class="wall-count">{t('wall.participants', { n: s.participants.length })}</span>
+        {alertList.length > 0 && <span class="hint">{t('wall.ackHint')}</span>}
         <span class="spacer" />
         <SoundControl />
         {canControl && (
@@ -253,13 +263,19 @@ export function Wall({ sessionId, canControl }: { sessionId: string; canControl:
         errors={live.ackErrors.value}
         onAck={(id, note) => void live.ack(id, note)}
       />
-      {alertList.length > 0 && <p class="hint">{t('wall.ackHint')}</p>}
       <div
         ref={gridRef}
         class={`wall-grid${arranging.value ? ' arranging' : ''}`}
         style={{
           gridTemplateColumns: `repeat(${grid.cols}, minmax(0, 1fr))`,
-          gridAutoRows: `${Math.max(120, Math.floor(grid.tileH))}px`,
+          gridAutoRows: `${rowH}px`,
+          '--tile-name': `${sizes.name}px`,
+          '--tile-metric': `${sizes.metric}px`,
+          '--tile-small': `${sizes.small}px`,
+          '--tile-border': `${sizes.border}px`,
+          '--tile-pad-x': `${sizes.padX}px`,
+          '--tile-pad-y': `${sizes.padY}px`,
+          '--tile-gap': `${sizes.gap}px`,
         }}
       >
         {s.snapshots === 0 && <p class="wall-empty">{t('wall.waiting')}</p>}

@@ -1,6 +1,6 @@
 import type { UnboundDevice } from '@zonewatch/protocol';
 import { describe, expect, it } from 'vitest';
-import { gridFor } from './grid.js';
+import { gridFor, tileSizes } from './grid.js';
 import { tappedDevice } from './pairing.js';
 import { zoneBar } from './zonebar.js';
 
@@ -68,5 +68,26 @@ describe('tap the strap', () => {
     const r = tappedDevice(new Set(), [dev('x', 100), dev('y', 300, false), dev('z', 200)]);
     expect(r.candidate?.deviceId).toBe('z');
     expect(r.alsoNew.map((d) => d.deviceId)).toEqual(['x', 'y']);
+  });
+});
+
+describe('tile sizes (issue 14: readable across a room)', () => {
+  it('12 tiles on a 1920×1080 wall: name and zone at least 40 px, metrics at least 32 px', () => {
+    const s = tileSizes(465, 265);
+    expect(s.name).toBeGreaterThanOrEqual(40);
+    expect(s.metric).toBeGreaterThanOrEqual(32);
+  });
+
+  it('24 tiles keep the HR row for a 96 px number, even under a full alert list', () => {
+    for (const h of [160, 200, 230]) {
+      const s = tileSizes(306, h);
+      const rows = 1.05 * s.name + 1.6 * s.small + 3 + 1.12 * s.name + 1.05 * s.metric + 4 * s.gap;
+      expect(h - 2 * (s.border + s.padY) - rows).toBeGreaterThanOrEqual(96 * 0.8);
+    }
+  });
+
+  it('never below 11 px, never above 64 px', () => {
+    expect(tileSizes(150, 100)).toMatchObject({ name: 12, metric: 11, small: 11 });
+    expect(tileSizes(3000, 2000).name).toBe(64);
   });
 });
