@@ -51,6 +51,15 @@ describe('snapshot and frames', () => {
     expect(applyFrame(s2, { ...frame, at: 3_000 }, 3).technical).toEqual([]);
   });
 
+  it('a frame carrying the session (issue 14: phase, status) updates it; one without keeps the last', () => {
+    const s1 = applySnapshot(s0, snapshot({ at: 1_000 }), 1);
+    const session = { ...s1.session!, phase: 'conditioning' as const, phaseStartedAt: 1_500 };
+    const frame = { sessionId: 's1', at: 2_000, participants: [participant('p1')] };
+    const s2 = applyFrame(s1, { ...frame, session }, 2);
+    expect(s2.session?.phase).toBe('conditioning');
+    expect(applyFrame(s2, { ...frame, at: 3_000 }, 3).session?.phase).toBe('conditioning');
+  });
+
   it('a re-join snapshot does not re-annunciate alerts already annunciated, but does new ones', () => {
     const s1 = applyAlertEvent(applySnapshot(s0, snapshot(), 1), event('raised', alert('a1'), 1_500));
     expect(s1.alerts['a1']?.soundSeq).toBe(1);

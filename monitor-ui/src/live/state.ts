@@ -94,6 +94,8 @@ export function applyFrame(s: LiveState, frame: SessionFrame, receivedAt: number
     ...s,
     participants: frame.participants,
     technical: frame.technical ?? [],
+    // Servers since issue 14 send the session with every frame (status, phase: the class timer).
+    ...(frame.session ? { session: frame.session } : {}),
     serverAt: frame.at,
     receivedAt,
   };

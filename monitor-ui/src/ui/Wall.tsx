@@ -15,6 +15,7 @@ import { displayFreshness } from '../live/link.js';
 import { href } from '../router.js';
 import { gridFor, tileSizes } from '../wall/grid.js';
 import { AlertStrip } from './AlertStrip.js';
+import { ClassTimer } from './ClassTimer.js';
 import { AlarmIcon } from './icons.js';
 import { STATUS_KEY } from './labels.js';
 import { Data } from './Msg.js';
@@ -181,6 +182,7 @@ export function Wall({ sessionId, canControl }: { sessionId: string; canControl:
           <Data>{s.session?.name ?? sessionId}</Data>
         </h1>
         {status && <span class={`status status-${status}`}>{t(STATUS_KEY[status])}</span>}
+        <ClassTimer session={s.session} serverNow={now + skew} />
         <LinkIndicator link={live.link.value} />
         <span class="wall-count">{t('wall.participants', { n: s.participants.length })}</span>
         {alertList.length > 0 && <span class="hint">{t('wall.ackHint')}</span>}
