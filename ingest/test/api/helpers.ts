@@ -143,6 +143,17 @@ export class LogSink extends Writable {
   get text(): string {
     return this.lines.join('');
   }
+  /**
+   * The log without the numbers pino and Fastify measure themselves (time, responseTime): what is left can
+   * only hold what the app chose to log, so a search for a clinical value cannot hit a timing by chance.
+   */
+  get loggedContent(): string {
+    return this.lines
+      .map((l) =>
+        JSON.stringify(JSON.parse(l, (k, v) => (k === 'time' || k === 'responseTime' ? undefined : v))),
+      )
+      .join('\n');
+  }
 }
 
 /** One user per role at site A, plus staff of site B and a multi-site admin. */
