@@ -2,8 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SOCKET_EVENTS, sessionSnapshotSchema } from '@zonewatch/protocol';
+import pino from 'pino';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, describe, expect, it } from 'vitest';
+import { type RedisServer, startRedis } from '../../../broker/test/helpers.js';
+import { startWebStack, type WebStack } from '../security/web-stack.js';
 import { kill, type Running, startIngest } from './process.js';
 
 /** Logs in over HTTP and returns the `zw_session` cookie value, as a browser would keep it. */
@@ -108,5 +111,39 @@ describe('hole 5: consoles do not survive a restart', () => {
     const refused = await socketWith(second.url, kept);
     sockets.push(refused.socket);
     expect(refused.result).toMatch(/^ZW_ERR_UNAUTHENTICATED/);
+  });
+});
+
+describe('hole 5: with REDIS_URL, logins are kept in Redis', () => {
+  let redis: RedisServer | undefined;
+  let dataDir: string | undefined;
+  const stacks: WebStack[] = [];
+  afterAll(async () => {
+    for (const s of stacks) await s.close().catch(() => undefined);
+    await redis?.stop();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('a login made before a restart is still one after it, and the registry holds none', {
+    timeout: 240_000,
+  }, async () => {
+    redis = await startRedis();
+    dataDir = await mkdtemp(path.join(tmpdir(), 'zw-login-redis-'));
+    const env = { REDIS_URL: redis.url };
+    const first = await startWebStack(env, pino({ level: 'silent' }), { dataDir });
+    stacks.push(first);
+    const cookie = await first.cookieOf('instructor');
+    await first.close();
+    const second = await startWebStack(env, pino({ level: 'silent' }), { dataDir });
+    stacks.push(second);
+    const me = await fetch(new URL('/api/auth/me', second.origin), withCookie(cookie));
+    expect(me.status).toBe(200);
+    const { socket, result } = await socketWith(second.origin, cookie);
+    socket.disconnect();
+    expect(result).toBe('connected');
+    const [row] = await second.platform.registry.db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM login_sessions',
+    );
+    expect(row?.n).toBe(0);
   });
 });

@@ -33,9 +33,12 @@ export interface WebStack {
 export async function startWebStack(
   env: Record<string, string> = {},
   logger: Logger = pino({ level: 'silent' }),
-  deps: { socketRevalidateMs?: number } = {},
+  deps: { socketRevalidateMs?: number; dataDir?: string } = {},
 ): Promise<WebStack> {
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'zw-web-'));
+  const { dataDir: kept, ...platformDeps } = deps;
+  // A given data dir outlives the stack (restart tests); a made one goes with it.
+  const dataDir = kept ?? (await mkdtemp(path.join(tmpdir(), 'zw-web-')));
+  const cleanup = () => (kept ? Promise.resolve() : rm(dataDir, { recursive: true, force: true }));
   let platform: Platform;
   try {
     platform = await startPlatform(
@@ -49,10 +52,10 @@ export async function startWebStack(
         ...env,
       }),
       // Cheap scrypt: these tests log in (and fail to) dozens of times on a shared 2-core machine.
-      { logger, passwordParams: FAST_SCRYPT, ...deps },
+      { logger, passwordParams: FAST_SCRYPT, ...platformDeps },
     );
   } catch (err) {
-    await rm(dataDir, { recursive: true, force: true });
+    await cleanup();
     throw err;
   }
   const origin = new URL(platform.url).origin;
@@ -81,7 +84,7 @@ export async function startWebStack(
     },
     async close() {
       await platform.close();
-      await rm(dataDir, { recursive: true, force: true });
+      await cleanup();
     },
   };
 }
