@@ -162,3 +162,72 @@ describe('Reports disagree with themselves', () => {
     await ctx.close();
   }, 60_000);
 });
+
+describe('The prescription form', () => {
+  it('starts from the clinical details and refuses a ceiling above HRmax naming the field, in both languages', async () => {
+    const cookie = await apiLogin(stack.users.clinician);
+    await api(cookie, 'PUT', '/participants/e2e-p6/clinical', {
+      ageYears: 63,
+      sex: 'male',
+      betaBlocker: true,
+      medications: ['bisoprolol'],
+    });
+    for (const lang of ['en', 'zh-CN'] as const) {
+      const ctx = await newContext(browser, { lang });
+      const page = await ctx.newPage();
+      await login(page, stack.url, stack.users.clinician);
+      await page.goto(`${stack.url}#/admin/participants/e2e-p6`);
+      await page.locator('[data-testid=prescriptions]').waitFor({ timeout: 15_000 });
+      await page.locator('section[data-participant] > button.btn-primary').click();
+      const form = page.locator('[data-testid=rx-form]');
+      await form.waitFor();
+      const label = (en: string, zh: string) => new RegExp(`^${lang === 'en' ? en : zh}`);
+      // β-blockers without a measured maximum: Brawner (164 − 0.7 × 63 = 119.9) and advisory, age 63.
+      await expect
+        .poll(() => form.getByLabel(label('Age', '年龄')).inputValue(), { timeout: 10_000 })
+        .toBe('63');
+      expect(await form.getByLabel(label('Maximum HR from', '最大心率来源')).inputValue()).toBe('brawner');
+      expect(await form.getByLabel(label('HR alerts', '心率警报')).inputValue()).toBe('advisory');
+      await page.locator('[data-testid=rx-from-clinical]').waitFor();
+      const preview = page.locator('[data-testid=rx-preview]');
+      await expect.poll(() => preview.locator('.rx-zone').count(), { timeout: 10_000 }).toBe(1);
+      // A ceiling of 150 against an HRmax of 119.9 is refused, naming the field, in the page's language.
+      await form.getByLabel(label('Safety ceiling', '安全上限')).fill('150');
+      const error = preview.locator('.error');
+      await error.waitFor({ timeout: 10_000 });
+      const text = (await error.textContent()) ?? '';
+      if (lang === 'en') expect(text).toBe('Safety ceiling (bpm): must not be above the maximum heart rate.');
+      else expect(text).toBe('安全上限（次/分）：不得高于最大心率。');
+      expect(text).not.toMatch(/hrMax|ceilingBpm/);
+      expect(await form.locator('.field-invalid [data-testid=field-error]').textContent()).toBe(text);
+      expect(await form.locator('button[type=submit]').isDisabled()).toBe(true);
+      // Fixed, the preview comes back and saving is possible again.
+      await form.getByLabel(label('Safety ceiling', '安全上限')).fill('115');
+      await expect.poll(() => preview.locator('.rx-zone').count(), { timeout: 10_000 }).toBe(1);
+      expect(await form.locator('button[type=submit]').isDisabled()).toBe(false);
+      await ctx.close();
+    }
+  }, 120_000);
+
+  it('offers Gulati for a woman without imposing it', async () => {
+    const cookie = await apiLogin(stack.users.clinician);
+    await api(cookie, 'PUT', '/participants/e2e-p1/clinical', {
+      ageYears: 58,
+      sex: 'female',
+      betaBlocker: false,
+    });
+    const ctx = await newContext(browser, { lang: 'en' });
+    const page = await ctx.newPage();
+    await login(page, stack.url, stack.users.clinician);
+    await page.goto(`${stack.url}#/admin/participants/e2e-p1`);
+    await page.locator('[data-testid=prescriptions]').waitFor({ timeout: 15_000 });
+    await page.locator('section[data-participant] > button.btn-primary').click();
+    const form = page.locator('[data-testid=rx-form]');
+    const source = form.getByLabel(/^Maximum HR from/);
+    await page.locator('[data-testid=rx-use-gulati]').waitFor({ timeout: 10_000 });
+    expect(await source.inputValue()).toBe('tanaka');
+    await page.locator('[data-testid=rx-use-gulati]').click();
+    expect(await source.inputValue()).toBe('gulati');
+    await ctx.close();
+  }, 60_000);
+});

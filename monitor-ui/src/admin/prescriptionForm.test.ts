@@ -1,6 +1,13 @@
 import { prescriptionSchema } from '@zonewatch/clinical';
 import { describe, expect, it } from 'vitest';
-import { applyPreset, EMPTY_FORM, formToPrescription, prescriptionToForm } from './prescriptionForm.js';
+import {
+  applyPreset,
+  codedRefusals,
+  EMPTY_FORM,
+  formToPrescription,
+  fromClinical,
+  prescriptionToForm,
+} from './prescriptionForm.js';
 
 describe('prescription form', () => {
   it('builds a body the engine accepts, zone percents as fractions', () => {
@@ -49,5 +56,50 @@ describe('prescription form', () => {
   it('a half-typed number is sent so the server names the field, not silently dropped', () => {
     const body = formToPrescription({ ...EMPTY_FORM, hrRest: '7x' });
     expect(Number.isNaN(body.hrRest)).toBe(true);
+  });
+});
+
+describe('the form starts from the clinical details (issue 14)', () => {
+  it('β-blockers without a measured maximum: Brawner and advisory suggested, age and sex filled in', () => {
+    const r = fromClinical(EMPTY_FORM, { ageYears: 63, sex: 'male', betaBlocker: true });
+    expect([r.form.age, r.form.sex, r.form.hrMaxSource, r.form.hrMode, r.form.betaBlocker]).toEqual([
+      '63',
+      'male',
+      'brawner',
+      'advisory',
+      true,
+    ]);
+    expect(r.applied).toEqual(['age', 'sex', 'brawner', 'advisory']);
+  });
+
+  it('a measured maximum stays, and so does its mode', () => {
+    const measured = { ...EMPTY_FORM, hrMaxSource: 'measured' as const, hrMaxBpm: '140' };
+    const r = fromClinical(measured, { ageYears: 63, sex: null, betaBlocker: true });
+    expect([r.form.hrMaxSource, r.form.hrMode]).toEqual(['measured', 'enforce']);
+  });
+
+  it('women on the adult default are offered Gulati, not switched to it', () => {
+    const r = fromClinical(EMPTY_FORM, { ageYears: 58, sex: 'female', betaBlocker: false });
+    expect(r.form.hrMaxSource).toBe('tanaka');
+    expect(r.offers).toEqual(['gulati']);
+    expect(fromClinical(EMPTY_FORM, { ageYears: null, sex: null, betaBlocker: false })).toEqual({
+      form: EMPTY_FORM,
+      applied: [],
+      offers: [],
+    });
+  });
+
+  it('coded refusals name the form field; uncoded ones are left to the generic error text', () => {
+    expect(
+      codedRefusals([
+        { path: 'body.prescription.ceilingBpm', code: 'CEILING_ABOVE_HRMAX' },
+        { path: 'body.body.zone.high', code: 'ZONE_ABOVE_CEILING' },
+        { path: 'body.prescription.age', code: 'custom' },
+        { path: 'body.prescription.hrRest' },
+      ]),
+    ).toEqual([
+      { field: 'ceilingBpm', code: 'CEILING_ABOVE_HRMAX' },
+      { field: 'zone.high', code: 'ZONE_ABOVE_CEILING' },
+    ]);
   });
 });

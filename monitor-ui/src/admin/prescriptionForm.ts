@@ -158,3 +158,70 @@ export function prescriptionToForm(b: PrescriptionBody): PrescriptionForm {
     fittMinutesInZone: s(b.fitt?.minutesInZone) || EMPTY_FORM.fittMinutesInZone,
   };
 }
+
+/** What the participant's clinical details say about a new prescription (GET /participants/:id/clinical). */
+export interface ClinicalBasis {
+  ageYears: number | null;
+  sex: 'female' | 'male' | 'other' | null;
+  betaBlocker: boolean;
+}
+
+/** Why a field was filled from the clinical details (shown next to the form, worded by the console). */
+export type ClinicalSuggestion = 'age' | 'sex' | 'brawner' | 'advisory' | 'gulati';
+
+/**
+ * Starts the form from the participant's clinical details (CLINICAL-RULES.md section 1): their age and sex;
+ * β-blockers without a measured (or clinician-given) maximum → Brawner and hrMode advisory suggested; for
+ * a woman on the adult default (Tanaka), Gulati is offered (`gulati` in `offers`), not imposed.
+ */
+export function fromClinical(
+  f: PrescriptionForm,
+  c: ClinicalBasis,
+): { form: PrescriptionForm; applied: ClinicalSuggestion[]; offers: ClinicalSuggestion[] } {
+  const form = { ...f };
+  const applied: ClinicalSuggestion[] = [];
+  const offers: ClinicalSuggestion[] = [];
+  if (c.ageYears !== null && form.age !== String(c.ageYears)) {
+    form.age = String(c.ageYears);
+    applied.push('age');
+  }
+  if ((c.sex === 'female' || c.sex === 'male') && form.sex !== c.sex) {
+    form.sex = c.sex;
+    applied.push('sex');
+  }
+  const measured = form.hrMaxSource === 'measured' || form.hrMaxSource === 'override';
+  if (c.betaBlocker) {
+    form.betaBlocker = true;
+    if (!measured && form.hrMaxSource !== 'brawner') {
+      form.hrMaxSource = 'brawner';
+      applied.push('brawner');
+    }
+    if (!measured && form.hrMode === 'enforce') {
+      form.hrMode = 'advisory';
+      applied.push('advisory');
+    }
+  } else if (form.sex === 'female' && form.hrMaxSource === 'tanaka') {
+    offers.push('gulati');
+  }
+  return { form, applied, offers };
+}
+
+/** A prescription refusal the console words itself (clinical's refusal codes), by field. */
+export const REFUSAL_CODES = ['CEILING_ABOVE_HRMAX', 'ZONE_ABOVE_CEILING'] as const;
+export type RefusalCode = (typeof REFUSAL_CODES)[number];
+
+/**
+ * The coded refusals of a 400 (preview or save): the field (`ceilingBpm`, `zone.high`…) and the code. The
+ * server's English message is never shown for these.
+ */
+export function codedRefusals(
+  issues: readonly { path: string; code?: string }[],
+): { field: string; code: RefusalCode }[] {
+  const out: { field: string; code: RefusalCode }[] = [];
+  for (const i of issues) {
+    if (!i.code || !(REFUSAL_CODES as readonly string[]).includes(i.code)) continue;
+    const field = i.path.replace(/^body\.(prescription|body)\.?/, '');
+    out.push({ field, code: i.code as RefusalCode });
+  }
+  return out;
+}

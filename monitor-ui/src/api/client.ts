@@ -6,7 +6,7 @@ export class ApiError extends Error {
     message: string,
     readonly code: string | null = null,
     /** Per-field reasons of a 400 (`path` dotted, starting with the request part: `body.alias`). */
-    readonly issues: readonly { path: string; message: string }[] = [],
+    readonly issues: readonly { path: string; message: string; code?: string }[] = [],
   ) {
     super(message);
   }
@@ -55,7 +55,13 @@ export async function request(method: string, path: string, body?: unknown): Pro
       ? o['issues'].flatMap((i: unknown) => {
           const r = (i && typeof i === 'object' ? i : {}) as Record<string, unknown>;
           return typeof r['path'] === 'string' && typeof r['message'] === 'string'
-            ? [{ path: r['path'], message: r['message'] }]
+            ? [
+                {
+                  path: r['path'],
+                  message: r['message'],
+                  ...(typeof r['code'] === 'string' ? { code: r['code'] } : {}),
+                },
+              ]
             : [];
         })
       : [];

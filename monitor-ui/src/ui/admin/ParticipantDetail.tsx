@@ -2,8 +2,10 @@ import { useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import {
   applyPreset,
+  type ClinicalSuggestion,
   EMPTY_FORM,
   formToPrescription,
+  fromClinical,
   HR_MAX_SOURCES,
   HR_MODES,
   PRESETS,
@@ -21,6 +23,7 @@ import { href } from '../../router.js';
 import { Data } from '../Msg.js';
 import { ClinicalFields, type ClinicalForm, EMPTY_CLINICAL } from './ClinicalFields.js';
 import { ErrorLine, errorFields, errorText, Field, useLoad } from './common.js';
+import { RxFromClinical, rxRefusal } from './RxFromClinical.js';
 
 /** Wait after the last keystroke before asking the server for a preview (ms). */
 const PREVIEW_DEBOUNCE_MS = 300;
@@ -218,7 +221,26 @@ function PrescriptionEditor({
   const preview = useSignal<ResolvedPrescriptionView | null>(null);
   const previewError = useSignal<string | null>(null);
   const saveError = useSignal<string | null>(null);
+  const refusedFields = useSignal<Record<string, string>>({});
+  const fromDetails = useSignal<{ applied: ClinicalSuggestion[]; offers: ClinicalSuggestion[] }>({
+    applied: [],
+    offers: [],
+  });
   const f = form.value;
+  const pctUnit = f.zoneMethod === 'bpm' ? t('unit.bpm') : t('unit.percent');
+
+  // The form starts from the participant's clinical details (age, sex, β-blockers; issue 14).
+  useEffect(() => {
+    endpoints.clinical(participantId).then(
+      (c) => {
+        if (!c) return;
+        const r = fromClinical(form.value, c);
+        form.value = r.form;
+        fromDetails.value = { applied: r.applied, offers: r.offers };
+      },
+      () => undefined, // no clinical details readable: the form starts as before
+    );
+  }, [participantId]);
 
   useEffect(() => {
     const body = formToPrescription(f);
@@ -227,10 +249,13 @@ function PrescriptionEditor({
         (v) => {
           preview.value = v;
           previewError.value = null;
+          refusedFields.value = {};
         },
         (e: unknown) => {
           preview.value = null;
-          previewError.value = errorText(e);
+          const r = rxRefusal(e, pctUnit);
+          previewError.value = r.text;
+          refusedFields.value = r.fields;
         },
       );
     }, PREVIEW_DEBOUNCE_MS);
@@ -249,13 +274,20 @@ function PrescriptionEditor({
       saveError.value = null;
       onSaved();
     } catch (err) {
-      saveError.value = errorText(err);
+      saveError.value = rxRefusal(err, pctUnit).text;
     }
   };
-  const pctUnit = f.zoneMethod === 'bpm' ? t('unit.bpm') : t('unit.percent');
   const p = preview.value;
   return (
     <form class="rx-form" onSubmit={save} data-testid="rx-form">
+      <RxFromClinical
+        applied={fromDetails.value.applied}
+        offers={fromDetails.value.offers}
+        onGulati={() => {
+          set({ hrMaxSource: 'gulati' });
+          fromDetails.value = { ...fromDetails.value, offers: [] };
+        }}
+      />
       <div class="form-grid">
         <Field label={t('rx.preset')}>
           <select
@@ -336,7 +368,7 @@ function PrescriptionEditor({
             onInput={(e) => set({ zoneHigh: e.currentTarget.value })}
           />
         </Field>
-        <Field label={t('rx.ceiling')} hint={t('rx.ceilingHint')}>
+        <Field label={t('rx.ceiling')} hint={t('rx.ceilingHint')} error={refusedFields.value['ceilingBpm']}>
           <input
             inputMode="numeric"
             value={f.ceilingBpm}
