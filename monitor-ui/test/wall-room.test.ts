@@ -190,6 +190,16 @@ describe('a class of 12', () => {
     }, 120_000);
   });
 
+  describe('No structure in time', () => {
+    it('the wall shows the class timer counting from the session start', async () => {
+      const clock = page.locator('[data-testid=class-timer] .class-timer-clock');
+      const first = Number(await clock.getAttribute('data-elapsed'));
+      expect(first).toBeGreaterThan(0);
+      expect(await clock.textContent()).toMatch(/^\d+:\d\d$/);
+      await expect.poll(async () => Number(await clock.getAttribute('data-elapsed'))).toBeGreaterThan(first);
+    });
+  });
+
   describe('zh-CN leaks English', () => {
     it('the wall with a grouped alert says everything in Chinese', async () => {
       const zh = await openWall(stack, { lang: 'zh-CN' });
@@ -223,6 +233,29 @@ describe('a class of 12', () => {
       for (const id of ids) {
         const acks = body.items.find((a) => a.id === id)?.events.filter((e) => e.event === 'acknowledged');
         expect(acks, id).toHaveLength(1);
+      }
+    }, 60_000);
+  });
+
+  describe('Zone minutes, not vanity points: the class summary', () => {
+    it("after the class, the report lists everyone's minutes in zone against their target", async () => {
+      const cookie = await apiCookie(stack);
+      const res = await fetch(`${stack.url}api/sessions/${encodeURIComponent(stack.classSessionId)}/stop`, {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/json' },
+        body: '{}',
+      });
+      expect(res.ok).toBe(true);
+      await page.goto(`${stack.url}#/report/${encodeURIComponent(stack.classSessionId)}`);
+      const rows = page.locator('[data-testid=zone-minutes-summary] tbody tr');
+      await rows.nth(11).waitFor({ timeout: 20_000 });
+      const cells = await rows.evaluateAll((trs) =>
+        trs.map((tr) => [tr.children[1]?.textContent ?? '', tr.children[2]?.textContent ?? '']),
+      );
+      expect(cells).toHaveLength(12);
+      for (const [minutes, target] of cells) {
+        expect(minutes).toMatch(/^\d+$/);
+        expect(target).toBe('20');
       }
     }, 60_000);
   });

@@ -300,6 +300,42 @@ export function Report({ sessionId }: { sessionId: string }) {
       )}
       {!r && !error.value && <p>{t('common.loading')}</p>}
       {r && r.participants.length === 0 && <p class="muted">{t('report.empty')}</p>}
+      {r && r.participants.length > 0 && (
+        // The class summary (issue 14): everyone's minutes in zone against their FITT target.
+        <table class="table" data-testid="zone-minutes-summary">
+          <caption>{t('report.zoneMinutesSummary')}</caption>
+          <thead>
+            <tr>
+              <th>{t('report.participantCol')}</th>
+              <th>{t('report.minutesInZoneSession')}</th>
+              <th>{t('report.targetCol')}</th>
+              <th>{t('report.metCol')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {r.participants.map((p) => (
+              <tr key={p.participantId} data-participant={p.participantId}>
+                <td>
+                  <Data>{p.alias}</Data>
+                </td>
+                <td>{p.adherence ? formatNumber(p.adherence.minutesInZone, 0) : '--'}</td>
+                <td>
+                  {p.adherence?.targetMinutesInZone != null
+                    ? formatNumber(p.adherence.targetMinutesInZone, 0)
+                    : '--'}
+                </td>
+                <td>
+                  {p.adherence?.met == null
+                    ? '--'
+                    : p.adherence.met
+                      ? t('report.targetMet')
+                      : t('report.targetNotMet')}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
       {r?.participants.map((p) => (
         <ParticipantSection key={p.participantId} r={p} adherence={mayReadAdherence(me.value, r.session)} />
       ))}
