@@ -577,6 +577,7 @@ export const auditQuerySchema = z.object({
 
 export const idParamsSchema = z.object({ id });
 export const bindingParamsSchema = z.object({ id, deviceId: deviceIdSchema });
+export const sessionParticipantParamsSchema = z.object({ id, participantId: id });
 
 export type ApiError = z.infer<typeof apiErrorSchema>;
 export type ApiIssue = z.infer<typeof apiIssueSchema>;

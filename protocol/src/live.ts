@@ -1,10 +1,13 @@
 import { z } from 'zod';
+import { FITT_PHASE_DEFAULTS, type Fitt } from './prescription.js';
 import {
   alertEventKindSchema,
   alertStateSchema,
   freshnessSchema,
   hrModeSchema,
   ruleIdSchema,
+  SESSION_PHASES,
+  type SessionPhase,
   sessionKindSchema,
   sessionPhaseSchema,
   sessionStatusSchema,
@@ -197,6 +200,48 @@ export type ParticipantLive = z.infer<typeof participantLiveSchema>;
 export type Alert = z.infer<typeof alertSchema>;
 export type SessionInfo = z.infer<typeof sessionInfoSchema>;
 export type PhasePlan = z.infer<typeof phasePlanSchema>;
+
+/** Planned phase lengths (s) by phase. */
+export type PhasePlanSeconds = Partial<Record<SessionPhase, number>>;
+
+/**
+ * A class's planned phase lengths (s) from its participants' FITT: for each phase the largest planned length
+ * among them (everyone can reach their minutes), the defaults of {@link FITT_PHASE_DEFAULTS} where nobody
+ * sets one (conditioning defaults to the largest minutesInZone).
+ */
+export function phasePlanOf(fitts: readonly (Fitt | null | undefined)[]): Record<SessionPhase, number> {
+  const minutes = (pick: (f: Fitt) => number | undefined, fallback: number) => {
+    const given = fitts.flatMap((f) => {
+      const v = f ? pick(f) : undefined;
+      return v === undefined ? [] : [v];
+    });
+    return Math.round((given.length ? Math.max(...given) : fallback) * 60);
+  };
+  return {
+    'warm-up': minutes((f) => f.warmUpMinutes, FITT_PHASE_DEFAULTS.warmUpMinutes),
+    conditioning: minutes(
+      (f) => f.conditioningMinutes ?? f.minutesInZone,
+      FITT_PHASE_DEFAULTS.conditioningMinutes,
+    ),
+    'cool-down': minutes((f) => f.coolDownMinutes, FITT_PHASE_DEFAULTS.coolDownMinutes),
+    recovery: minutes((f) => f.recoveryMinutes, FITT_PHASE_DEFAULTS.recoveryMinutes),
+  };
+}
+
+/** The phases of a session in order with their plan and start times (what frames carry). */
+export function phasesOf(plan: PhasePlanSeconds, starts: PhasePlanSeconds): PhasePlan[] {
+  return SESSION_PHASES.map((phase) => ({
+    phase,
+    plannedS: plan[phase] ?? 0,
+    startedAt: starts[phase] ?? null,
+  }));
+}
+
+/** The phase after `current` (the first one before any), or null after the last. */
+export function nextPhase(current: SessionPhase | null | undefined): SessionPhase | null {
+  if (!current) return SESSION_PHASES[0];
+  return SESSION_PHASES[SESSION_PHASES.indexOf(current) + 1] ?? null;
+}
 export type SessionSnapshot = z.infer<typeof sessionSnapshotSchema>;
 export type SessionFrame = z.infer<typeof sessionFrameSchema>;
 export type TechnicalAlarm = z.infer<typeof technicalAlarmSchema>;

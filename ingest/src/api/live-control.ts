@@ -9,6 +9,8 @@ export interface LiveControl {
   sessionStarted(sessionId: string): Promise<void>;
   /** After registry.sessions.end: final rules tick, write session reports, close alerts, close the room. */
   sessionEnded(sessionId: string): Promise<void>;
+  /** After the class moved to another phase (issue 14). */
+  phaseChanged(sessionId: string): Promise<void>;
   /** After a roster bind/unbind. */
   rosterChanged(sessionId: string): Promise<void>;
   /** After a new prescription version (live sessions pick it up). */
@@ -47,5 +49,14 @@ export interface LiveControl {
     siteId: string,
     withinMs: number,
     limit?: number,
-  ): { devices: { deviceId: string; kind: string | null; lastSeenAt: number }[]; omitted: number };
+  ): {
+    devices: {
+      deviceId: string;
+      kind: string | null;
+      lastSeenAt: number;
+      /** Delivered data for this participant in the last 5 minutes (pairing it to someone else warns). */
+      recentlyWornBy?: { participantId: string; alias: string; lastDataAt: number } | null;
+    }[];
+    omitted: number;
+  };
 }

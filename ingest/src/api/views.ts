@@ -8,7 +8,7 @@ import type {
   SessionSummary,
   ZoneSummary,
 } from '@zonewatch/protocol';
-import { SEVERITIES } from '@zonewatch/protocol';
+import { phasesOf, SEVERITIES } from '@zonewatch/protocol';
 import type {
   AlertEventRecord,
   AlertRecord,
@@ -36,6 +36,9 @@ export function sessionView(s: SessionRecord): ApiSession {
     startedAt: s.startedAt,
     endedAt: s.endedAt,
     createdAt: s.createdAt,
+    phase: s.phase,
+    phaseStartedAt: s.phaseStartedAt,
+    phases: phasesOf(s.phasePlan, s.phaseStarts),
   };
 }
 

@@ -1,5 +1,6 @@
 import { ParticipantMonitor, type ResolvedPrescription, resolvePrescription } from '@zonewatch/clinical';
-import type { RuleId, SessionInfo } from '@zonewatch/protocol';
+import { phasePlanOf, phasesOf, type RuleId, type SessionInfo } from '@zonewatch/protocol';
+import type { SessionRecord } from '../registry/index.js';
 import { newId } from '../registry/index.js';
 import type { AlertProjection } from './alerts.js';
 import type { LiveCore, SessionRuntime } from './types.js';
@@ -40,6 +41,7 @@ export async function loadSession(core: LiveCore, alerts: AlertProjection, sessi
   const rt: SessionRuntime = { info, participants: new Map(), alerts: new Map() };
   core.sessions.set(sessionId, rt);
   await syncRoster(core, alerts, rt, { restoring: true });
+  applyPhases(rt, s);
   const now = core.clock();
   for (const a of await reg.alerts.open({ sessionId })) {
     const p = rt.participants.get(a.participantId);
@@ -78,6 +80,35 @@ export async function loadSession(core: LiveCore, alerts: AlertProjection, sessi
       escalationLevel: a.escalationLevel,
     });
   }
+}
+
+/**
+ * The session's class phases as the registry holds them (issue 14): current phase, its start and each
+ * phase's plan (fixed at the first move; before that, from the participants' FITT) go into every frame;
+ * the start of `recovery` is "exercise ended" for every participant's HR recovery.
+ */
+export function applyPhases(rt: SessionRuntime, s: SessionRecord): void {
+  const plan =
+    Object.keys(s.phasePlan).length > 0
+      ? s.phasePlan
+      : phasePlanOf([...rt.participants.values()].map((p) => p.rx?.fitt));
+  rt.info = {
+    ...rt.info,
+    phase: s.phase,
+    phaseStartedAt: s.phaseStartedAt,
+    phases: phasesOf(plan, s.phaseStarts),
+  };
+  const exerciseEnd = s.phaseStarts.recovery;
+  if (exerciseEnd !== undefined)
+    for (const p of rt.participants.values()) p.monitor.markExerciseEnd(exerciseEnd);
+}
+
+/** The class moved to another phase: frames show it, and recovery marks the end of exercise. */
+export async function phaseChanged(core: LiveCore, sessionId: string): Promise<void> {
+  const rt = core.sessions.get(sessionId);
+  if (!rt) return;
+  const s = await core.deps.registry.sessions.get(sessionId);
+  if (s) applyPhases(rt, s);
 }
 
 /** Forgets a session: its device bindings, alert index entries and runtime. */

@@ -1,4 +1,4 @@
-import type { SessionInfo, SessionSnapshot } from '@zonewatch/protocol';
+import { phasesOf, type SessionInfo, type SessionSnapshot } from '@zonewatch/protocol';
 import type { Logger } from 'pino';
 import type { Server as SocketServer } from 'socket.io';
 import type { Registry } from '../registry/index.js';
@@ -18,7 +18,8 @@ type Lifecycle =
   | 'sessionEnded'
   | 'rosterChanged'
   | 'prescriptionChanged'
-  | 'participantChanged';
+  | 'participantChanged'
+  | 'phaseChanged';
 
 /**
  * The live service as every ingest node sees it. Each node owns some sites (their rule state lives there
@@ -92,8 +93,47 @@ export class LiveRouter {
           status: s.status,
           startedAt: s.startedAt,
           endedAt: s.endedAt,
+          phase: s.phase,
+          phaseStartedAt: s.phaseStartedAt,
+          phases: phasesOf(s.phasePlan, s.phaseStarts),
         }
       : undefined;
+  }
+
+  /**
+   * What a console joining a session no node runs (ended, or not started) is shown: the session as the
+   * registry has it and everyone who was on its roster, with no values (issue 14: an ended session's wall
+   * says it ended and who took part, never "nobody is in this session").
+   */
+  async registrySnapshot(info: SessionInfo, at: number): Promise<SessionSnapshot> {
+    const roster = await this.registry.rosters.list(info.id, { includeUnbound: true });
+    const removed = new Set(await this.registry.rosters.removed(info.id));
+    const ids = [...new Set(roster.map((b) => b.participantId))].filter((id) => !removed.has(id));
+    const participants = [];
+    for (const id of ids) {
+      const person = await this.registry.participants.get(id);
+      participants.push({
+        participantId: id,
+        alias: person?.alias ?? id,
+        hr: null,
+        spo2: null,
+        steps: null,
+        cadence: null,
+        battery: null,
+        contact: null,
+        zone: null,
+        freshness: 'lost' as const,
+        lastSampleAt: null,
+        zoneLowBpm: null,
+        zoneHighBpm: null,
+        ceilingBpm: null,
+        hrMode: 'off' as const,
+        minutesInZone: null,
+        targetMinutesInZone: null,
+        bound: roster.some((b) => b.participantId === id && b.unboundAt === null),
+      });
+    }
+    return { sessionId: info.id, at, session: info, participants, alerts: [] };
   }
 
   /** The session an alert belongs to (this node's live state first, then the registry). */
@@ -133,6 +173,9 @@ export class LiveRouter {
   }
   prescriptionChanged(participantId: string): Promise<void> {
     return this.everywhere('prescriptionChanged', participantId);
+  }
+  phaseChanged(sessionId: string): Promise<void> {
+    return this.everywhere('phaseChanged', sessionId);
   }
   /** The node owning the participant's sessions may be another one: every node applies the change. */
   participantChanged(participantId: string): Promise<void> {

@@ -8,7 +8,7 @@ import type {
 import { acknowledgeAlert } from './acknowledge.js';
 import { AlertProjection } from './alerts.js';
 import { frameOf, sessionHealthOf, snapshotOf, statsOf } from './frames.js';
-import { loadSession, participantChanged, prescriptionChanged, syncRoster } from './roster.js';
+import { loadSession, participantChanged, phaseChanged, prescriptionChanged, syncRoster } from './roster.js';
 import { endLiveSession } from './session-end.js';
 import { applyBatch, tickAll, unboundDevices } from './telemetry.js';
 import {
@@ -91,6 +91,11 @@ export class LiveService {
   /** A participant's alias changed: live sessions show the new one at once (next frame, every snapshot). */
   participantChanged(participantId: string): Promise<void> {
     return participantChanged(this.core, participantId);
+  }
+
+  /** The class moved to another phase (frames show it; recovery marks the end of exercise for HR recovery). */
+  phaseChanged(sessionId: string): Promise<void> {
+    return phaseChanged(this.core, sessionId);
   }
 
   /** After a session ends: writes each participant's report, closes what is still open, drops the room. */

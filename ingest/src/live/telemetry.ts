@@ -4,7 +4,13 @@ import type { DeviceKind } from '../telemetry/index.js';
 import type { AlertProjection } from './alerts.js';
 import { fromTheFuture, noteFutureSample } from './clock-skew.js';
 import type { UnboundList } from './types.js';
-import { ALERT_HORIZON_MS, type LiveCore, type ParticipantRuntime, type SessionRuntime } from './types.js';
+import {
+  ALERT_HORIZON_MS,
+  type LiveCore,
+  type ParticipantRuntime,
+  RECENTLY_WORN_MS,
+  type SessionRuntime,
+} from './types.js';
 
 const KIND_OF: Record<WireSample['kind'], DeviceKind | null> = {
   hr: 'hr-strap',
@@ -53,6 +59,7 @@ export function applyBatch(
       continue;
     }
     bound.p.gatewayId = batch.gatewayId;
+    core.wornBy.set(key, { participantId: bound.p.participantId, alias: bound.p.alias, at: now });
     let group = perParticipant.get(bound.p);
     if (!group) {
       group = { rt: bound.session, samples: [] };
@@ -110,9 +117,20 @@ export function tickAll(core: LiveCore, alerts: AlertProjection, now: number): v
 
 /** Devices of a site seen within `withinMs` that no active session binds (pairing), newest first, at most `limit`. */
 export function unboundDevices(core: LiveCore, siteId: string, withinMs: number, limit: number): UnboundList {
-  const { devices, omitted } = core.unbound.list(siteId, core.clock() - withinMs, limit);
+  const now = core.clock();
+  const { devices, omitted } = core.unbound.list(siteId, now - withinMs, limit);
   return {
-    devices: devices.map(({ deviceId, kind, lastSeenAt }) => ({ deviceId, kind, lastSeenAt })),
+    devices: devices.map(({ deviceId, kind, lastSeenAt }) => {
+      // Delivered data for someone in the last 5 minutes: it may still be on them (issue 14).
+      const w = core.wornBy.get(`${siteId}/${deviceId}`);
+      const recent = w !== undefined && now - w.at <= RECENTLY_WORN_MS;
+      return {
+        deviceId,
+        kind,
+        lastSeenAt,
+        recentlyWornBy: recent ? { participantId: w.participantId, alias: w.alias, lastDataAt: w.at } : null,
+      };
+    }),
     omitted,
   };
 }

@@ -6,6 +6,27 @@ import type { TelemetryWriter } from '../telemetry/index.js';
 import { DEFAULT_MAX_CLOCK_SKEW_MS, type GatewayClockFault } from './clock-skew.js';
 import { type UnboundCaps, UnboundDevices } from './unbound.js';
 
+/**
+ * A device that delivered data for a participant this recently may still be on them: pairing it to someone
+ * else needs a warning (issue 14).
+ */
+export const RECENTLY_WORN_MS = 5 * 60_000;
+
+/** Who last delivered data through a device, and when (node clock). */
+export interface WornBy {
+  participantId: string;
+  alias: string;
+  at: number;
+}
+
+/** A device of the pairing list: seen unbound lately, maybe recently worn by someone. */
+export interface UnboundDeviceView {
+  deviceId: string;
+  kind: string | null;
+  lastSeenAt: number;
+  recentlyWornBy: { participantId: string; alias: string; lastDataAt: number } | null;
+}
+
 /** How far back a replayed (store-and-forward) sample may be and still drive live alerts (ARCHITECTURE.md). */
 export const ALERT_HORIZON_MS = 60_000;
 
@@ -20,7 +41,7 @@ export type AckResult =
 
 /** A pairing answer: the newest unbound devices, and how many more matched but were left out. */
 export interface UnboundList {
-  devices: { deviceId: string; kind: string | null; lastSeenAt: number }[];
+  devices: UnboundDeviceView[];
   omitted: number;
 }
 
@@ -110,6 +131,8 @@ export interface LiveCore {
   readonly alertIndex: Map<string, Placement>;
   /** Last sightings of devices no session binds, bounded per site and per gateway. */
   readonly unbound: UnboundDevices;
+  /** `${siteId}/${deviceId}` → the participant it last delivered data for (pairing warnings). */
+  readonly wornBy: Map<string, WornBy>;
   /** user id → username of the users who acknowledged live alerts (consoles show names, the engine ids). */
   readonly usernames: Map<string, string>;
   /** Allowed skew of sample time ahead of this node's clock (ms). */
@@ -135,6 +158,7 @@ export function createLiveCore(deps: LiveServiceDeps): LiveCore {
     bindings: new Map(),
     alertIndex: new Map(),
     unbound: new UnboundDevices(deps.unboundCaps),
+    wornBy: new Map(),
     usernames: new Map(),
     maxClockSkewMs: deps.maxClockSkewMs ?? DEFAULT_MAX_CLOCK_SKEW_MS,
     clockFaults: new Map(),

@@ -10,6 +10,7 @@ import type {
   DeviceKind,
   RoleName as Role,
   SessionKind,
+  SessionPhase,
   SessionStatus,
   Severity,
 } from '@zonewatch/protocol';
@@ -160,6 +161,13 @@ export interface SessionRecord {
   startedAt: number | null;
   endedAt: number | null;
   createdAt: number;
+  /** Current class phase (null: none yet) and when it started (issue 14). */
+  phase: SessionPhase | null;
+  phaseStartedAt: number | null;
+  /** Start of each phase reached so far (ms). */
+  phaseStarts: Partial<Record<SessionPhase, number>>;
+  /** Planned phase lengths (s), fixed at the first phase move; empty before. */
+  phasePlan: Partial<Record<SessionPhase, number>>;
 }
 
 /** One device → participant binding of a session. */

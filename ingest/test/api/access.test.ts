@@ -275,6 +275,21 @@ const MATRIX: Entry[] = [
     scope: 'param',
   },
   {
+    method: 'DELETE',
+    path: '/sessions/:id/participants/:participantId',
+    roles: ['instructor'],
+    url: (w, f) => `${s(f)}/participants/${w.ann}`,
+    scope: 'param',
+  },
+  {
+    method: 'POST',
+    path: '/sessions/:id/phase',
+    roles: ['instructor'],
+    url: (_w, f) => `${s(f)}/phase`,
+    body: () => ({}),
+    scope: 'param',
+  },
+  {
     method: 'GET',
     path: '/sessions/:id/unbound-devices',
     roles: ['instructor'],

@@ -64,6 +64,9 @@ export class FakeLive implements LiveControl {
   async participantChanged(participantId: string) {
     this.calls.push({ method: 'participantChanged', args: [participantId] });
   }
+  async phaseChanged(sessionId: string) {
+    this.calls.push({ method: 'phaseChanged', args: [sessionId] });
+  }
   async alertSession(alertId: string) {
     const reg = this.registry();
     const a = await reg.alerts.get(alertId);

@@ -127,3 +127,33 @@ describe('Ended sessions look live (issue 14): the last frame says the session e
     expect(w.alerts.filter((e) => e.alert.rule === 'UNMONITORED')).toEqual([]);
   });
 });
+
+describe('No structure in time (issue 14): phases drive HR recovery into the report', () => {
+  it('the start of recovery is "exercise ended": HR recovery at 60 s is in the report of everyone with data', async () => {
+    const w = await classRunning();
+    let seq = 0;
+    const hr = (t: number, ann: number, bob: number | null) => {
+      clock.now = t;
+      const samples = [{ kind: 'hr' as const, device: w.strapA.id, t, bpm: ann }];
+      if (bob !== null) samples.push({ kind: 'hr' as const, device: w.strapB.id, t, bpm: bob });
+      w.live.onBatch(w.site.id, { v: 1, gatewayId: 'gw-1', seq: seq++, sentAt: t, samples });
+      w.live.tick(t);
+    };
+    for (let s = 0; s <= 120; s++) hr(T0 + s * 1000, 130, null);
+    await registry.sessions.setPhase(w.session.id, 'recovery', T0 + 120_000, {});
+    await w.live.phaseChanged(w.session.id);
+    expect(w.live.frame(w.session.id)?.session).toMatchObject({
+      phase: 'recovery',
+      phaseStartedAt: T0 + 120_000,
+    });
+    for (let s = 121; s <= 185; s++) hr(T0 + s * 1000, 105, null);
+    await registry.sessions.end(w.session.id, T0 + 185_000);
+    await w.live.sessionEnded(w.session.id);
+    const reports = await registry.reports.listBySession(w.session.id);
+    const ann = reports.find((r) => r.participantId === w.ann.id)?.body as { hrRecovery: unknown };
+    expect(ann.hrRecovery).toMatchObject({ exerciseEndMs: T0 + 120_000, dropBpm: 25 });
+    // Bob sent nothing: no usable data, no recovery to report.
+    const bob = reports.find((r) => r.participantId === w.bob.id)?.body as { hrRecovery: unknown };
+    expect(bob.hrRecovery).toBeNull();
+  });
+});

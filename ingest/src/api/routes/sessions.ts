@@ -5,10 +5,14 @@ import {
   createSessionBodySchema,
   idParamsSchema,
   listOf,
+  nextPhase,
+  phasePlanOf,
   type RosterEntryView,
   reportCsvQuerySchema,
   rosterEntrySchema,
   rosterQuerySchema,
+  sessionParticipantParamsSchema,
+  sessionPhaseBodySchema,
   sessionReportResponseSchema,
   sessionSchema,
   sessionSummarySchema,
@@ -176,6 +180,55 @@ export async function sessionRoutes(app: ZodApp, ctx: ApiContext): Promise<void>
     );
   }
 
+  app.post(
+    '/sessions/:id/phase',
+    {
+      onRequest: runner,
+      schema: {
+        tags,
+        summary:
+          'Move a running class to the next phase, or to the one named (instructor): warm-up, conditioning, cool-down, recovery; recovery marks the end of exercise for HR recovery',
+        params: idParamsSchema,
+        body: sessionPhaseBodySchema,
+        response: { 200: sessionSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const user = requireUser(request);
+      const s = await load.session(request, request.params.id);
+      if (s.status !== 'active')
+        throw new codes.ZW_ERR_INVALID_STATE(
+          `session ${s.id} is ${s.status}; phases move only while it is active`,
+        );
+      const phase = request.body.phase ?? nextPhase(s.phase);
+      if (phase === null)
+        throw new codes.ZW_ERR_INVALID_STATE(`session ${s.id} is already in recovery, its last phase`);
+      const now = ctx.clock();
+      // The plan is fixed at the first move, from the prescriptions in force of everyone on the roster.
+      const members = [
+        ...new Set((await registry.rosters.list(s.id, { includeUnbound: true })).map((b) => b.participantId)),
+      ];
+      const rxs = members.length ? await registry.prescriptions.currentMany(members, now) : [];
+      const plan = phasePlanOf(
+        rxs.map((r) => (r.body as { fitt?: Parameters<typeof phasePlanOf>[0][number] }).fitt),
+      );
+      const updated = await registry.transaction(async (tx) => {
+        const u = await tx.sessions.setPhase(s.id, phase, now, plan);
+        await audit(tx, user, {
+          action: 'session.phase',
+          entity: 'session',
+          entityId: s.id,
+          siteId: s.siteId,
+          detail: { from: s.phase, to: phase },
+          requestId: request.id,
+        });
+        return u;
+      });
+      await live.phaseChanged(s.id);
+      return sessionView(updated);
+    },
+  );
+
   app.get(
     '/sessions/:id/roster',
     {
@@ -268,6 +321,45 @@ export async function sessionRoutes(app: ZodApp, ctx: ApiContext): Promise<void>
     },
   );
 
+  app.delete(
+    '/sessions/:id/participants/:participantId',
+    {
+      onRequest: runner,
+      schema: {
+        tags,
+        summary:
+          'Take a participant out of this session: unbinds their devices and ends their "not monitored" alert (instructor)',
+        params: sessionParticipantParamsSchema,
+        response: { 200: listOf(rosterEntrySchema), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const user = requireUser(request);
+      const s = await load.session(request, request.params.id);
+      if (s.status === 'ended') throw new codes.ZW_ERR_INVALID_STATE(`session ${s.id} has ended`);
+      const { participantId } = request.params;
+      const ended = await registry.transaction(async (tx) => {
+        const r = await tx.rosters.removeParticipant({
+          sessionId: s.id,
+          participantId,
+          atMs: ctx.clock(),
+          actorId: user.id,
+        });
+        await audit(tx, user, {
+          action: 'session.remove-participant',
+          entity: 'session',
+          entityId: s.id,
+          siteId: s.siteId,
+          detail: { participantId, deviceIds: r.map((b) => b.deviceId) },
+          requestId: request.id,
+        });
+        return r;
+      });
+      await live.rosterChanged(s.id);
+      return { items: await rosterViews(ctx, ended) };
+    },
+  );
+
   app.get(
     '/sessions/:id/unbound-devices',
     {
@@ -297,6 +389,7 @@ export async function sessionRoutes(app: ZodApp, ctx: ApiContext): Promise<void>
               lastSeenAt: d.lastSeenAt,
               registered: reg !== undefined,
               label: reg?.label ?? null,
+              recentlyWornBy: d.recentlyWornBy ?? null,
             };
           })
           .sort((a, b) => b.lastSeenAt - a.lastSeenAt),

@@ -56,10 +56,7 @@ const liveSocket: FastifyPluginAsync<LiveSocketOptions> = async (app, opts) => {
       // Join first, then snapshot: no frame or alert between the two is lost.
       await socket.join(`session:${info.id}`);
       const snap = await router.snapshot(info.id);
-      socket.emit(
-        SOCKET_EVENTS.snapshot,
-        snap ?? { sessionId: info.id, at: clock(), session: info, participants: [], alerts: [] },
-      );
+      socket.emit(SOCKET_EVENTS.snapshot, snap ?? (await router.registrySnapshot(info, clock())));
       ack?.({ ok: true, live: snap !== undefined });
     });
     socket.on(SOCKET_EVENTS.leave, (raw: unknown) => {

@@ -1,3 +1,4 @@
+import type { SessionPhase } from '@zonewatch/protocol';
 import { at, atOrNull, found, ms, msOrNull, type RepoContext } from '../context.js';
 import { codes } from '../errors.js';
 import { newId } from '../ids.js';
@@ -15,10 +16,14 @@ interface SessionRow {
   started_at: Date | null;
   ended_at: Date | null;
   created_at: Date;
+  phase: SessionPhase | null;
+  phase_started_at: Date | null;
+  phase_starts: Partial<Record<SessionPhase, number>>;
+  phase_plan: Partial<Record<SessionPhase, number>>;
 }
 
 const COLS =
-  'id, site_id, kind, class_id, name, coach_id, status, scheduled_at, started_at, ended_at, created_at';
+  'id, site_id, kind, class_id, name, coach_id, status, scheduled_at, started_at, ended_at, created_at, phase, phase_started_at, phase_starts, phase_plan';
 const toSession = (r: SessionRow): SessionRecord => ({
   id: r.id,
   siteId: r.site_id,
@@ -31,6 +36,10 @@ const toSession = (r: SessionRow): SessionRecord => ({
   startedAt: msOrNull(r.started_at),
   endedAt: msOrNull(r.ended_at),
   createdAt: ms(r.created_at),
+  phase: r.phase,
+  phaseStartedAt: msOrNull(r.phase_started_at),
+  phaseStarts: r.phase_starts ?? {},
+  phasePlan: r.phase_plan ?? {},
 });
 
 /** Input of {@link SessionsRepo.create}. */
@@ -69,6 +78,17 @@ export interface SessionsRepo {
    * @throws ZW_ERR_NOT_FOUND, ZW_ERR_INVALID_STATE
    */
   end(id: string, atMs?: number): Promise<SessionRecord>;
+  /**
+   * Moves an active session to `phase` at `atMs` (issue 14): the phase's start is recorded (a phase entered
+   * again keeps its first start), and `plan` (s per phase) is fixed the first time.
+   * @throws ZW_ERR_NOT_FOUND, ZW_ERR_INVALID_STATE (not active)
+   */
+  setPhase(
+    id: string,
+    phase: SessionPhase,
+    atMs: number,
+    plan: Partial<Record<SessionPhase, number>>,
+  ): Promise<SessionRecord>;
 }
 
 /** Session repository over `ctx.db`. */
@@ -153,6 +173,28 @@ export function sessionsRepo({ db, clock }: RepoContext): SessionsRepo {
         "UPDATE sessions SET status = 'active', started_at = $2 WHERE id = $1",
         atMs,
       );
+    },
+    async setPhase(id, phase, atMs, plan) {
+      return db.transaction(async (tx) => {
+        const [current] = await tx.query<SessionRow>(
+          `SELECT ${COLS} FROM sessions WHERE id = $1 FOR UPDATE`,
+          [id],
+        );
+        const s = found(current, 'session', id);
+        if (s.status !== 'active')
+          throw new codes.ZW_ERR_INVALID_STATE(
+            `session ${id} is ${s.status}; phases move only while it is active`,
+          );
+        const starts = { ...(s.phase_starts ?? {}) };
+        starts[phase] ??= atMs;
+        const keepPlan = Object.keys(s.phase_plan ?? {}).length > 0;
+        const [row] = await tx.query<SessionRow>(
+          `UPDATE sessions SET phase = $2, phase_started_at = $3, phase_starts = $4::jsonb, phase_plan = $5::jsonb
+           WHERE id = $1 RETURNING ${COLS}`,
+          [id, phase, at('at', atMs), JSON.stringify(starts), JSON.stringify(keepPlan ? s.phase_plan : plan)],
+        );
+        return toSession(row!);
+      });
     },
     end(id, atMs = clock()) {
       return transition(
