@@ -297,6 +297,7 @@ describe('classes, sessions, rosters, alerts and reports', () => {
           lastSeenAt: h.clock.now - 1000,
           registered: false,
           label: null,
+          recentlyWornBy: null,
         },
         {
           deviceId: 'C8:4F:NEW',
@@ -304,6 +305,7 @@ describe('classes, sessions, rosters, alerts and reports', () => {
           lastSeenAt: h.clock.now - 5000,
           registered: false,
           label: null,
+          recentlyWornBy: null,
         },
       ]);
       expect(res.json().omitted).toBe(0);

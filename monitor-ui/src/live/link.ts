@@ -14,7 +14,7 @@ export const LINK_SETTINGS = {
  * `connecting`: no snapshot yet and not yet overdue; `live`: frames arriving; `interrupted`: the socket
  * dropped or frames stopped, still within the grace time; `lost`: the technical alarm is on.
  */
-export type LinkState = 'connecting' | 'live' | 'interrupted' | 'lost';
+export type LinkState = 'connecting' | 'live' | 'interrupted' | 'lost' | 'ended';
 
 export interface LinkInput {
   /** The socket is connected and the session joined. */
@@ -24,10 +24,13 @@ export interface LinkInput {
   /** Console clock when this view started listening. */
   startedAt: number;
   now: number;
+  /** The session has ended: nothing more will come, and that is no fault of the link (issue 14). */
+  ended?: boolean;
 }
 
 /** The link state; "lost" after `lostAfterMs` without a snapshot or frame, whatever the socket says. */
 export function linkState(i: LinkInput, settings: { lostAfterMs: number } = LINK_SETTINGS): LinkState {
+  if (i.ended) return 'ended';
   const silentFor = i.now - (i.lastMessageAt ?? i.startedAt);
   if (silentFor >= settings.lostAfterMs) return 'lost';
   if (i.lastMessageAt === null) return 'connecting';

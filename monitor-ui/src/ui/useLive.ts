@@ -128,7 +128,8 @@ export function useLiveSession(sessionId: string, opts: { traces?: boolean } = {
       const t = Date.now();
       now.value = t;
       const s = state.value;
-      const l = linkState({ joined, lastMessageAt: s.receivedAt, startedAt, now: t });
+      const ended = s.session?.status === 'ended';
+      const l = linkState({ joined, lastMessageAt: s.receivedAt, startedAt, now: t, ended });
       if (l === 'lost' && prevLink !== 'lost') linkLostSeq++;
       prevLink = l;
       link.value = l;
