@@ -14,6 +14,7 @@ import {
   prescriptionRecordSchema,
   resolvedPrescriptionSchema,
   rosterEntrySchema,
+  type SessionPhase,
   sessionReportResponseSchema,
   sessionSchema,
   sessionSummarySchema,
@@ -68,6 +69,17 @@ export const endpoints = {
       rosterEntrySchema,
       await api.post(`/sessions/${enc(id)}/bindings`, { participantId, deviceId }),
     );
+  },
+  /** Moves a running class to `phase` (the next one when absent): issue 14. */
+  async setPhase(id: string, phase?: SessionPhase) {
+    return parseReply(sessionSchema, await api.post(`/sessions/${enc(id)}/phase`, phase ? { phase } : {}));
+  },
+  /** Takes a participant out of a session (their devices are unbound). */
+  async removeFromSession(id: string, participantId: string) {
+    return parseReply(
+      listOf(rosterEntrySchema),
+      await api.del(`/sessions/${enc(id)}/participants/${enc(participantId)}`),
+    ).items;
   },
   async unbind(id: string, deviceId: string) {
     return parseReply(rosterEntrySchema, await api.del(`/sessions/${enc(id)}/bindings/${enc(deviceId)}`));

@@ -67,6 +67,26 @@ function Pairing({
   };
 
   const c = result.value.candidate;
+  /** Delivered data for someone else in the last 5 minutes: it may still be on them (issue 14). */
+  const wornByOther = (d: UnboundDevice) =>
+    d.recentlyWornBy && d.recentlyWornBy.participantId !== participant.participantId
+      ? d.recentlyWornBy
+      : null;
+  const WornWarning = ({ d }: { d: UnboundDevice }) => {
+    const w = wornByOther(d);
+    if (!w) return null;
+    return (
+      <p class="warn" role="alert" data-testid="recently-worn">
+        <Msg
+          k="pair.recentlyWorn"
+          slots={{
+            other: <Data>{w.alias}</Data>,
+            min: String(Math.max(0, Math.round((Date.now() - w.lastDataAt) / 60_000))),
+          }}
+        />
+      </p>
+    );
+  };
   return (
     <section class="pairing" aria-live="polite">
       <h3>
@@ -85,6 +105,7 @@ function Pairing({
             />
           </p>
           {!c.registered && <p class="warn">{t('pair.notRegistered')}</p>}
+          <WornWarning d={c} />
           {result.value.alsoNew.length > 0 && (
             <p class="warn">{t('pair.several', { n: result.value.alsoNew.length + 1 })}</p>
           )}
@@ -94,7 +115,7 @@ function Pairing({
             disabled={busy.value || !c.registered}
             onClick={() => void bind(c.deviceId)}
           >
-            {t('pair.bind')}
+            {wornByOther(c) ? t('pair.bindAnyway') : t('pair.bind')}
           </button>{' '}
           <button type="button" class="btn" onClick={() => skip(c.deviceId)}>
             {t('pair.notThis')}
@@ -127,8 +148,9 @@ function Pairing({
                   disabled={busy.value || !d.registered}
                   onClick={() => void bind(d.deviceId)}
                 >
-                  {t('pair.bind')}
+                  {wornByOther(d) ? t('pair.bindAnyway') : t('pair.bind')}
                 </button>
+                <WornWarning d={d} />
               </li>
             ))}
           </ul>
@@ -147,10 +169,13 @@ function Pairing({
 export function RosterDialog({
   sessionId,
   siteId,
+  members = [],
   onClose,
 }: {
   sessionId: string;
   siteId: string | null;
+  /** Everyone in the live session, also those whose devices were all unbound (they are not monitored). */
+  members?: readonly { participantId: string; alias: string }[];
   onClose(): void;
 }) {
   const roster = useSignal<RosterParticipant[] | null>(null);
@@ -159,9 +184,21 @@ export function RosterDialog({
   const addId = useSignal('');
   const error = useSignal<string | null>(null);
 
+  /** An unbind or a removal waiting for the instructor to confirm it, naming the person (issue 14). */
+  const confirm = useSignal<
+    | { kind: 'unbind'; deviceId: string; alias: string }
+    | { kind: 'remove'; participantId: string; alias: string }
+    | null
+  >(null);
+
   const load = async () => {
     try {
-      roster.value = await endpoints.roster(sessionId);
+      const bound = await endpoints.roster(sessionId);
+      const on = new Set(bound.map((r) => r.participantId));
+      roster.value = [
+        ...bound,
+        ...members.filter((m) => !on.has(m.participantId)).map((m) => ({ ...m, devices: [] })),
+      ];
       if (siteId) {
         const all = await endpoints.participants(siteId);
         const on = new Set(roster.value.map((r) => r.participantId));
@@ -175,6 +212,7 @@ export function RosterDialog({
   useEffect(() => void load(), [sessionId]);
 
   const unbind = async (deviceId: string) => {
+    confirm.value = null;
     try {
       await endpoints.unbind(sessionId, deviceId);
       await load();
@@ -182,6 +220,17 @@ export function RosterDialog({
       error.value = errorText(e);
     }
   };
+  const remove = async (participantId: string) => {
+    confirm.value = null;
+    try {
+      await endpoints.removeFromSession(sessionId, participantId);
+      members = members.filter((m) => m.participantId !== participantId);
+      await load();
+    } catch (e) {
+      error.value = errorText(e);
+    }
+  };
+  const c = confirm.value;
 
   return (
     <Dialog title={t('roster.title')} onClose={onClose} wide>
@@ -213,7 +262,9 @@ export function RosterDialog({
                       <button
                         type="button"
                         class="btn btn-small"
-                        onClick={() => void unbind(d.deviceId)}
+                        onClick={() =>
+                          (confirm.value = { kind: 'unbind', deviceId: d.deviceId, alias: r.alias })
+                        }
                         aria-label={t('roster.unbindLabel', { device: d.deviceId })}
                       >
                         {t('roster.unbind')}
@@ -224,12 +275,45 @@ export function RosterDialog({
                 <td>
                   <button type="button" class="btn" onClick={() => (pairing.value = r)}>
                     {t('roster.pair')}
+                  </button>{' '}
+                  <button
+                    type="button"
+                    class="btn"
+                    onClick={() =>
+                      (confirm.value = { kind: 'remove', participantId: r.participantId, alias: r.alias })
+                    }
+                  >
+                    {t('roster.remove')}
                   </button>
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
+      )}
+      {c && (
+        <div class="confirm warn" role="alertdialog" data-testid="roster-confirm">
+          <p>
+            {c.kind === 'unbind' ? (
+              <Msg
+                k="roster.unbindConfirm"
+                slots={{ device: <Data>{c.deviceId}</Data>, alias: <Data>{c.alias}</Data> }}
+              />
+            ) : (
+              <Msg k="roster.removeConfirm" slots={{ alias: <Data>{c.alias}</Data> }} />
+            )}
+          </p>
+          <button
+            type="button"
+            class="btn btn-danger"
+            onClick={() => void (c.kind === 'unbind' ? unbind(c.deviceId) : remove(c.participantId))}
+          >
+            {c.kind === 'unbind' ? t('roster.unbindYes') : t('roster.removeYes')}
+          </button>{' '}
+          <button type="button" class="btn" onClick={() => (confirm.value = null)}>
+            {t('common.cancel')}
+          </button>
+        </div>
       )}
       {others.value.length > 0 && (
         <p class="row">

@@ -28,6 +28,8 @@ export interface TileProps {
   pending?: ReadonlySet<string>;
   /** Arrange mode: buttons to move the tile. */
   onMove?: (delta: -1 | 1) => void;
+  /** The session has ended: nothing on the tile is live (issue 14). */
+  ended?: boolean;
 }
 
 function ZonePositionBar({ p, hr }: { p: ParticipantLive; hr: number | null }) {
@@ -151,7 +153,9 @@ function TileAlarm({
 }
 
 /** One participant on the wall (or, larger, on the coach's live view). */
-export function Tile({ p, alerts, freshness, ageS, large, onAck, pending, onMove }: TileProps) {
+export function Tile({ p, alerts, freshness, ageS, large, onAck, pending, onMove, ended }: TileProps) {
+  // Never "Live" after the session ended, nor for someone with no device bound (issue 14).
+  const notice = ended ? 'ended' : p.bound === false ? 'unbound' : null;
   const top = alerts[0];
   const waiting = top !== undefined && needsAck(top);
   const hr = freshness === 'lost' ? null : p.hr;
@@ -194,12 +198,20 @@ export function Tile({ p, alerts, freshness, ageS, large, onAck, pending, onMove
             </span>
           )}
         </span>
-        <span class={`tile-fresh fresh-label-${freshness}`}>
-          {freshness === 'live'
-            ? t('fresh.live')
-            : freshness === 'stale'
-              ? t('fresh.stale', { s: ageS ?? 0 })
-              : t('fresh.lost')}
+        <span
+          class={`tile-fresh fresh-label-${notice ?? freshness}`}
+          data-testid="tile-fresh"
+          data-notice={notice ?? ''}
+        >
+          {notice === 'ended'
+            ? t('fresh.ended')
+            : notice === 'unbound'
+              ? t('fresh.unbound')
+              : freshness === 'live'
+                ? t('fresh.live')
+                : freshness === 'stale'
+                  ? t('fresh.stale', { s: ageS ?? 0 })
+                  : t('fresh.lost')}
         </span>
       </header>
 

@@ -19,6 +19,7 @@ import { ClassTimer } from './ClassTimer.js';
 import { AlarmIcon } from './icons.js';
 import { STATUS_KEY } from './labels.js';
 import { Data } from './Msg.js';
+import { PhaseControl } from './PhaseControl.js';
 import { RosterDialog } from './RosterDialog.js';
 import { SoundControl } from './SoundControl.js';
 import { Tile } from './Tile.js';
@@ -76,13 +77,15 @@ export function TechnicalBanner({ alarms }: { alarms: readonly TechnicalAlarm[] 
 
 export function LinkIndicator({ link }: { link: string }) {
   const key =
-    link === 'live'
-      ? 'link.live'
-      : link === 'connecting'
-        ? 'link.connecting'
-        : link === 'lost'
-          ? 'link.lostShort'
-          : 'link.reconnecting';
+    link === 'ended'
+      ? 'link.ended'
+      : link === 'live'
+        ? 'link.live'
+        : link === 'connecting'
+          ? 'link.connecting'
+          : link === 'lost'
+            ? 'link.lostShort'
+            : 'link.reconnecting';
   return (
     <span class={`link-indicator link-${link}`} data-link={link}>
       <span class="dot" aria-hidden="true" /> {t(key)}
@@ -162,7 +165,10 @@ export function Wall({ sessionId, canControl }: { sessionId: string; canControl:
     saveArrangement(moveTile(base, draggedId, base.indexOf(targetId)));
   };
 
-  const status = statusOverride.value ?? s.session?.status ?? null;
+  // The live state's status wins once it says ended (the last frame of a session, or a later visit).
+  const status =
+    s.session?.status === 'ended' ? 'ended' : (statusOverride.value ?? s.session?.status ?? null);
+  const ended = status === 'ended';
   const control = async (action: 'start' | 'stop') => {
     controlError.value = null;
     try {
@@ -183,7 +189,7 @@ export function Wall({ sessionId, canControl }: { sessionId: string; canControl:
         </h1>
         {status && <span class={`status status-${status}`}>{t(STATUS_KEY[status])}</span>}
         <ClassTimer session={s.session} serverNow={now + skew} />
-        <LinkIndicator link={live.link.value} />
+        <LinkIndicator link={ended ? 'ended' : live.link.value} />
         <span class="wall-count">{t('wall.participants', { n: s.participants.length })}</span>
         {alertList.length > 0 && <span class="hint">{t('wall.ackHint')}</span>}
         <span class="spacer" />
@@ -201,6 +207,7 @@ export function Wall({ sessionId, canControl }: { sessionId: string; canControl:
             >
               {arranging.value ? t('wall.arrangeDone') : t('wall.arrange')}
             </button>
+            {status === 'active' && <PhaseControl sessionId={sessionId} session={s.session} />}
             {status === 'scheduled' && (
               <button type="button" class="btn btn-primary" onClick={() => void control('start')}>
                 {t('wall.start')}
@@ -255,7 +262,12 @@ export function Wall({ sessionId, canControl }: { sessionId: string; canControl:
           {t('wall.unreadable')}
         </p>
       )}
-      <LinkBanner link={live.link.value} />
+      {ended && (
+        <p class="session-ended" role="status" data-testid="session-ended">
+          <strong>{t('wall.ended')}</strong> {t('wall.endedDetail')}
+        </p>
+      )}
+      <LinkBanner link={ended ? 'ended' : live.link.value} />
       <TechnicalBanner alarms={s.technical} />
       <AlertStrip
         alerts={alertList}
@@ -308,6 +320,7 @@ export function Wall({ sessionId, canControl }: { sessionId: string; canControl:
                 ageS={ageS}
                 pending={live.pending.value}
                 onAck={(a) => void live.ack(a)}
+                ended={ended}
                 {...(arranging.value && !byP.has(id) ? { onMove: (d: -1 | 1) => move(id, d) } : {})}
               />
             </div>
@@ -318,6 +331,7 @@ export function Wall({ sessionId, canControl }: { sessionId: string; canControl:
         <RosterDialog
           sessionId={sessionId}
           siteId={s.session?.siteId ?? null}
+          members={s.participants.map((p) => ({ participantId: p.participantId, alias: p.alias }))}
           onClose={() => (rosterOpen.value = false)}
         />
       )}
