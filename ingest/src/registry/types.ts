@@ -118,6 +118,8 @@ export interface Device {
   label: string | null;
   createdAt: number;
   retiredAt: number | null;
+  /** Assigned to this participant ahead of time: bound automatically when a class starts and it is seen. */
+  ownerParticipantId: string | null;
 }
 
 export interface Gateway {

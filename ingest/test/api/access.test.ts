@@ -158,6 +158,14 @@ const MATRIX: Entry[] = [
     scope: 'param',
   },
   {
+    method: 'PUT',
+    path: '/devices/:id/owner',
+    roles: ['ops', 'instructor'],
+    url: (w) => `/api/devices/${w.oxiA}/owner`,
+    body: (w) => ({ participantId: w.ann }),
+    scope: 'param',
+  },
+  {
     method: 'DELETE',
     path: '/devices/:id',
     roles: ['ops'],

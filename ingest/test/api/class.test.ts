@@ -113,3 +113,67 @@ describe('class phases and the roster (issue 14)', () => {
     expect(await h.registry.rosters.removed(session)).toEqual([]);
   });
 });
+
+describe('owned devices (issue 14): assigned ahead of time, bound at class start when seen', () => {
+  const h = useApi();
+
+  it('assigns a device to a participant (ops, instructor; audited), refuses one of another site naming the field', async () => {
+    const r = await h.as('instructor', {
+      method: 'PUT',
+      url: `/api/devices/${h.world.strapA}/owner`,
+      payload: { participantId: h.world.ann },
+    });
+    expect(r.statusCode).toBe(200);
+    expect(r.json()).toMatchObject({ id: h.world.strapA, ownerParticipantId: h.world.ann });
+    const other = await h.as('ops', {
+      method: 'PUT',
+      url: `/api/devices/${h.world.strapB}/owner`,
+      payload: { participantId: h.world.bea },
+    });
+    expect(other.statusCode).toBe(422);
+    expect(errorOf(other).message).toContain('participantId');
+    const bad = await h.as('ops', {
+      method: 'PUT',
+      url: `/api/devices/${h.world.strapB}/owner`,
+      payload: {},
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(errorOf(bad).message).toContain('body.participantId');
+    expect(
+      (
+        await h.as('clinician', {
+          method: 'PUT',
+          url: `/api/devices/${h.world.strapB}/owner`,
+          payload: { participantId: null },
+        })
+      ).statusCode,
+    ).toBe(403);
+    const audit = await h.registry.audit.list({ entity: 'device', entityId: h.world.strapA });
+    expect(audit.map((a) => a.action)).toContain('device.owner');
+  });
+
+  it('at class start the assigned devices that are seen are bound to their owners; the rest are listed', async () => {
+    await h.as('instructor', {
+      method: 'PUT',
+      url: `/api/devices/${h.world.oxiA}/owner`,
+      payload: { participantId: h.world.ming },
+    });
+    h.live.seen.set(h.world.siteA, [
+      { deviceId: h.world.strapA, kind: 'hr-strap', lastSeenAt: h.clock.now - 2000 },
+    ]);
+    const s = await h.registry.sessions.create({
+      siteId: h.world.siteA,
+      kind: 'class',
+      classId: h.world.classA,
+    });
+    const r = await h.as('instructor', { method: 'POST', url: `/api/sessions/${s.id}/start` });
+    expect(r.statusCode).toBe(200);
+    expect(r.json().ownedDevices).toEqual([
+      { deviceId: h.world.strapA, participantId: h.world.ann, alias: 'Ann', outcome: 'bound' },
+      { deviceId: h.world.oxiA, participantId: h.world.ming, alias: '小明', outcome: 'not-seen' },
+    ]);
+    const roster = await h.registry.rosters.list(s.id);
+    expect(roster.map((b) => [b.participantId, b.deviceId])).toEqual([[h.world.ann, h.world.strapA]]);
+    expect(h.live.calls.filter((c) => c.method === 'rosterChanged').at(-1)?.args).toEqual([s.id]);
+  });
+});

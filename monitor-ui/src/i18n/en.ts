@@ -257,6 +257,7 @@ export const en = {
   'report.completeness': 'Data completeness',
   'report.hrRecovery': 'HR recovery (60 s)',
   'report.hrRecoveryDrop': '−{drop} bpm',
+  'report.hrRecoveryRise': '+{rise} bpm (still rising)',
   'report.hrRecoveryReview': 'For clinician review (≤ 12 bpm)',
   'report.zoneLine': 'Prescribed zone {low}–{high} bpm, ceiling {ceiling} bpm',
   'report.timeInZone': 'Time in zone',

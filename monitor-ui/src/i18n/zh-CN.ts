@@ -253,6 +253,7 @@ export const zhCN: Readonly<Record<keyof typeof en, string>> = {
   'report.completeness': '数据完整度',
   'report.hrRecovery': '心率恢复（60 秒）',
   'report.hrRecoveryDrop': '下降 {drop} 次/分',
+  'report.hrRecoveryRise': '上升 {rise} 次/分（仍在升高）',
   'report.hrRecoveryReview': '需临床医生复核（≤ 12 次/分）',
   'report.zoneLine': '处方目标区间 {low}–{high} 次/分，安全上限 {ceiling} 次/分',
   'report.timeInZone': '区间时间分布',

@@ -174,7 +174,9 @@ function ParticipantSection({ r, adherence }: { r: ParticipantReport; adherence:
           <dd>
             {rec ? (
               <>
-                {t('report.hrRecoveryDrop', { drop: formatNumber(rec.dropBpm, 0) })}
+                {rec.dropBpm < 0
+                  ? t('report.hrRecoveryRise', { rise: formatNumber(-rec.dropBpm, 0) })
+                  : t('report.hrRecoveryDrop', { drop: formatNumber(rec.dropBpm, 0) })}
                 {rec.flaggedForReview && <span class="review"> {t('report.hrRecoveryReview')}</span>}
               </>
             ) : (

@@ -1,5 +1,6 @@
 import {
   createDeviceBodySchema,
+  deviceOwnerBodySchema,
   deviceSchema,
   devicesQuerySchema,
   listOf,
@@ -111,6 +112,38 @@ export async function deviceRoutes(app: ZodApp, ctx: ApiContext): Promise<void> 
           entityId: d.id,
           siteId: d.siteId,
           detail: { fields: Object.keys(b), ...(b.siteId ? { toSiteId: b.siteId } : {}) },
+          requestId: request.id,
+        });
+        return updated;
+      });
+    },
+  );
+
+  app.put(
+    '/devices/:id/owner',
+    {
+      onRequest: requireRole('ops', 'instructor'),
+      schema: {
+        tags,
+        summary:
+          'Assign a device to a participant ahead of class, or free it (null): it is bound automatically when a class session starts and the device is seen (ops, instructor)',
+        params: deviceParams,
+        body: deviceOwnerBodySchema,
+        response: { 200: deviceSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const user = requireUser(request);
+      const d = await load.device(request, request.params.id);
+      const { participantId } = request.body;
+      return registry.transaction(async (tx) => {
+        const updated = await tx.devices.setOwner(d.id, participantId);
+        await audit(tx, user, {
+          action: 'device.owner',
+          entity: 'device',
+          entityId: d.id,
+          siteId: d.siteId,
+          detail: { from: d.ownerParticipantId, to: participantId },
           requestId: request.id,
         });
         return updated;

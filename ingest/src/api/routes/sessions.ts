@@ -19,12 +19,14 @@ import {
   sessionsQuerySchema,
   sessionTraceQuerySchema,
   sessionTraceResponseSchema,
+  startSessionResponseSchema,
   unboundDevicesListSchema,
   unboundDevicesQuerySchema,
 } from '@zonewatch/protocol';
 import { authCodes, coachOnly, requireRole, requireUser, siteScope } from '../../auth/index.js';
 import { codes, type RosterBinding, type SessionRecord } from '../../registry/index.js';
 import { type ApiContext, assertSite, assertStaffOfSite, audit, loaders, type ZodApp } from '../context.js';
+import { bindOwnedDevices } from '../owned-devices.js';
 import { alertLines } from '../report-alerts.js';
 import { alertsCsv, participantsCsv } from '../report-csv.js';
 import { errorResponses } from '../schemas.js';
@@ -153,7 +155,7 @@ export async function sessionRoutes(app: ZodApp, ctx: ApiContext): Promise<void>
               ? 'Start a scheduled session: opens the live room (instructor)'
               : 'End a session: final reports, alerts closed, roster unbound (instructor)',
           params: idParamsSchema,
-          response: { 200: sessionSchema, ...errorResponses },
+          response: { 200: startSessionResponseSchema, ...errorResponses },
         },
       },
       async (request) => {
@@ -173,9 +175,14 @@ export async function sessionRoutes(app: ZodApp, ctx: ApiContext): Promise<void>
           });
           return u;
         });
-        if (verb === 'start') await live.sessionStarted(s.id);
-        else await live.sessionEnded(s.id);
-        return sessionView(updated);
+        if (verb === 'stop') {
+          await live.sessionEnded(s.id);
+          return sessionView(updated);
+        }
+        await live.sessionStarted(s.id);
+        // Devices assigned ahead of time that are on the wire are bound at once; the rest are listed.
+        const ownedDevices = await bindOwnedDevices(ctx, user, updated, request.id);
+        return { ...sessionView(updated), ownedDevices };
       },
     );
   }

@@ -1,4 +1,5 @@
 import { at, found, ms, msOrNull, type RepoContext } from '../context.js';
+import { codes } from '../errors.js';
 import type { Device, DeviceKind } from '../types.js';
 
 interface DeviceRow {
@@ -9,9 +10,10 @@ interface DeviceRow {
   label: string | null;
   created_at: Date;
   retired_at: Date | null;
+  owner_participant_id: string | null;
 }
 
-const COLS = 'id, site_id, kind, model, label, created_at, retired_at';
+const COLS = 'id, site_id, kind, model, label, created_at, retired_at, owner_participant_id';
 const toDevice = (r: DeviceRow): Device => ({
   id: r.id,
   siteId: r.site_id,
@@ -20,6 +22,7 @@ const toDevice = (r: DeviceRow): Device => ({
   label: r.label,
   createdAt: ms(r.created_at),
   retiredAt: msOrNull(r.retired_at),
+  ownerParticipantId: r.owner_participant_id,
 });
 
 /** Wearables, keyed by their wire id (BLE address or serial, case-sensitive). */
@@ -42,6 +45,11 @@ export interface DevicesRepo {
   ): Promise<Device>;
   /** Takes a device out of service (it can no longer be bound). @throws ZW_ERR_NOT_FOUND */
   retire(id: string, atMs?: number): Promise<Device>;
+  /**
+   * Assigns a device to a participant of its site ahead of time, or frees it (null): issue 14.
+   * @throws ZW_ERR_NOT_FOUND (device), ZW_ERR_INVALID_REFERENCE (participant of another site or unknown)
+   */
+  setOwner(id: string, participantId: string | null): Promise<Device>;
 }
 
 /** Device repository over `ctx.db`. */
@@ -89,6 +97,26 @@ export function devicesRepo({ db, clock }: RepoContext): DevicesRepo {
         ],
       );
       return toDevice(found(row, 'device', id));
+    },
+    async setOwner(id, participantId) {
+      return db.transaction(async (tx) => {
+        const [d] = await tx.query<DeviceRow>(`SELECT ${COLS} FROM devices WHERE id = $1 FOR UPDATE`, [id]);
+        const device = found(d, 'device', id);
+        if (participantId !== null) {
+          const [p] = await tx.query<{ site_id: string }>('SELECT site_id FROM participants WHERE id = $1', [
+            participantId,
+          ]);
+          if (!p || p.site_id !== device.site_id)
+            throw new codes.ZW_ERR_INVALID_REFERENCE(
+              `participantId: ${participantId} is not a participant of the device's site`,
+            );
+        }
+        const [row] = await tx.query<DeviceRow>(
+          `UPDATE devices SET owner_participant_id = $2 WHERE id = $1 RETURNING ${COLS}`,
+          [id, participantId],
+        );
+        return toDevice(row!);
+      });
     },
     async retire(id, atMs = clock()) {
       const [row] = await db.query<DeviceRow>(
