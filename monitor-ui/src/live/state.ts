@@ -92,11 +92,10 @@ export function applyFrame(s: LiveState, frame: SessionFrame, receivedAt: number
   if (s.serverAt !== null && frame.at < s.serverAt) return s;
   return {
     ...s,
-    // Frames carry the session's state (status, phase): the last one of a session says it ended (issue 14).
-    session: frame.session ?? s.session,
     participants: frame.participants,
     technical: frame.technical ?? [],
-    // Servers since issue 14 send the session with every frame (status, phase: the class timer).
+    // Servers since issue 14 send the session with every frame (status, phase: the class timer); the last
+    // frame of a session says it ended.
     ...(frame.session ? { session: frame.session } : {}),
     serverAt: frame.at,
     receivedAt,
