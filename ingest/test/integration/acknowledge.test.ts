@@ -1,12 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type AckReply, type Alert, ackReplySchema } from '@zonewatch/protocol';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
-import { type Platform, startPlatform } from '../../src/platform.js';
-import { type Console, connectConsole, login } from './stack.js';
+import type { Platform } from '../../src/platform.js';
+import { type DemoPlatform, startDemoPlatform } from '../security/web-stack.js';
+import { type Console, connectConsole, loginAs } from './stack.js';
 
 const SCENARIOS = [
   path.resolve(import.meta.dirname, '../fixtures/scenarios/critical-class.yaml'),
@@ -26,8 +23,8 @@ type Role = 'instructor' | 'clinician' | 'coach' | 'ops';
  * audit entry as one over REST.
  */
 describe('acknowledging over Socket.IO and over REST', () => {
+  let stack: DemoPlatform;
   let platform: Platform;
-  let dataDir: string;
   let classId: string;
   const tokens = new Map<Role, string>();
   const consoles = new Map<Role, Console>();
@@ -68,22 +65,11 @@ describe('acknowledging over Socket.IO and over REST', () => {
     ackReplySchema.parse(await consoles.get(role)!.ack(alertId, note));
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), 'zw-ack-'));
-    platform = await startPlatform(
-      loadConfig({
-        PORT: '0',
-        MQTT_PORT: '0',
-        DATA_DIR: dataDir,
-        DEMO: 'seed',
-        DEMO_SCENARIO: SCENARIOS,
-        LOG_LEVEL: 'silent',
-      }),
-      { logger: pino({ level: 'silent' }) },
-    );
+    stack = await startDemoPlatform('ack', { DEMO_SCENARIO: SCENARIOS });
+    platform = stack.platform;
     classId = platform.demo!.seed.sessionId;
     for (const role of ['instructor', 'clinician', 'coach', 'ops'] as const) {
-      const u = platform.demo!.seed.users.find((x) => x.role === role)!;
-      const token = await login(platform.url, u.username, u.password);
+      const token = await loginAs(platform, role);
       tokens.set(role, token);
       consoles.set(role, await connectConsole(platform.url, token));
     }
@@ -93,8 +79,7 @@ describe('acknowledging over Socket.IO and over REST', () => {
 
   afterAll(async () => {
     for (const c of consoles.values()) c.close();
-    await platform?.close();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    await stack?.close();
   });
 
   it('refuses clinicians, ops staff, and coaches on a class alert alike, with the same code and message', async () => {

@@ -1,6 +1,6 @@
 /**
- * Helpers for tests of the real stack: log in over HTTP, connect a Socket.IO console as that user, and wait
- * for what consoles receive.
+ * Helpers for tests of the real stack: log in over HTTP (as a demo seed's role), connect a Socket.IO console
+ * as that user, connect as a seeded gateway over MQTT, and wait for what consoles receive.
  */
 import {
   type AlertEvent,
@@ -11,7 +11,10 @@ import {
   sessionFrameSchema,
   sessionSnapshotSchema,
 } from '@zonewatch/protocol';
+import type { MqttClient } from 'mqtt';
 import { io, type Socket } from 'socket.io-client';
+import { connect } from '../../../broker/test/helpers.js';
+import type { Platform } from '../../src/platform.js';
 
 /** Logs in and returns the session token (the same one the httpOnly cookie carries). */
 export async function login(baseUrl: string, username: string, password: string): Promise<string> {
@@ -24,6 +27,22 @@ export async function login(baseUrl: string, username: string, password: string)
   const body = (await res.json()) as { token?: string };
   if (!body.token) throw new Error('login returned no token');
   return body.token;
+}
+
+/** Logs in the demo seed's user of `role` on `platform`; the session token. */
+export function loginAs(platform: Platform, role: string): Promise<string> {
+  const u = platform.demo!.seed.users.find((x) => x.role === role)!;
+  return login(platform.url, u.username, u.password);
+}
+
+/** An MQTT client on `platform`'s embedded broker with the credentials of the demo seed's `gatewayId`. */
+export function connectSeededGateway(platform: Platform, gatewayId: string): Promise<MqttClient> {
+  const gw = platform.demo!.seed.gateways.find((g) => g.gatewayId === gatewayId)!;
+  return connect(`mqtt://127.0.0.1:${platform.mqttPort}`, {
+    username: gw.gatewayId,
+    password: gw.secret,
+    clientId: gw.gatewayId,
+  });
 }
 
 /** A console connection that records everything it receives. */

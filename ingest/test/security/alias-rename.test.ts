@@ -1,13 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
-import { type Platform, startPlatform } from '../../src/platform.js';
-import { type Console, connectConsole, login } from '../integration/stack.js';
-
-const SCENARIO = path.resolve(import.meta.dirname, '../fixtures/scenarios/critical-class.yaml');
+import type { Platform } from '../../src/platform.js';
+import { type Console, connectConsole, loginAs } from '../integration/stack.js';
+import { type DemoPlatform, startDemoPlatform } from './web-stack.js';
 
 /**
  * Issue 13, hole 10: a participant's alias renamed over REST (a real name typed by mistake) stayed on the
@@ -15,8 +9,8 @@ const SCENARIO = path.resolve(import.meta.dirname, '../fixtures/scenarios/critic
  * Socket.IO), a real console over a WebSocket, the real PATCH route.
  */
 describe('hole 10: a renamed alias does not reach a running wall or snapshot', () => {
+  let stack: DemoPlatform;
   let platform: Platform;
-  let dataDir: string;
   let wall: Console;
   let fresh: Console | undefined;
   let sessionId: string;
@@ -24,24 +18,11 @@ describe('hole 10: a renamed alias does not reach a running wall or snapshot', (
   let instructorToken: string;
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), 'zw-alias-'));
-    platform = await startPlatform(
-      loadConfig({
-        PORT: '0',
-        MQTT_PORT: '0',
-        DATA_DIR: dataDir,
-        DEMO: 'seed',
-        DEMO_SCENARIO: SCENARIO,
-        FRAME_INTERVAL_MS: '200',
-        LOG_LEVEL: 'silent',
-      }),
-      { logger: pino({ level: 'silent' }) },
-    );
-    const seed = platform.demo!.seed;
-    sessionId = seed.sessionId;
-    const user = (role: string) => seed.users.find((u) => u.role === role)!;
-    clinicianToken = await login(platform.url, user('clinician').username, user('clinician').password);
-    instructorToken = await login(platform.url, user('instructor').username, user('instructor').password);
+    stack = await startDemoPlatform('alias', { FRAME_INTERVAL_MS: '200' });
+    platform = stack.platform;
+    sessionId = platform.demo!.seed.sessionId;
+    clinicianToken = await loginAs(platform, 'clinician');
+    instructorToken = await loginAs(platform, 'instructor');
     wall = await connectConsole(platform.url, instructorToken);
     expect(await wall.join(sessionId)).toEqual({ ok: true, live: true });
   }, 180_000);
@@ -49,8 +30,7 @@ describe('hole 10: a renamed alias does not reach a running wall or snapshot', (
   afterAll(async () => {
     wall?.close();
     fresh?.close();
-    await platform?.close();
-    await rm(dataDir, { recursive: true, force: true });
+    await stack?.close();
   });
 
   it('the next frame after the PATCH and every new snapshot show the new alias', async () => {

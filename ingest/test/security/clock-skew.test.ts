@@ -1,16 +1,12 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { type TelemetryBatch, telemetryTopic } from '@zonewatch/protocol';
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect } from '../../../broker/test/helpers.js';
 import { loadConfig } from '../../src/config.js';
-import { type Platform, startPlatform } from '../../src/platform.js';
-import { type Console, connectConsole, login } from '../integration/stack.js';
+import type { Platform } from '../../src/platform.js';
+import { type Console, connectConsole, connectSeededGateway, loginAs } from '../integration/stack.js';
 import { type CapturedLog, captureLog } from './helpers.js';
+import { type DemoPlatform, startDemoPlatform } from './web-stack.js';
 
-const SCENARIO = path.resolve(import.meta.dirname, '../fixtures/scenarios/critical-class.yaml');
 const STRAP = 'AA:00:00:00:00:01'; // t-over's strap: ceiling 157, critical at ≥ 167 held 10 s
 const DAY_MS = 86_400_000;
 
@@ -22,8 +18,8 @@ const DAY_MS = 86_400_000;
  * clock (the alert needs 10 s of 190 bpm, sent as the gateway would: a batch every half second).
  */
 describe('hole 1: one sample from the future stops monitoring a participant', () => {
+  let stack: DemoPlatform;
   let platform: Platform;
-  let dataDir: string;
   let log: CapturedLog;
   let wall: Console;
   let gateway: MqttClient;
@@ -31,40 +27,23 @@ describe('hole 1: one sample from the future stops monitoring a participant', ()
   let seq = 0;
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), 'zw-skew-'));
     log = captureLog('info');
-    platform = await startPlatform(
-      loadConfig({
-        PORT: '0',
-        MQTT_PORT: '0',
-        DATA_DIR: dataDir,
-        DEMO: 'seed',
-        DEMO_SCENARIO: SCENARIO,
-        FRAME_INTERVAL_MS: '200',
-      }),
+    stack = await startDemoPlatform(
+      'skew',
+      { FRAME_INTERVAL_MS: '200', LOG_LEVEL: 'info' },
       { logger: log.logger },
     );
-    const seed = platform.demo!.seed;
-    sessionId = seed.sessionId;
-    const instructor = seed.users.find((u) => u.role === 'instructor')!;
-    wall = await connectConsole(
-      platform.url,
-      await login(platform.url, instructor.username, instructor.password),
-    );
+    platform = stack.platform;
+    sessionId = platform.demo!.seed.sessionId;
+    wall = await connectConsole(platform.url, await loginAs(platform, 'instructor'));
     expect(await wall.join(sessionId)).toEqual({ ok: true, live: true });
-    const gw = seed.gateways.find((g) => g.gatewayId === 'test-gw-1')!;
-    gateway = await connect(`mqtt://127.0.0.1:${platform.mqttPort}`, {
-      username: gw.gatewayId,
-      password: gw.secret,
-      clientId: gw.gatewayId,
-    });
+    gateway = await connectSeededGateway(platform, 'test-gw-1');
   }, 180_000);
 
   afterAll(async () => {
     gateway?.end(true);
     wall?.close();
-    await platform?.close();
-    await rm(dataDir, { recursive: true, force: true });
+    await stack?.close();
   });
 
   const publish = (samples: TelemetryBatch['samples']) =>

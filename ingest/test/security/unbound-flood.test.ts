@@ -1,17 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { type TelemetryBatch, telemetryTopic } from '@zonewatch/protocol';
 import type { MqttClient } from 'mqtt';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect } from '../../../broker/test/helpers.js';
-import { loadConfig } from '../../src/config.js';
 import { UNBOUND_PER_GATEWAY, UNBOUND_PER_SITE } from '../../src/live/unbound.js';
-import { type Platform, startPlatform } from '../../src/platform.js';
-import { type Console, connectConsole, login } from '../integration/stack.js';
+import type { Platform } from '../../src/platform.js';
+import { type Console, connectConsole, connectSeededGateway, loginAs } from '../integration/stack.js';
+import { type DemoPlatform, startDemoPlatform } from './web-stack.js';
 
-const SCENARIO = path.resolve(import.meta.dirname, '../fixtures/scenarios/critical-class.yaml');
 const DISTINCT = 50_000;
 const PER_BATCH = 1_000;
 
@@ -22,45 +16,27 @@ const PER_BATCH = 1_000;
  * sending 50,000 distinct ids as fast as the broker takes them, a real console receiving frames.
  */
 describe('hole 6: unbounded unbound-device list', () => {
+  let stack: DemoPlatform;
   let platform: Platform;
-  let dataDir: string;
   let gateway: MqttClient;
   let wall: Console;
   let sessionId: string;
   let token: string;
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), 'zw-unbound-'));
-    platform = await startPlatform(
-      loadConfig({
-        PORT: '0',
-        MQTT_PORT: '0',
-        DATA_DIR: dataDir,
-        DEMO: 'seed',
-        DEMO_SCENARIO: SCENARIO,
-        LOG_LEVEL: 'silent',
-      }),
-      { logger: pino({ level: 'silent' }) },
-    );
-    const seed = platform.demo!.seed;
-    sessionId = seed.sessionId;
-    const instructor = seed.users.find((u) => u.role === 'instructor')!;
-    token = await login(platform.url, instructor.username, instructor.password);
+    stack = await startDemoPlatform('unbound');
+    platform = stack.platform;
+    sessionId = platform.demo!.seed.sessionId;
+    token = await loginAs(platform, 'instructor');
     wall = await connectConsole(platform.url, token);
     expect(await wall.join(sessionId)).toEqual({ ok: true, live: true });
-    const gw = seed.gateways.find((g) => g.gatewayId === 'test-gw-1')!;
-    gateway = await connect(`mqtt://127.0.0.1:${platform.mqttPort}`, {
-      username: gw.gatewayId,
-      password: gw.secret,
-      clientId: gw.gatewayId,
-    });
+    gateway = await connectSeededGateway(platform, 'test-gw-1');
   }, 180_000);
 
   afterAll(async () => {
     gateway?.end(true);
     wall?.close();
-    await platform?.close();
-    await rm(dataDir, { recursive: true, force: true });
+    await stack?.close();
   });
 
   it(`${DISTINCT} distinct ids: the list stays under its caps, evictions are counted, the answer is bounded, frames keep coming`, {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import pino from 'pino';
 import { loadConfig } from '../../src/config.js';
-import { type Platform, startPlatform } from '../../src/platform.js';
+import { type Platform, type PlatformDeps, startPlatform } from '../../src/platform.js';
 import { FAST_SCRYPT } from '../registry/fixtures.js';
 
 const SCENARIO = path.resolve(import.meta.dirname, '../fixtures/scenarios/critical-class.yaml');
@@ -29,15 +29,26 @@ export interface WebStack {
   close(): Promise<void>;
 }
 
-/** Starts the platform with `env` on top of the test defaults. */
-export async function startWebStack(
+/** A platform on its own data dir (see `startDemoPlatform`). */
+export interface DemoPlatform {
+  platform: Platform;
+  dataDir: string;
+  /** Closes the platform and removes a data dir it made (a given one is kept). */
+  close(): Promise<void>;
+}
+
+/**
+ * The real platform (`startPlatform`) on port 0 with the demo site seeded from the critical-class scenario
+ * (`DEMO=seed`, silent), `env` on top, in a temp data dir named `zw-{prefix}-…` unless `deps.dataDir` is given.
+ */
+export async function startDemoPlatform(
+  prefix: string,
   env: Record<string, string> = {},
-  logger: Logger = pino({ level: 'silent' }),
-  deps: { socketRevalidateMs?: number; dataDir?: string } = {},
-): Promise<WebStack> {
-  const { dataDir: kept, ...platformDeps } = deps;
+  deps: Partial<PlatformDeps> & { dataDir?: string } = {},
+): Promise<DemoPlatform> {
+  const { dataDir: kept, logger = pino({ level: 'silent' }), ...platformDeps } = deps;
   // A given data dir outlives the stack (restart tests); a made one goes with it.
-  const dataDir = kept ?? (await mkdtemp(path.join(tmpdir(), 'zw-web-')));
+  const dataDir = kept ?? (await mkdtemp(path.join(tmpdir(), `zw-${prefix}-`)));
   const cleanup = () => (kept ? Promise.resolve() : rm(dataDir, { recursive: true, force: true }));
   let platform: Platform;
   try {
@@ -51,13 +62,31 @@ export async function startWebStack(
         LOG_LEVEL: 'silent',
         ...env,
       }),
-      // Cheap scrypt: these tests log in (and fail to) dozens of times on a shared 2-core machine.
-      { logger, passwordParams: FAST_SCRYPT, ...platformDeps },
+      { logger, ...platformDeps },
     );
   } catch (err) {
     await cleanup();
     throw err;
   }
+  return {
+    platform,
+    dataDir,
+    async close() {
+      await platform.close();
+      await cleanup();
+    },
+  };
+}
+
+/** Starts the platform with `env` on top of the test defaults. */
+export async function startWebStack(
+  env: Record<string, string> = {},
+  logger: Logger = pino({ level: 'silent' }),
+  deps: { socketRevalidateMs?: number; dataDir?: string } = {},
+): Promise<WebStack> {
+  // Cheap scrypt: these tests log in (and fail to) dozens of times on a shared 2-core machine.
+  const demo = await startDemoPlatform('web', env, { logger, passwordParams: FAST_SCRYPT, ...deps });
+  const { platform } = demo;
   const origin = new URL(platform.url).origin;
   const user = (role: DemoRole) => {
     const u = platform.demo!.seed.users.find((x) => x.role === role)!;
@@ -82,9 +111,6 @@ export async function startWebStack(
       if (!value) throw new Error('login set no zw_session cookie');
       return value;
     },
-    async close() {
-      await platform.close();
-      await cleanup();
-    },
+    close: demo.close,
   };
 }
