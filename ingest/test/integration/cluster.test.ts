@@ -1,15 +1,6 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RedisServer, startRedis } from '../../../broker/test/helpers.js';
-import { loadConfig } from '../../src/config.js';
-import { type Platform, startPlatform } from '../../src/platform.js';
-import { type PgServer, startPostgres } from '../registry/pg-server.js';
-import { type Console, connectConsole, login } from './stack.js';
-
-const SCENARIO = path.resolve(import.meta.dirname, '../fixtures/scenarios/critical-class.yaml');
+import type { Platform } from '../../src/platform.js';
+import { type Console, connectConsole, login, startTwoNodes, type TwoNodes } from './stack.js';
 
 /**
  * Two ingest nodes sharing a real Postgres registry and a real Redis: node B owns the site and its rule
@@ -17,43 +8,19 @@ const SCENARIO = path.resolve(import.meta.dirname, '../fixtures/scenarios/critic
  * acknowledgement reaches node B.
  */
 describe('two ingest nodes with Redis', () => {
-  let pg: PgServer;
-  let redis: RedisServer;
+  let nodes: TwoNodes;
   let nodeA: Platform;
   let nodeB: Platform;
-  let dirs: string[] = [];
   let consoleA: Console;
 
   beforeAll(async () => {
-    [pg, redis] = await Promise.all([startPostgres(), startRedis()]);
-    const databaseUrl = await pg.createDatabase('cluster');
-    dirs = await Promise.all([1, 2].map(() => mkdtemp(path.join(tmpdir(), 'zw-node-'))));
-    const common = {
-      PORT: '0',
-      MQTT_PORT: '0',
-      DATABASE_URL: databaseUrl,
-      REDIS_URL: redis.url,
-      LOG_LEVEL: 'silent',
-    };
-    const logger = pino({ level: 'silent' });
-    nodeB = await startPlatform(
-      loadConfig({ ...common, DATA_DIR: dirs[0]!, SITES: 'test-site', DEMO_SCENARIO: SCENARIO }),
-      { logger },
-    );
-    nodeA = await startPlatform(
-      loadConfig({ ...common, DATA_DIR: dirs[1]!, SITES: 'elsewhere', DEMO: 'false' }),
-      {
-        logger,
-      },
-    );
+    nodes = await startTwoNodes('cluster', 'test-site', 'node');
+    ({ nodeA, nodeB } = nodes);
   }, 120_000);
 
   afterAll(async () => {
     consoleA?.close();
-    await nodeA?.close();
-    await nodeB?.close();
-    await Promise.all([pg?.stop(), redis?.stop()]);
-    for (const d of dirs) await rm(d, { recursive: true, force: true });
+    await nodes?.close();
   });
 
   it('a login on one node is valid on the other, and a logout ends it on both', async () => {

@@ -13,8 +13,10 @@ import {
 } from '@zonewatch/protocol';
 import type { MqttClient } from 'mqtt';
 import { io, type Socket } from 'socket.io-client';
-import { connect } from '../../../broker/test/helpers.js';
+import { connect, type RedisServer, startRedis } from '../../../broker/test/helpers.js';
 import type { Platform } from '../../src/platform.js';
+import { type PgServer, startPostgres } from '../registry/pg-server.js';
+import { type DemoPlatform, startDemoPlatform } from '../security/web-stack.js';
 
 /** Logs in and returns the session token (the same one the httpOnly cookie carries). */
 export async function login(baseUrl: string, username: string, password: string): Promise<string> {
@@ -43,6 +45,44 @@ export function connectSeededGateway(platform: Platform, gatewayId: string): Pro
     password: gw.secret,
     clientId: gw.gatewayId,
   });
+}
+
+/** Two ingest nodes sharing a real Postgres database and a real Redis (see `startTwoNodes`). */
+export interface TwoNodes {
+  /** Owns only the site `elsewhere`, no demo data. */
+  nodeA: Platform;
+  /** Owns the site and runs its demo class (the critical-class scenario, simulated). */
+  nodeB: Platform;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts Postgres and Redis, then node B (owning `site`, the demo class) and node A (owning `elsewhere`),
+ * each on its own temp data dir named `zw-{prefix}-…` and sharing database `database`.
+ */
+export async function startTwoNodes(database: string, site: string, prefix: string): Promise<TwoNodes> {
+  const [pg, redis]: [PgServer, RedisServer] = await Promise.all([startPostgres(), startRedis()]);
+  const nodes: DemoPlatform[] = [];
+  const close = async () => {
+    for (const node of [...nodes].reverse()) await node.close();
+    await Promise.all([pg.stop(), redis.stop()]);
+  };
+  try {
+    const common = { DATABASE_URL: await pg.createDatabase(database), REDIS_URL: redis.url };
+    nodes.push(await startDemoPlatform(prefix, { ...common, SITES: site, DEMO: undefined }));
+    nodes.push(
+      await startDemoPlatform(prefix, {
+        ...common,
+        SITES: 'elsewhere',
+        DEMO: 'false',
+        DEMO_SCENARIO: undefined,
+      }),
+    );
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  return { nodeB: nodes[0]!.platform, nodeA: nodes[1]!.platform, close };
 }
 
 /** A console connection that records everything it receives. */

@@ -1,24 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { telemetryTopic } from '@zonewatch/protocol';
 import type { MqttClient } from 'mqtt';
-import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  closed,
-  connect,
-  endClient,
-  type RedisServer,
-  refusalCode,
-  startRedis,
-} from '../../../broker/test/helpers.js';
-import { loadConfig } from '../../src/config.js';
-import { type Platform, startPlatform } from '../../src/platform.js';
-import { login } from '../integration/stack.js';
-import { type PgServer, startPostgres } from '../registry/pg-server.js';
+import { closed, connect, endClient, refusalCode } from '../../../broker/test/helpers.js';
+import type { Platform } from '../../src/platform.js';
+import { login, startTwoNodes, type TwoNodes } from '../integration/stack.js';
+import { type DemoPlatform, startDemoPlatform } from './web-stack.js';
 
-const SCENARIO = path.resolve(import.meta.dirname, '../fixtures/scenarios/critical-class.yaml');
 const SITE = 'test-site';
 
 const clients: MqttClient[] = [];
@@ -66,28 +53,18 @@ const batch = (gatewayId: string, seq: number): string =>
  * The real platform (registry, embedded aedes broker over TCP, REST API), a real MQTT gateway client.
  */
 describe('hole 4: a revoked gateway keeps publishing on its open connection', () => {
+  let stack: DemoPlatform;
   let platform: Platform;
-  let dataDir: string;
   let rest: Rest;
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), 'zw-revoke-'));
-    platform = await startPlatform(
-      loadConfig({
-        PORT: '0',
-        MQTT_PORT: '0',
-        DATA_DIR: dataDir,
-        DEMO_SCENARIO: SCENARIO,
-        LOG_LEVEL: 'silent',
-      }),
-      { logger: pino({ level: 'silent' }) },
-    );
+    stack = await startDemoPlatform('revoke', { DEMO: undefined });
+    platform = stack.platform;
     rest = await asOps(platform);
   }, 120_000);
 
   afterAll(async () => {
-    await platform?.close();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    await stack?.close();
   });
 
   it('DELETE /api/gateways/:id disconnects the gateway at once', async () => {
@@ -123,41 +100,17 @@ describe('hole 4: a revoked gateway keeps publishing on its open connection', ()
  * connected to node B is revoked through node A's REST API.
  */
 describe('hole 4: a revoked gateway keeps publishing on its open connection (two ingest nodes)', () => {
-  let pg: PgServer;
-  let redis: RedisServer;
+  let nodes: TwoNodes;
   let nodeA: Platform;
   let nodeB: Platform;
-  let dirs: string[] = [];
 
   beforeAll(async () => {
-    [pg, redis] = await Promise.all([startPostgres(), startRedis()]);
-    const databaseUrl = await pg.createDatabase('revocation');
-    dirs = await Promise.all([1, 2].map(() => mkdtemp(path.join(tmpdir(), 'zw-revoke-node-'))));
-    const common = {
-      PORT: '0',
-      MQTT_PORT: '0',
-      DATABASE_URL: databaseUrl,
-      REDIS_URL: redis.url,
-      LOG_LEVEL: 'silent',
-    };
-    const logger = pino({ level: 'silent' });
-    nodeB = await startPlatform(
-      loadConfig({ ...common, DATA_DIR: dirs[0]!, SITES: SITE, DEMO_SCENARIO: SCENARIO }),
-      { logger },
-    );
-    nodeA = await startPlatform(
-      loadConfig({ ...common, DATA_DIR: dirs[1]!, SITES: 'elsewhere', DEMO: 'false' }),
-      {
-        logger,
-      },
-    );
+    nodes = await startTwoNodes('revocation', SITE, 'revoke-node');
+    ({ nodeA, nodeB } = nodes);
   }, 120_000);
 
   afterAll(async () => {
-    await nodeA?.close();
-    await nodeB?.close();
-    await Promise.all([pg?.stop(), redis?.stop()]);
-    for (const d of dirs) await rm(d, { recursive: true, force: true });
+    await nodes?.close();
   });
 
   it('revoking on node A disconnects the gateway from node B’s broker', async () => {

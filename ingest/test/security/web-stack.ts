@@ -39,11 +39,12 @@ export interface DemoPlatform {
 
 /**
  * The real platform (`startPlatform`) on port 0 with the demo site seeded from the critical-class scenario
- * (`DEMO=seed`, silent), `env` on top, in a temp data dir named `zw-{prefix}-…` unless `deps.dataDir` is given.
+ * (`DEMO=seed`, silent), `env` on top (a key set to undefined takes the config's default), in a temp data dir
+ * named `zw-{prefix}-…` unless `deps.dataDir` is given.
  */
 export async function startDemoPlatform(
   prefix: string,
-  env: Record<string, string> = {},
+  env: Record<string, string | undefined> = {},
   deps: Partial<PlatformDeps> & { dataDir?: string } = {},
 ): Promise<DemoPlatform> {
   const { dataDir: kept, logger = pino({ level: 'silent' }), ...platformDeps } = deps;
