@@ -183,3 +183,64 @@ describe('Ended sessions look live', () => {
     expect(await page.locator('.link-indicator').getAttribute('data-link')).toBe('ended');
   });
 });
+
+describe('straps cannot be assigned to a person ahead of class', () => {
+  it("an admin assigns Cy a strap on Cy's page; starting a new class binds it automatically and lists the assigned device not seen", {
+    timeout: 90_000,
+  }, async () => {
+    const admin = await (await newContext(browser, { lang: 'en' })).newPage();
+    await login(admin, stack.url, stack.users.admin);
+    // A registered strap that is switched off (never on the wire), assigned to Di through the API.
+    const call = (method: string, path: string, body?: unknown) =>
+      admin.evaluate(
+        async ([base, m, p, b]) => {
+          const res = await fetch(new URL(`/api${p}`, base as string), {
+            method: m as string,
+            headers: { 'content-type': 'application/json' },
+            ...(b === undefined ? {} : { body: JSON.stringify(b) }),
+          });
+          return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+        },
+        [stack.url, method, path, body] as const,
+      );
+    const OFF = 'C8:4F:12:E2:99:99';
+    expect((await call('POST', '/devices', { id: OFF, siteId: stack.siteId, kind: 'hr-strap' })).status).toBe(
+      201,
+    );
+    expect(
+      (await call('PUT', `/devices/${encodeURIComponent(OFF)}/owner`, { participantId: 'e2e-p4' })).status,
+    ).toBe(200);
+
+    await admin.goto(`${stack.url}#/admin/participants/e2e-p3`);
+    const section = admin.locator('[data-testid=owned-devices]');
+    await section.waitFor({ timeout: 15_000 });
+    await section.locator('select[name=owned-device]').selectOption(CY_STRAP);
+    await section.locator('button', { hasText: 'Assign' }).click();
+    await section.locator(`li[data-device="${CY_STRAP}"]`).waitFor({ timeout: 10_000 });
+
+    const created = await call('POST', '/sessions', {
+      siteId: stack.siteId,
+      kind: 'class',
+      classId: stack.classId,
+      name: 'Owned straps class',
+    });
+    expect(created.status).toBe(201);
+    const id = created.body['id'] as string;
+    // The instructor starts it on the wall: Cy's strap (on the wire since the demo class ended) is bound.
+    await wall.goto(`${stack.url}#/wall/${id}`);
+    await wall.locator('.wall .status-scheduled').waitFor({ timeout: 15_000 });
+    await wall.locator('button', { hasText: 'Start session' }).click();
+    const notice = wall.locator('[data-testid=owned-start]');
+    await notice.waitFor({ timeout: 15_000 });
+    expect(await notice.textContent()).toContain('Bound automatically: 1 assigned devices.');
+    expect(await notice.locator(`li[data-device="${OFF}"]`).textContent()).toContain('Di');
+    await tileOf(wall, 'Cy').waitFor({ timeout: 15_000 });
+    const roster = await call('GET', `/sessions/${id}/roster`);
+    expect(
+      (roster.body['items'] as { participantId: string; deviceId: string }[]).map((b) => [
+        b.participantId,
+        b.deviceId,
+      ]),
+    ).toEqual([['e2e-p3', CY_STRAP]]);
+  });
+});

@@ -19,6 +19,7 @@ import {
   sessionSchema,
   sessionSummarySchema,
   sessionTraceResponseSchema,
+  startSessionResponseSchema,
   unboundDeviceSchema,
   userSchema,
 } from '@zonewatch/protocol';
@@ -50,7 +51,7 @@ export const endpoints = {
     return parseReply(sessionSummarySchema, await api.get(`/sessions/${enc(id)}`));
   },
   async startSession(id: string) {
-    return parseReply(sessionSchema, await api.post(`/sessions/${enc(id)}/start`));
+    return parseReply(startSessionResponseSchema, await api.post(`/sessions/${enc(id)}/start`));
   },
   async stopSession(id: string) {
     return parseReply(sessionSchema, await api.post(`/sessions/${enc(id)}/stop`));
@@ -151,6 +152,10 @@ export const endpoints = {
 
   async devices() {
     return parseReply(listOf(deviceSchema), await api.get('/devices')).items;
+  },
+  /** Assigns a device to a participant ahead of class, or frees it (issue 14). */
+  async setDeviceOwner(deviceId: string, participantId: string | null) {
+    return parseReply(deviceSchema, await api.put(`/devices/${enc(deviceId)}/owner`, { participantId }));
   },
   async createDevice(body: { id: string; siteId: string; kind: string; model?: string; label?: string }) {
     return parseReply(deviceSchema, await api.post('/devices', body));

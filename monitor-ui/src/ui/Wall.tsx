@@ -1,5 +1,5 @@
 import { useSignal } from '@preact/signals';
-import type { TechnicalAlarm } from '@zonewatch/protocol';
+import type { OwnedDeviceStart, TechnicalAlarm } from '@zonewatch/protocol';
 import { useEffect, useMemo, useRef } from 'preact/hooks';
 import { ApiError } from '../api/client.js';
 import { endpoints } from '../api/endpoints.js';
@@ -104,6 +104,8 @@ export function Wall({ sessionId, canControl }: { sessionId: string; canControl:
   const statusOverride = useSignal<'active' | 'ended' | null>(null);
   const controlError = useSignal<string | null>(null);
   const confirmStop = useSignal(false);
+  /** Assigned devices at start: how many were bound automatically, and the ones not seen (issue 14). */
+  const owned = useSignal<OwnedDeviceStart[] | null>(null);
   const gridRef = useRef<HTMLDivElement>(null);
   const box = useSignal({ w: 1600, h: 800 });
 
@@ -172,9 +174,14 @@ export function Wall({ sessionId, canControl }: { sessionId: string; canControl:
   const control = async (action: 'start' | 'stop') => {
     controlError.value = null;
     try {
-      const info =
-        action === 'start' ? await endpoints.startSession(sessionId) : await endpoints.stopSession(sessionId);
-      if (info.status !== 'scheduled') statusOverride.value = info.status;
+      if (action === 'start') {
+        const info = await endpoints.startSession(sessionId);
+        if (info.status !== 'scheduled') statusOverride.value = info.status;
+        owned.value = info.ownedDevices?.length ? info.ownedDevices : null;
+      } else {
+        const info = await endpoints.stopSession(sessionId);
+        if (info.status !== 'scheduled') statusOverride.value = info.status;
+      }
     } catch (e) {
       controlError.value = e instanceof ApiError ? e.message : String(e);
     }
@@ -261,6 +268,28 @@ export function Wall({ sessionId, canControl }: { sessionId: string; canControl:
         <p class="error" role="alert" data-testid="unreadable">
           {t('wall.unreadable')}
         </p>
+      )}
+      {owned.value && !ended && (
+        <div class="owned-start" role="status" data-testid="owned-start">
+          <p>{t('wall.ownedBound', { n: owned.value.filter((o) => o.outcome === 'bound').length })}</p>
+          {owned.value.some((o) => o.outcome !== 'bound') && (
+            <>
+              <p>{t('wall.ownedNotSeen')}</p>
+              <ul class="plain">
+                {owned.value
+                  .filter((o) => o.outcome !== 'bound')
+                  .map((o) => (
+                    <li key={o.deviceId} data-device={o.deviceId}>
+                      <Data>{o.alias}</Data> · <Data>{o.deviceId}</Data>
+                    </li>
+                  ))}
+              </ul>
+            </>
+          )}
+          <button type="button" class="btn btn-small" onClick={() => (owned.value = null)}>
+            {t('common.close')}
+          </button>
+        </div>
       )}
       {ended && (
         <p class="session-ended" role="status" data-testid="session-ended">

@@ -21,8 +21,10 @@ import type { MessageKey } from '../../i18n/i18n.js';
 import { language, t } from '../../i18n/store.js';
 import { href } from '../../router.js';
 import { Data } from '../Msg.js';
+import { me } from '../session.js';
 import { ClinicalFields, type ClinicalForm, EMPTY_CLINICAL } from './ClinicalFields.js';
 import { ErrorLine, errorFields, errorText, Field, useLoad } from './common.js';
+import { OwnedDevices } from './OwnedDevices.js';
 import { RxFromClinical, rxRefusal } from './RxFromClinical.js';
 
 /** Wait after the last keystroke before asking the server for a preview (ms). */
@@ -500,6 +502,13 @@ export function ParticipantDetail({ participantId }: { participantId: string }) 
           onSaved={participant.reload}
         />
       )}
+      {participant.data.value &&
+        me.value?.roles.some((r) => r === 'admin' || r === 'ops' || r === 'instructor') && (
+          <>
+            <h3>{t('owned.title')}</h3>
+            <OwnedDevices participantId={participantId} siteId={participant.data.value.siteId} />
+          </>
+        )}
       <h3>{t('clinical.title')}</h3>
       <Clinical participantId={participantId} />
       <h3>{t('rx.title')}</h3>
