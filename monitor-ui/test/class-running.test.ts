@@ -110,17 +110,19 @@ describe('No structure in time: phases drive HR recovery into the report', () =>
   let recoveryAt = 0;
 
   it('the instructor moves warm-up → conditioning → cool-down → recovery with the button and the N key', {
-    timeout: 60_000,
+    timeout: 90_000,
   }, async () => {
     const next = wall.locator('[data-testid=next-phase]');
     await next.waitFor();
     expect(await next.textContent()).toBe('Next phase: Warm-up');
     await next.click();
-    await expect.poll(() => next.getAttribute('data-next'), { timeout: 10_000 }).toBe('conditioning');
+    await expect.poll(() => next.getAttribute('data-next'), { timeout: 20_000 }).toBe('conditioning');
+    // The key works wherever the focus is on the wall (not in a text field): take it off the button first.
+    await wall.locator('.wall-title').click();
     await wall.keyboard.press('n');
-    await expect.poll(() => next.getAttribute('data-next'), { timeout: 10_000 }).toBe('cool-down');
+    await expect.poll(() => next.getAttribute('data-next'), { timeout: 20_000 }).toBe('cool-down');
     await wall.keyboard.press('N');
-    await expect.poll(() => next.getAttribute('data-next'), { timeout: 10_000 }).toBe('recovery');
+    await expect.poll(() => next.getAttribute('data-next'), { timeout: 20_000 }).toBe('recovery');
     const [res] = await Promise.all([
       wall.waitForResponse((r) => r.url().endsWith('/phase') && r.request().method() === 'POST'),
       next.click(),

@@ -1,6 +1,6 @@
 import { useSignal } from '@preact/signals';
 import { nextPhase, type SessionInfo, type SessionPhase } from '@zonewatch/protocol';
-import { useEffect } from 'preact/hooks';
+import { useEffect, useRef } from 'preact/hooks';
 import { endpoints } from '../api/endpoints.js';
 import type { MessageKey } from '../i18n/i18n.js';
 import { t } from '../i18n/store.js';
@@ -45,17 +45,20 @@ export function PhaseControl({ sessionId, session }: { sessionId: string; sessio
     }
   };
 
+  // One listener for the page's life, always calling the latest render's advance.
+  const latest = useRef(advance);
+  latest.current = advance;
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.ctrlKey || e.metaKey || e.altKey || isTyping(e)) return;
       if (e.key === 'n' || e.key === 'N') {
         e.preventDefault();
-        void advance();
+        void latest.current();
       }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  });
+  }, []);
 
   if (!next && !error.value) return null;
   return (
