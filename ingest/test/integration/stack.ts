@@ -10,6 +10,8 @@ import {
   SOCKET_EVENTS,
   sessionFrameSchema,
   sessionSnapshotSchema,
+  type TelemetryBatch,
+  telemetryTopic,
 } from '@zonewatch/protocol';
 import type { MqttClient } from 'mqtt';
 import { io, type Socket } from 'socket.io-client';
@@ -45,6 +47,19 @@ export function connectSeededGateway(platform: Platform, gatewayId: string): Pro
     password: gw.secret,
     clientId: gw.gatewayId,
   });
+}
+
+/** Publishes one telemetry batch of `samples` (QoS 1) as gateway `gatewayId` of `siteId` would. */
+export function publishBatch(
+  client: MqttClient,
+  siteId: string,
+  gatewayId: string,
+  seq: number,
+  samples: TelemetryBatch['samples'],
+  sentAt: number = Date.now(),
+) {
+  const batch: TelemetryBatch = { v: 1, gatewayId, seq, sentAt, samples };
+  return client.publishAsync(telemetryTopic(siteId, gatewayId), JSON.stringify(batch), { qos: 1 });
 }
 
 /** Two ingest nodes sharing a real Postgres database and a real Redis (see `startTwoNodes`). */

@@ -7,7 +7,7 @@ import {
 } from '@zonewatch/protocol';
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Console, connectConsole } from '../integration/stack.js';
+import { type Console, connectConsole, publishBatch } from '../integration/stack.js';
 import { type FuzzCase, fuzzCases, type Verdict } from './fuzz-payloads.js';
 import { closedByBroker, mqttConnect, type SuiteStack, startSuiteStack } from './suite-stack.js';
 
@@ -218,17 +218,9 @@ describe('security suite: the demo class keeps raising alerts after fuzzing and 
     // Hole 1: a gateway clock gone wrong stamps one of the first participant's samples 30 days ahead (it
     // used to make the engine drop every real sample after it). Real samples follow in step 3.
     const first = participants[0]!.participantId;
-    await gateway.publishAsync(
-      topic,
-      JSON.stringify({
-        v: 1,
-        gatewayId: CLASS_GATEWAY,
-        seq: seq++,
-        sentAt: Date.now(),
-        samples: [{ kind: 'hr', device: straps.get(first)!, t: Date.now() + 30 * 86_400_000, bpm: 80 }],
-      } satisfies TelemetryBatch),
-      { qos: 1 },
-    );
+    await publishBatch(gateway, creds.siteId, CLASS_GATEWAY, seq++, [
+      { kind: 'hr', device: straps.get(first)!, t: Date.now() + 30 * 86_400_000, bpm: 80 },
+    ]);
     await expect.poll(() => delta().accepted, { timeout: 20_000 }).toBe(want.accepted + 3);
 
     // 3. Every participant of the class goes over their own ceiling for 11 s (the 10-s hold of
@@ -242,17 +234,7 @@ describe('security suite: the demo class keeps raising alerts after fuzzing and 
         bpm: Math.min((p.ceilingBpm ?? 0) + 3, 215),
       })),
     );
-    await gateway.publishAsync(
-      topic,
-      JSON.stringify({
-        v: 1,
-        gatewayId: CLASS_GATEWAY,
-        seq: seq++,
-        sentAt: end,
-        samples,
-      } satisfies TelemetryBatch),
-      { qos: 1 },
-    );
+    await publishBatch(gateway, creds.siteId, CLASS_GATEWAY, seq++, samples, end);
     const raised = () =>
       new Set(
         wall.alerts

@@ -1,9 +1,15 @@
-import { type TelemetryBatch, telemetryTopic } from '@zonewatch/protocol';
+import type { TelemetryBatch } from '@zonewatch/protocol';
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import type { Platform } from '../../src/platform.js';
-import { type Console, connectConsole, connectSeededGateway, loginAs } from '../integration/stack.js';
+import {
+  type Console,
+  connectConsole,
+  connectSeededGateway,
+  loginAs,
+  publishBatch,
+} from '../integration/stack.js';
 import { type CapturedLog, captureLog } from './helpers.js';
 import { type DemoPlatform, startDemoPlatform } from './web-stack.js';
 
@@ -47,17 +53,7 @@ describe('hole 1: one sample from the future stops monitoring a participant', ()
   });
 
   const publish = (samples: TelemetryBatch['samples']) =>
-    gateway.publishAsync(
-      telemetryTopic('test-site', 'test-gw-1'),
-      JSON.stringify({
-        v: 1,
-        gatewayId: 'test-gw-1',
-        seq: ++seq,
-        sentAt: Date.now(),
-        samples,
-      } satisfies TelemetryBatch),
-      { qos: 1 },
-    );
+    publishBatch(gateway, 'test-site', 'test-gw-1', ++seq, samples);
   const hr = (t: number, bpm: number) => ({ kind: 'hr' as const, device: STRAP, t, bpm, contact: true });
 
   it('the over-ceiling alert still raises; the clock fault is counted, logged once and shown', {
