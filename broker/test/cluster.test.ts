@@ -111,6 +111,22 @@ describe('two broker nodes sharing Redis', () => {
     const first = await connectAs(nodeB!.mqttPort, 'ingest', session);
     await subscribe(first, 'zw/v1/site-2/#');
     await endClient(first);
+    // Node A learns of node B's subscription over Redis (aedes-persistence's broadcast), not at once: a
+    // message published on A before then has no offline subscriber to be stored for. Wait for A to know it.
+    const persistence = (
+      nodeA!.broker.aedes as unknown as {
+        persistence: { subscriptionsByTopic(t: string): Promise<{ clientId: string }[]> };
+      }
+    ).persistence;
+    await expect
+      .poll(
+        async () =>
+          (await persistence.subscriptionsByTopic(telemetryTopic('site-2', 'gw-c'))).some(
+            (s) => s.clientId === session.clientId,
+          ),
+        { timeout: 30_000 },
+      )
+      .toBe(true);
 
     const gw = await connectAs(nodeA!.mqttPort, 'gw-c');
     await gw.publishAsync(telemetryTopic('site-2', 'gw-c'), '{"seq":7}', { qos: 1 });
@@ -120,7 +136,7 @@ describe('two broker nodes sharing Redis', () => {
     const again = await connectAs(nodeA!.mqttPort, 'ingest', session);
     try {
       again.on('message', (_t, payload) => messages.push(payload.toString()));
-      await expect.poll(() => messages, { timeout: 5000 }).toEqual(['{"seq":7}']);
+      await expect.poll(() => messages, { timeout: 30_000 }).toEqual(['{"seq":7}']);
     } finally {
       again.unsubscribe('zw/v1/site-2/#');
       await endClient(again);
