@@ -1,16 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { TruthRecord } from '@zonewatch/firmware-sim';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
-import { type Platform, startPlatform } from '../../src/platform.js';
+import type { Platform } from '../../src/platform.js';
 import { loadInfluxConfig } from '../../src/telemetry/index.js';
+import { type DemoPlatform, startDemoPlatform } from '../security/web-stack.js';
 import { type InfluxServer, startInflux } from '../telemetry/influx-server.js';
-import { type Console, connectConsole, login } from './stack.js';
+import { type Console, connectConsole, loginAs } from './stack.js';
 
-const SCENARIO = path.resolve(import.meta.dirname, '../fixtures/scenarios/critical-class.yaml');
 /** How long InfluxDB is down (the issue asks for 30 s; ZW_TEST_INFLUX_OUTAGE_MS shortens it locally). */
 const OUTAGE_MS = Number(process.env['ZW_TEST_INFLUX_OUTAGE_MS'] ?? 30_000);
 
@@ -20,24 +15,17 @@ const OUTAGE_MS = Number(process.env['ZW_TEST_INFLUX_OUTAGE_MS'] ?? 30_000);
  */
 describe('InfluxDB down for 30 s during a class', () => {
   let influx: InfluxServer;
+  let stack: DemoPlatform;
   let platform: Platform;
-  let dataDir: string;
   let c: Console;
   const truth: TruthRecord[] = [];
 
   beforeAll(async () => {
     influx = await startInflux();
-    dataDir = await mkdtemp(path.join(tmpdir(), 'zw-influx-outage-'));
-    platform = await startPlatform(
-      loadConfig({
-        PORT: '0',
-        MQTT_PORT: '0',
-        DATA_DIR: dataDir,
-        DEMO_SCENARIO: SCENARIO,
-        LOG_LEVEL: 'silent',
-      }),
+    stack = await startDemoPlatform(
+      'influx-outage',
+      { DEMO: undefined },
       {
-        logger: pino({ level: 'silent' }),
         influx: loadInfluxConfig({
           ...influx.env,
           INFLUX_API: 'v1',
@@ -48,19 +36,15 @@ describe('InfluxDB down for 30 s during a class', () => {
         onTruth: (t) => truth.push(t),
       },
     );
-    const instructor = platform.demo!.seed.users.find((u) => u.role === 'instructor')!;
-    c = await connectConsole(
-      platform.url,
-      await login(platform.url, instructor.username, instructor.password),
-    );
+    platform = stack.platform;
+    c = await connectConsole(platform.url, await loginAs(platform, 'instructor'));
     expect(await c.join(platform.demo!.seed.sessionId)).toMatchObject({ ok: true });
   }, 120_000);
 
   afterAll(async () => {
     c?.close();
-    await platform?.close();
+    await stack?.close();
     await influx?.close();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
   it('misses no alert, and every point written during the outage is stored once it returns', {

@@ -1,11 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
-import { type Platform, startPlatform } from '../../src/platform.js';
-import { type Console, connectConsole, login } from './stack.js';
+import type { Platform } from '../../src/platform.js';
+import { type DemoPlatform, startDemoPlatform } from '../security/web-stack.js';
+import { type Console, connectConsole, login, loginAs } from './stack.js';
 
 const SCENARIOS = [
   path.resolve(import.meta.dirname, '../fixtures/scenarios/critical-class.yaml'),
@@ -18,8 +15,8 @@ const SCENARIOS = [
  * socket and recorded with the user and the time.
  */
 describe('live service over real MQTT and Socket.IO', () => {
+  let stack: DemoPlatform;
   let platform: Platform;
-  let dataDir: string;
   let classConsole: Console;
   let homeConsole: Console;
   let classId: string;
@@ -27,30 +24,21 @@ describe('live service over real MQTT and Socket.IO', () => {
   let instructor: { userId: string; username: string; password: string };
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), 'zw-live-'));
-    platform = await startPlatform(
-      loadConfig({
-        PORT: '0',
-        MQTT_PORT: '0',
-        DATA_DIR: dataDir,
-        DEMO_SCENARIO: SCENARIOS,
-        LOG_LEVEL: 'silent',
-      }),
-      { logger: pino({ level: 'silent' }), socketRevalidateMs: 500 },
+    stack = await startDemoPlatform(
+      'live',
+      { DEMO: undefined, DEMO_SCENARIO: SCENARIOS },
+      { socketRevalidateMs: 500 },
     );
+    platform = stack.platform;
     const seed = platform.demo!.seed;
     classId = seed.sessionId;
     homeId = seed.homeSessions[0]!.sessionId;
     instructor = seed.users.find((u) => u.role === 'instructor')!;
-    const coach = seed.users.find((u) => u.role === 'coach')!;
     classConsole = await connectConsole(
       platform.url,
       await login(platform.url, instructor.username, instructor.password),
     );
-    homeConsole = await connectConsole(
-      platform.url,
-      await login(platform.url, coach.username, coach.password),
-    );
+    homeConsole = await connectConsole(platform.url, await loginAs(platform, 'coach'));
     expect(await classConsole.join(classId)).toEqual({ ok: true, live: true });
     expect(await homeConsole.join(homeId)).toEqual({ ok: true, live: true });
   });
@@ -58,8 +46,7 @@ describe('live service over real MQTT and Socket.IO', () => {
   afterAll(async () => {
     classConsole?.close();
     homeConsole?.close();
-    await platform?.close();
-    await rm(dataDir, { recursive: true, force: true });
+    await stack?.close();
   });
 
   it('raises a critical over-ceiling alert for the over-exerting participant only, at the console of that session only', async () => {
