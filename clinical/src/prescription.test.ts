@@ -231,6 +231,7 @@ describe('refusals name the field (section 1)', () => {
         path: ['ceilingBpm'],
         field: 'ceilingBpm',
         code: 'CEILING_ABOVE_HRMAX',
+        params: { ceiling: 150, hrMax: 119.9 },
         message: 'must not be above hrMax (150 > 119.9 bpm)',
       },
     ]);
@@ -369,5 +370,74 @@ describe('FITT and per-prescription settings', () => {
     ]);
     expect(fields({ ...PORTABLE, settings: { hrLow: { holdMs: -1 } } })).toEqual(['settings.hrLow.holdMs']);
     expect(fields({ ...PORTABLE, settings: { hrLow: { nope: 1 } } })).toEqual(['settings.hrLow']);
+  });
+});
+
+describe('coded refusals and warnings (issue 14: consoles word them in their language)', () => {
+  function coded(rx: unknown, strict = true) {
+    try {
+      resolvePrescription(rx, undefined, { strict });
+    } catch (e) {
+      if (e instanceof PrescriptionError)
+        return e.issues.map(({ field, code, params }) => ({ field, code, params }));
+      throw e;
+    }
+    throw new Error('expected a refusal');
+  }
+
+  it('a missing age names the formula; the English message stays for logs and the replay CLI', () => {
+    const { age: _age, ...noAge } = PORTABLE;
+    expect(coded(noAge)).toEqual([{ field: 'age', code: 'AGE_REQUIRED', params: { formula: 'tanaka' } }]);
+    const r = parsePrescription(noAge);
+    expect(r.ok ? [] : r.issues).toEqual([
+      {
+        path: ['age'],
+        field: 'age',
+        message: 'is required to estimate hrMax with "tanaka"',
+        code: 'AGE_REQUIRED',
+        params: { formula: 'tanaka' },
+      },
+    ]);
+  });
+
+  it('every refusal of compute carries a code with its numbers', () => {
+    expect(coded({ ...PORTABLE, zone: undefined })).toEqual([
+      { field: 'zone', code: 'ZONE_REQUIRED', params: {} },
+    ]);
+    expect(coded({ ...PORTABLE, hrRest: undefined })).toEqual([
+      { field: 'hrRest', code: 'HRREST_REQUIRED', params: {} },
+    ]);
+    expect(coded({ ...PORTABLE, hrRest: 130, hrMax: { source: 'measured', bpm: 120 } })).toEqual([
+      { field: 'hrRest', code: 'HRREST_NOT_BELOW_HRMAX', params: { hrRest: 130, hrMax: 120 } },
+    ]);
+    expect(coded({ ...PORTABLE, zone: { method: 'hrmax', low: 0.6, high: 0.603 } })).toEqual([
+      { field: 'zone', code: 'ZONE_NO_WIDTH', params: { low: 98, high: 98 } },
+    ]);
+    expect(coded({ ...PORTABLE, ischaemicThresholdBpm: 140 })).toEqual([
+      {
+        field: 'ceilingBpm',
+        code: 'CEILING_ABOVE_ISCHAEMIC',
+        params: { ceiling: 140, max: 130, margin: 10 },
+      },
+    ]);
+    expect(coded({ ...PORTABLE, ceilingBpm: 170 })).toEqual([
+      { field: 'ceilingBpm', code: 'CEILING_ABOVE_HRMAX', params: { ceiling: 170, hrMax: 163.2 } },
+    ]);
+  });
+
+  it('warnings come with codes in the same order as the English text', () => {
+    const r = resolvePrescription({ ...PORTABLE, betaBlocker: true, hrMax: { source: 'fox' } });
+    expect(r.warningCodes).toEqual([
+      { code: 'HRMAX_FOX', params: {} },
+      { code: 'BETA_BLOCKER_CONSIDER_ADVISORY', params: {} },
+    ]);
+    expect(r.warnings).toHaveLength(2);
+    expect(r.warnings[1]).toBe('β-blockers without a measured hrMax: consider hrMode "advisory"');
+    const low = resolvePrescription({ ...PORTABLE, spo2Floor: 84, hrMode: 'advisory' });
+    expect(low.warningCodes).toEqual([
+      { code: 'SPO2_FLOOR_SECOND_CLINICIAN', params: { value: 84, threshold: 85 } },
+      { code: 'HRMODE_ADVISORY', params: {} },
+    ]);
+    expect(resolvePrescription(PORTABLE).warningCodes).toEqual([]);
   });
 });

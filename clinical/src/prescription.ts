@@ -52,6 +52,32 @@ export interface ResolvedPrescription {
   fitt: Fitt | null;
   /** Things a clinician should see next to the prescription (legacy formula, estimate error, ...). */
   warnings: string[];
+  /** The same warnings, in the same order, as stable codes with parameters for consoles to word. */
+  warningCodes: PrescriptionWarning[];
+}
+
+/** Parameters of a coded refusal or warning (numbers in bpm or %, formula names). */
+export type PrescriptionParams = Readonly<Record<string, string | number>>;
+
+/**
+ * Stable codes of the warnings next to a resolved prescription (the English `warnings` stay for logs and
+ * the replay CLI): see {@link ResolvedPrescription.warningCodes}.
+ */
+export const PRESCRIPTION_WARNING_CODES = [
+  'HRMAX_FOX',
+  'HRMAX_BRAWNER',
+  'HRMAX_GULATI_NOT_FEMALE',
+  'HRMAX_OVERRIDE',
+  'SPO2_FLOOR_SECOND_CLINICIAN',
+  'HRMODE_ADVISORY',
+  'HRMODE_OFF',
+  'BETA_BLOCKER_CONSIDER_ADVISORY',
+  'CEILING_ABOVE_FRACTION',
+] as const;
+export type PrescriptionWarningCode = (typeof PRESCRIPTION_WARNING_CODES)[number];
+export interface PrescriptionWarning {
+  code: PrescriptionWarningCode;
+  params: PrescriptionParams;
 }
 
 /**
@@ -59,7 +85,19 @@ export interface ResolvedPrescription {
  * English for logs and the replay CLI): `CEILING_ABOVE_HRMAX` (a given ceiling above hrMax, strict form
  * only, see {@link ResolveOptions}), `ZONE_ABOVE_CEILING` (zone high above the ceiling, always).
  */
-export const PRESCRIPTION_REFUSAL_CODES = ['CEILING_ABOVE_HRMAX', 'ZONE_ABOVE_CEILING'] as const;
+export const PRESCRIPTION_REFUSAL_CODES = [
+  'CEILING_ABOVE_HRMAX',
+  'ZONE_ABOVE_CEILING',
+  'ZONE_REQUIRED',
+  'AGE_REQUIRED',
+  'AGE_IMPLAUSIBLE_HRMAX',
+  'HRREST_REQUIRED',
+  'HRREST_NOT_BELOW_HRMAX',
+  'SPO2_FLOOR_OUT_OF_RANGE',
+  'SPO2_FLOOR_SECOND_CLINICIAN',
+  'ZONE_NO_WIDTH',
+  'CEILING_ABOVE_ISCHAEMIC',
+] as const;
 export type PrescriptionRefusalCode = (typeof PRESCRIPTION_REFUSAL_CODES)[number];
 
 /** One refusal reason: `field` is the dotted path (e.g. `zone.high`). */
@@ -69,6 +107,8 @@ export interface PrescriptionIssue {
   message: string;
   /** Set for the refusals a console words itself ({@link PRESCRIPTION_REFUSAL_CODES}). */
   code?: PrescriptionRefusalCode;
+  /** The numbers and names the console's wording of `code` needs. */
+  params?: PrescriptionParams;
 }
 
 /**
@@ -100,7 +140,12 @@ function floorTolerant(x: number): number {
   return Math.floor(x + 1e-9);
 }
 
-type Issue = { path: (string | number)[]; message: string; code?: PrescriptionRefusalCode };
+type Issue = {
+  path: (string | number)[];
+  message: string;
+  code?: PrescriptionRefusalCode;
+  params?: PrescriptionParams;
+};
 
 /** What {@link compute} refuses beyond the portable form's rules (the versioned record and the API). */
 interface Strictness {
@@ -117,9 +162,15 @@ function compute(
   const { requireSecondClinician } = strictness;
   const issues: Issue[] = [];
   const warnings: string[] = [];
+  const warningCodes: PrescriptionWarning[] = [];
+  const warn = (code: PrescriptionWarningCode, message: string, params: PrescriptionParams = {}) => {
+    warnings.push(message);
+    warningCodes.push({ code, params });
+  };
   const preset = rx.preset ? PRESETS[rx.preset] : undefined;
   const zone = rx.zone ?? preset?.zone;
-  if (!zone) issues.push({ path: ['zone'], message: 'is required (or give a preset)' });
+  if (!zone)
+    issues.push({ path: ['zone'], message: 'is required (or give a preset)', code: 'ZONE_REQUIRED' });
 
   // hrMax
   const hrMaxIn = rx.hrMax ?? { source: 'tanaka' as const };
@@ -127,30 +178,43 @@ function compute(
   if (hrMaxIn.source === 'measured' || hrMaxIn.source === 'override') {
     hrMax = hrMaxIn.bpm ?? null;
   } else if (rx.age === undefined) {
-    issues.push({ path: ['age'], message: `is required to estimate hrMax with "${hrMaxIn.source}"` });
+    issues.push({
+      path: ['age'],
+      message: `is required to estimate hrMax with "${hrMaxIn.source}"`,
+      code: 'AGE_REQUIRED',
+      params: { formula: hrMaxIn.source },
+    });
   } else {
     hrMax = HR_MAX_FORMULAS[hrMaxIn.source](rx.age);
     if (hrMax < 60)
       issues.push({
         path: ['age'],
         message: `gives an implausible hrMax (${hrMax} bpm) with "${hrMaxIn.source}"`,
+        code: 'AGE_IMPLAUSIBLE_HRMAX',
+        params: { hrMax: Math.round(hrMax * 10) / 10, formula: hrMaxIn.source },
       });
   }
   if (hrMaxIn.source === 'fox')
-    warnings.push('hrMax from Fox (220 − age), a legacy estimate: prefer Tanaka or a measured maximum');
+    warn('HRMAX_FOX', 'hrMax from Fox (220 − age), a legacy estimate: prefer Tanaka or a measured maximum');
   if (hrMaxIn.source === 'brawner')
-    warnings.push(
+    warn(
+      'HRMAX_BRAWNER',
       'hrMax from Brawner (β-blockers), an estimate with SEE ±18 bpm: a stress test is preferred',
     );
   if (hrMaxIn.source === 'gulati' && rx.sex !== undefined && !/^(f|female|woman)$/i.test(rx.sex.trim()))
-    warnings.push('hrMax from Gulati, a formula derived in women');
-  if (hrMaxIn.source === 'override') warnings.push('hrMax overridden by a clinician');
+    warn('HRMAX_GULATI_NOT_FEMALE', 'hrMax from Gulati, a formula derived in women');
+  if (hrMaxIn.source === 'override') warn('HRMAX_OVERRIDE', 'hrMax overridden by a clinician');
 
   // hrRest
   if (zone?.method === 'hrr' && rx.hrRest === undefined)
-    issues.push({ path: ['hrRest'], message: 'is required for zone method "hrr"' });
+    issues.push({ path: ['hrRest'], message: 'is required for zone method "hrr"', code: 'HRREST_REQUIRED' });
   if (hrMax !== null && rx.hrRest !== undefined && rx.hrRest >= hrMax)
-    issues.push({ path: ['hrRest'], message: `must be below hrMax (${rx.hrRest} ≥ ${hrMax} bpm)` });
+    issues.push({
+      path: ['hrRest'],
+      message: `must be below hrMax (${rx.hrRest} ≥ ${hrMax} bpm)`,
+      code: 'HRREST_NOT_BELOW_HRMAX',
+      params: { hrRest: rx.hrRest, hrMax: Math.round(hrMax * 10) / 10 },
+    });
 
   // spo2Floor
   const spo2Floor = rx.spo2Floor ?? preset?.spo2Floor ?? s.spo2FloorDefaultPct;
@@ -158,18 +222,23 @@ function compute(
     issues.push({
       path: ['spo2Floor'],
       message: `must be ${s.spo2FloorMinPct}–${s.spo2FloorMaxPct} % (got ${spo2Floor})`,
+      code: 'SPO2_FLOOR_OUT_OF_RANGE',
+      params: { min: s.spo2FloorMinPct, max: s.spo2FloorMaxPct, value: spo2Floor },
     });
   } else if (spo2Floor < s.spo2FloorSecondClinicianBelowPct && !rx.spo2FloorSecondClinician) {
     const msg = `below ${s.spo2FloorSecondClinicianBelowPct} % needs a second clinician (spo2FloorSecondClinician)`;
-    if (requireSecondClinician) issues.push({ path: ['spo2Floor'], message: msg });
-    else warnings.push(`spo2Floor ${spo2Floor} % ${msg}`);
+    const params = { value: spo2Floor, threshold: s.spo2FloorSecondClinicianBelowPct };
+    if (requireSecondClinician)
+      issues.push({ path: ['spo2Floor'], message: msg, code: 'SPO2_FLOOR_SECOND_CLINICIAN', params });
+    else warn('SPO2_FLOOR_SECOND_CLINICIAN', `spo2Floor ${spo2Floor} % ${msg}`, params);
   }
 
   const hrMode = rx.hrMode ?? 'enforce';
-  if (hrMode === 'advisory') warnings.push('HR alerts are capped at advisory (hrMode advisory)');
-  if (hrMode === 'off') warnings.push('HR zone and ceiling alerts are off (hrMode off); HR is still shown');
+  if (hrMode === 'advisory') warn('HRMODE_ADVISORY', 'HR alerts are capped at advisory (hrMode advisory)');
+  if (hrMode === 'off')
+    warn('HRMODE_OFF', 'HR zone and ceiling alerts are off (hrMode off); HR is still shown');
   if (rx.betaBlocker && hrMaxIn.source !== 'measured' && hrMode === 'enforce')
-    warnings.push('β-blockers without a measured hrMax: consider hrMode "advisory"');
+    warn('BETA_BLOCKER_CONSIDER_ADVISORY', 'β-blockers without a measured hrMax: consider hrMode "advisory"');
 
   if (issues.length > 0 || hrMax === null || !zone) return { resolved: null, issues };
 
@@ -194,6 +263,8 @@ function compute(
     issues.push({
       path: ['zone'],
       message: `low and high ${zoneLowBpm === zoneHighBpm ? `both round to ${zoneLowBpm}` : `round to ${zoneLowBpm} and ${zoneHighBpm}`} bpm: the zone has no width (bounds are whole bpm)`,
+      code: 'ZONE_NO_WIDTH',
+      params: { low: zoneLowBpm, high: zoneHighBpm },
     });
 
   let ceilingBpm: number;
@@ -209,15 +280,25 @@ function compute(
       issues.push({
         path: ['ceilingBpm'],
         message: `must be at most ischaemic threshold − ${s.ischaemicMarginBpm} (${ceilingBpm} > ${ischaemicMax} bpm)`,
+        code: 'CEILING_ABOVE_ISCHAEMIC',
+        params: { ceiling: ceilingBpm, max: ischaemicMax, margin: s.ischaemicMarginBpm },
       });
     else if (strictness.ceilingWithinHrMax && ceilingBpm > hrMax)
       issues.push({
         path: ['ceilingBpm'],
         code: 'CEILING_ABOVE_HRMAX',
         message: `must not be above hrMax (${ceilingBpm} > ${Math.round(hrMax * 10) / 10} bpm)`,
+        params: { ceiling: ceilingBpm, hrMax: Math.round(hrMax * 10) / 10 },
       });
     else if (ceilingBpm > s.ceilingMaxFractionOfHrMax * hrMax)
-      warnings.push(`ceiling ${ceilingBpm} bpm is above ${s.ceilingMaxFractionOfHrMax}·hrMax`);
+      warn(
+        'CEILING_ABOVE_FRACTION',
+        `ceiling ${ceilingBpm} bpm is above ${s.ceilingMaxFractionOfHrMax}·hrMax`,
+        {
+          ceiling: ceilingBpm,
+          fraction: s.ceilingMaxFractionOfHrMax,
+        },
+      );
   } else if (ischaemicMax !== undefined) {
     ceilingBpm = ischaemicMax;
     ceilingSource = 'ischaemic';
@@ -234,11 +315,13 @@ function compute(
         ? {
             path: ['zone', 'high'],
             code: 'ZONE_ABOVE_CEILING',
+            params: { ceiling: ceilingBpm, zoneHigh: zoneHighBpm },
             message: `gives ${zoneHighBpm} bpm, above the default ceiling ${ceilingBpm} bpm (${s.ceilingMaxFractionOfHrMax}·hrMax)`,
           }
         : {
             path: [ceilingSource === 'given' ? 'ceilingBpm' : 'ischaemicThresholdBpm'],
             code: 'ZONE_ABOVE_CEILING',
+            params: { ceiling: ceilingBpm, zoneHigh: zoneHighBpm },
             message: `puts the ceiling (${ceilingBpm} bpm) below zone high (${zoneHighBpm} bpm)`,
           },
     );
@@ -258,6 +341,7 @@ function compute(
       spo2Floor,
       fitt: rx.fitt ?? null,
       warnings,
+      warningCodes,
     },
     issues,
   };
@@ -272,7 +356,7 @@ function withCrossChecks<T extends z.ZodType<Prescription>>(schema: T, strictnes
         code: 'custom',
         path: i.path,
         message: i.message,
-        ...(i.code ? { params: { refusal: i.code } } : {}),
+        ...(i.code ? { params: { refusal: i.code, values: i.params ?? {} } } : {}),
       });
   });
 }
@@ -306,12 +390,14 @@ function toIssues(err: z.ZodError): PrescriptionIssue[] {
   return err.issues.map((i) => {
     const path = i.path.filter((p): p is string | number => typeof p !== 'symbol');
     const refusal =
-      i.code === 'custom' ? (i.params as { refusal?: PrescriptionRefusalCode } | undefined) : undefined;
+      i.code === 'custom'
+        ? (i.params as { refusal?: PrescriptionRefusalCode; values?: PrescriptionParams } | undefined)
+        : undefined;
     return {
       path,
       field: path.join('.'),
       message: i.message,
-      ...(refusal?.refusal ? { code: refusal.refusal } : {}),
+      ...(refusal?.refusal ? { code: refusal.refusal, params: refusal.values ?? {} } : {}),
     };
   });
 }
@@ -361,7 +447,7 @@ function toIssuesPlain(issues: Issue[]): PrescriptionIssue[] {
     path: i.path,
     field: i.path.join('.'),
     message: i.message,
-    ...(i.code ? { code: i.code } : {}),
+    ...(i.code ? { code: i.code, params: i.params ?? {} } : {}),
   }));
 }
 

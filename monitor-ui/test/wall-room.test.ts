@@ -215,6 +215,37 @@ describe('a class of 12', () => {
       }
       await zh.context().close();
     }, 90_000);
+
+    it('the prescription preview words a missing age and the β-blocker advice in Chinese only', async () => {
+      const ctx = await newContext(browser, { lang: 'zh-CN' });
+      const zh = await ctx.newPage();
+      await login(zh, stack.url, stack.users.clinician);
+      await zh.goto(`${stack.url}#/admin/participants/w12-p02`);
+      await zh.locator('[data-testid=prescriptions]').waitFor({ timeout: 15_000 });
+      await zh.locator('section[data-participant] > button.btn-primary').click();
+      const form = zh.locator('[data-testid=rx-form]');
+      const preview = zh.locator('[data-testid=rx-preview]');
+      await expect.poll(() => preview.locator('.rx-zone').count(), { timeout: 10_000 }).toBe(1);
+      const latin = async (where: string) =>
+        ((await zh.locator(where).allTextContents()).join(' ').match(/[A-Za-z]{2,}/g) ?? []).join(' ');
+      // β-blockers, an estimated maximum and enforced HR alerts: the console suggests advisory alerts.
+      await form.locator('label.field-check input[type=checkbox]').check();
+      await form.getByLabel(/^最大心率来源/).selectOption('tanaka');
+      await form.getByLabel(/^心率警报/).selectOption('enforce');
+      const warnings = preview.locator('[data-testid=rx-warnings] li');
+      await expect
+        .poll(() => warnings.allTextContents(), { timeout: 10_000 })
+        .toContain('服用β受体阻滞剂且无实测最大心率：建议将心率警报设为仅提示。');
+      expect(await latin('[data-testid=rx-preview]')).toBe('');
+      // No age: the estimate cannot be made, and the refusal names the field and formula in Chinese.
+      await form.getByLabel(/^年龄/).fill('');
+      const error = preview.locator('.error');
+      await error.waitFor({ timeout: 10_000 });
+      expect(await error.textContent()).toBe('年龄（岁）：用田中公式估算最大心率需要年龄。');
+      expect(await latin('[data-testid=rx-preview]')).toBe('');
+      expect(await latin('[data-testid=rx-form] [data-testid=field-error]')).toBe('');
+      await ctx.close();
+    }, 90_000);
   });
 
   describe('one acknowledgement per card', () => {

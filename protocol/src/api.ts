@@ -51,6 +51,8 @@ export const apiIssueSchema = z.object({
   path: z.string(),
   message: z.string(),
   code: z.string().optional(),
+  /** Numbers and names a console needs to word a coded refusal itself (e.g. `{ formula: 'tanaka' }`). */
+  params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
 });
 /**
  * Body of every error response. `error` is a stable `ZW_ERR_*` code; 4xx messages name the field and the
@@ -243,6 +245,10 @@ export const resolvedPrescriptionSchema = zoneSummarySchema.extend({
   fitt: z.object({ sessionsPerWeek: z.number(), minutesInZone: z.number() }).nullable(),
   /** To show next to the prescription (legacy formula, estimate error, HR alerts capped…). */
   warnings: z.array(z.string()),
+  /** The same warnings as stable codes with parameters, for the console to word in its language. */
+  warningCodes: z.array(
+    z.object({ code: z.string(), params: z.record(z.string(), z.union([z.string(), z.number()])) }),
+  ),
 });
 
 /**

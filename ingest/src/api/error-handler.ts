@@ -39,6 +39,14 @@ function refusalOf(params: unknown): string | undefined {
   return typeof inner?.refusal === 'string' ? inner.refusal : undefined;
 }
 
+/** The parameters of such a refusal, for the console's wording. */
+function refusalParams(params: unknown): Record<string, string | number> | undefined {
+  const inner = (params as { params?: { refusal?: unknown; values?: unknown } } | undefined)?.params;
+  if (typeof inner?.refusal !== 'string' || typeof inner.values !== 'object' || inner.values === null)
+    return undefined;
+  return inner.values as Record<string, string | number>;
+}
+
 export function apiErrorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   if (hasZodFastifySchemaValidationErrors(err)) {
     const part = err.validationContext ?? 'body';
@@ -47,6 +55,7 @@ export function apiErrorHandler(err: FastifyError, request: FastifyRequest, repl
       message: friendly(v.message ?? 'is invalid', v.instancePath === '/' || v.instancePath === ''),
       // A refusal a console words itself (e.g. the prescription's ZONE_ABOVE_CEILING) keeps its own code.
       code: refusalOf(v.params) ?? v.keyword,
+      ...(refusalParams(v.params) ? { params: refusalParams(v.params) } : {}),
     }));
     request.log.info({ code: 'ZW_ERR_VALIDATION', statusCode: 400 }, 'request refused');
     return reply.code(400).send(validationBody(issues));

@@ -23,7 +23,14 @@ export const apiCodes = {
 export type ApiErrorCode = keyof typeof apiCodes;
 
 /** A ZW_ERR_VALIDATION error carrying its issues (checks the schemas cannot express, e.g. cross-entity). */
-export function validationError(issues: { path: string; message: string; code?: string }[]): Error {
+export function validationError(
+  issues: {
+    path: string;
+    message: string;
+    code?: string;
+    params?: Readonly<Record<string, string | number>>;
+  }[],
+): Error {
   const err = new apiCodes.ZW_ERR_VALIDATION(issues.map((i) => `${i.path}: ${i.message}`).join('; '));
   return Object.assign(err, { issues });
 }

@@ -98,6 +98,7 @@ export function resolvedView(r: ResolvedPrescription): ResolvedPrescriptionView 
     ceilingSource: r.ceilingSource,
     fitt: r.fitt,
     warnings: [...r.warnings],
+    warningCodes: r.warningCodes.map((w) => ({ code: w.code, params: { ...w.params } })),
   };
 }
 

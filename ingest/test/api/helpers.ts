@@ -353,7 +353,7 @@ export function useApi(options: UseApiOptions = {}): ApiHarness {
 export function errorOf(res: LightMyRequestResponse): {
   error: string;
   message: string;
-  issues?: { path: string }[];
+  issues?: { path: string; code?: string; params?: Record<string, string | number> }[];
 } {
   return res.json();
 }

@@ -377,6 +377,7 @@ describe('participants, clinical details, prescriptions, adherence and reports',
         spo2Floor: 88,
         fitt: { sessionsPerWeek: 2, minutesInZone: 20 },
         warnings: [],
+        warningCodes: [],
       });
       const fox = await h.as('clinician', {
         method: 'POST',
@@ -384,6 +385,8 @@ describe('participants, clinical details, prescriptions, adherence and reports',
         payload: { prescription: { ...RX, hrMax: { source: 'fox' } } },
       });
       expect(fox.json().warnings[0]).toContain('Fox');
+      // The console words warnings from their codes (issue 14: zh-CN showed the English text).
+      expect(fox.json().warningCodes).toEqual([{ code: 'HRMAX_FOX', params: {} }]);
       const bad = await h.as('clinician', {
         method: 'POST',
         url: '/api/prescriptions/preview',
@@ -393,6 +396,11 @@ describe('participants, clinical details, prescriptions, adherence and reports',
       expect(errorOf(bad).issues?.map((i) => i.path)).toEqual([
         'body.prescription.age',
         'body.prescription.hrRest',
+      ]);
+      // Each refusal carries its code and the parameters the console's wording needs.
+      expect(errorOf(bad).issues?.map((i) => [i.code, i.params])).toEqual([
+        ['AGE_REQUIRED', { formula: 'tanaka' }],
+        ['HRREST_REQUIRED', {}],
       ]);
       expect(
         (

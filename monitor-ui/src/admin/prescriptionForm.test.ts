@@ -98,8 +98,11 @@ describe('the form starts from the clinical details (issue 14)', () => {
         { path: 'body.prescription.hrRest' },
       ]),
     ).toEqual([
-      { field: 'ceilingBpm', code: 'CEILING_ABOVE_HRMAX' },
-      { field: 'zone.high', code: 'ZONE_ABOVE_CEILING' },
+      { field: 'ceilingBpm', code: 'CEILING_ABOVE_HRMAX', params: {} },
+      { field: 'zone.high', code: 'ZONE_ABOVE_CEILING', params: {} },
     ]);
+    expect(
+      codedRefusals([{ path: 'body.prescription.age', code: 'AGE_REQUIRED', params: { formula: 'tanaka' } }]),
+    ).toEqual([{ field: 'age', code: 'AGE_REQUIRED', params: { formula: 'tanaka' } }]);
   });
 });

@@ -207,21 +207,58 @@ export function fromClinical(
 }
 
 /** A prescription refusal the console words itself (clinical's refusal codes), by field. */
-export const REFUSAL_CODES = ['CEILING_ABOVE_HRMAX', 'ZONE_ABOVE_CEILING'] as const;
+export const REFUSAL_CODES = [
+  'CEILING_ABOVE_HRMAX',
+  'ZONE_ABOVE_CEILING',
+  'ZONE_REQUIRED',
+  'AGE_REQUIRED',
+  'AGE_IMPLAUSIBLE_HRMAX',
+  'HRREST_REQUIRED',
+  'HRREST_NOT_BELOW_HRMAX',
+  'SPO2_FLOOR_OUT_OF_RANGE',
+  'SPO2_FLOOR_SECOND_CLINICIAN',
+  'ZONE_NO_WIDTH',
+  'CEILING_ABOVE_ISCHAEMIC',
+] as const;
 export type RefusalCode = (typeof REFUSAL_CODES)[number];
+
+/** A refusal code with the field it names and the numbers/names its wording needs. */
+export interface CodedRefusal {
+  field: string;
+  code: RefusalCode;
+  params: Readonly<Record<string, string | number>>;
+}
+
+/** Clinical's warning codes next to a previewed prescription (the console words each). */
+export const WARNING_CODES = [
+  'HRMAX_FOX',
+  'HRMAX_BRAWNER',
+  'HRMAX_GULATI_NOT_FEMALE',
+  'HRMAX_OVERRIDE',
+  'SPO2_FLOOR_SECOND_CLINICIAN',
+  'HRMODE_ADVISORY',
+  'HRMODE_OFF',
+  'BETA_BLOCKER_CONSIDER_ADVISORY',
+  'CEILING_ABOVE_FRACTION',
+] as const;
+export type WarningCode = (typeof WARNING_CODES)[number];
+
+export function isWarningCode(code: string): code is WarningCode {
+  return (WARNING_CODES as readonly string[]).includes(code);
+}
 
 /**
  * The coded refusals of a 400 (preview or save): the field (`ceilingBpm`, `zone.high`…) and the code. The
  * server's English message is never shown for these.
  */
 export function codedRefusals(
-  issues: readonly { path: string; code?: string }[],
-): { field: string; code: RefusalCode }[] {
-  const out: { field: string; code: RefusalCode }[] = [];
+  issues: readonly { path: string; code?: string; params?: Readonly<Record<string, string | number>> }[],
+): CodedRefusal[] {
+  const out: CodedRefusal[] = [];
   for (const i of issues) {
     if (!i.code || !(REFUSAL_CODES as readonly string[]).includes(i.code)) continue;
     const field = i.path.replace(/^body\.(prescription|body)\.?/, '');
-    out.push({ field, code: i.code as RefusalCode });
+    out.push({ field, code: i.code as RefusalCode, params: i.params ?? {} });
   }
   return out;
 }

@@ -1,3 +1,11 @@
+/** One per-field reason of a 400; `code` and `params` let the console word coded refusals itself. */
+export interface ApiErrorIssue {
+  path: string;
+  message: string;
+  code?: string;
+  params?: Readonly<Record<string, string | number>>;
+}
+
 /** An HTTP error with what the person needs to see: the status and the server's safe message. */
 export class ApiError extends Error {
   override readonly name = 'ApiError';
@@ -6,7 +14,7 @@ export class ApiError extends Error {
     message: string,
     readonly code: string | null = null,
     /** Per-field reasons of a 400 (`path` dotted, starting with the request part: `body.alias`). */
-    readonly issues: readonly { path: string; message: string; code?: string }[] = [],
+    readonly issues: readonly ApiErrorIssue[] = [],
   ) {
     super(message);
   }
@@ -60,6 +68,9 @@ export async function request(method: string, path: string, body?: unknown): Pro
                   path: r['path'],
                   message: r['message'],
                   ...(typeof r['code'] === 'string' ? { code: r['code'] } : {}),
+                  ...(r['params'] && typeof r['params'] === 'object'
+                    ? { params: r['params'] as Record<string, string | number> }
+                    : {}),
                 },
               ]
             : [];

@@ -442,7 +442,7 @@ function resolveOrRefuse(body: unknown, prefix: string) {
         err.issues.map((i) => ({
           path: i.field ? `${prefix}.${i.field}` : prefix,
           message: i.message,
-          ...(i.code ? { code: i.code } : {}),
+          ...(i.code ? { code: i.code, params: { ...i.params } } : {}),
         })),
       );
     }

@@ -25,7 +25,7 @@ import { me } from '../session.js';
 import { ClinicalFields, type ClinicalForm, EMPTY_CLINICAL } from './ClinicalFields.js';
 import { ErrorLine, errorFields, errorText, Field, useLoad } from './common.js';
 import { OwnedDevices } from './OwnedDevices.js';
-import { RxFromClinical, rxRefusal } from './RxFromClinical.js';
+import { RxFromClinical, rxRefusal, warningLines } from './RxFromClinical.js';
 
 /** Wait after the last keystroke before asking the server for a preview (ms). */
 const PREVIEW_DEBOUNCE_MS = 300;
@@ -280,6 +280,7 @@ function PrescriptionEditor({
     }
   };
   const p = preview.value;
+  const warnings = p ? warningLines(p.warningCodes) : [];
   return (
     <form class="rx-form" onSubmit={save} data-testid="rx-form">
       <RxFromClinical
@@ -452,12 +453,10 @@ function PrescriptionEditor({
             <p class="muted">{t('rx.previewHrMax', { hrMax: formatNumber(p.hrMax, 1) })}</p>
             {f.hrMode === 'advisory' && <p class="warn">{t('hrMode.advisoryLong')}</p>}
             {f.hrMode === 'off' && <p class="warn">{t('hrMode.offLong')}</p>}
-            {p.warnings.length > 0 && (
-              <ul class="warn">
-                {p.warnings.map((w) => (
-                  <li key={w}>
-                    <Data>{w}</Data>
-                  </li>
+            {warnings.length > 0 && (
+              <ul class="warn" data-testid="rx-warnings">
+                {warnings.map((w) => (
+                  <li key={w}>{w}</li>
                 ))}
               </ul>
             )}

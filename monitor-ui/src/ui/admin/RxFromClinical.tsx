@@ -1,4 +1,10 @@
-import { type ClinicalSuggestion, codedRefusals, type RefusalCode } from '../../admin/prescriptionForm.js';
+import {
+  type ClinicalSuggestion,
+  codedRefusals,
+  isWarningCode,
+  type RefusalCode,
+  type WarningCode,
+} from '../../admin/prescriptionForm.js';
 import { ApiError } from '../../api/client.js';
 import type { MessageKey } from '../../i18n/i18n.js';
 import { t } from '../../i18n/store.js';
@@ -7,7 +13,56 @@ import { errorText } from './common.js';
 const REFUSAL_KEY: Readonly<Record<RefusalCode, MessageKey>> = {
   CEILING_ABOVE_HRMAX: 'rx.refused.ceilingAboveHrMax',
   ZONE_ABOVE_CEILING: 'rx.refused.zoneAboveCeiling',
+  ZONE_REQUIRED: 'rx.refused.zoneRequired',
+  AGE_REQUIRED: 'rx.refused.ageRequired',
+  AGE_IMPLAUSIBLE_HRMAX: 'rx.refused.ageImplausible',
+  HRREST_REQUIRED: 'rx.refused.hrRestRequired',
+  HRREST_NOT_BELOW_HRMAX: 'rx.refused.hrRestNotBelowHrMax',
+  SPO2_FLOOR_OUT_OF_RANGE: 'rx.refused.spo2OutOfRange',
+  SPO2_FLOOR_SECOND_CLINICIAN: 'rx.refused.spo2SecondClinician',
+  ZONE_NO_WIDTH: 'rx.refused.zoneNoWidth',
+  CEILING_ABOVE_ISCHAEMIC: 'rx.refused.ceilingAboveIschaemic',
 };
+
+const WARNING_KEY: Readonly<Record<WarningCode, MessageKey>> = {
+  HRMAX_FOX: 'rx.warn.fox',
+  HRMAX_BRAWNER: 'rx.warn.brawner',
+  HRMAX_GULATI_NOT_FEMALE: 'rx.warn.gulatiNotFemale',
+  HRMAX_OVERRIDE: 'rx.warn.override',
+  SPO2_FLOOR_SECOND_CLINICIAN: 'rx.warn.spo2SecondClinician',
+  HRMODE_ADVISORY: 'rx.warn.hrModeAdvisory',
+  HRMODE_OFF: 'rx.warn.hrModeOff',
+  BETA_BLOCKER_CONSIDER_ADVISORY: 'rx.warn.betaBlockerAdvisory',
+  CEILING_ABOVE_FRACTION: 'rx.warn.ceilingAboveFraction',
+};
+
+const FORMULA_KEY: Readonly<Record<string, MessageKey>> = {
+  tanaka: 'rx.formula.tanaka',
+  gulati: 'rx.formula.gulati',
+  brawner: 'rx.formula.brawner',
+  hunt: 'rx.formula.hunt',
+  fox: 'rx.formula.fox',
+};
+
+/** A code's parameters with the formula name worded in the language shown. */
+function worded(params: Readonly<Record<string, string | number>>): Record<string, string | number> {
+  const out: Record<string, string | number> = { ...params };
+  const formula = params['formula'];
+  if (typeof formula === 'string' && FORMULA_KEY[formula]) out['formula'] = t(FORMULA_KEY[formula]);
+  return out;
+}
+
+/**
+ * The preview's warnings worded from their codes (never the server's English). `HRMODE_ADVISORY`/`HRMODE_OFF`
+ * are left out: the form states the chosen mode itself. An unknown code (newer server) gets a generic line.
+ */
+export function warningLines(
+  codes: readonly { code: string; params: Readonly<Record<string, string | number>> }[],
+) {
+  return codes
+    .filter((w) => w.code !== 'HRMODE_ADVISORY' && w.code !== 'HRMODE_OFF')
+    .map((w) => (isWarningCode(w.code) ? t(WARNING_KEY[w.code], worded(w.params)) : t('rx.warn.other')));
+}
 
 const SUGGESTION_KEY: Readonly<Record<ClinicalSuggestion, MessageKey>> = {
   age: 'rx.fromClinical.age',
@@ -21,6 +76,9 @@ function fieldLabel(field: string, zoneUnit: string): string {
   if (field === 'ceilingBpm') return t('rx.ceiling');
   if (field === 'zone.high' || field === 'zone') return t('rx.zoneHigh', { unit: zoneUnit });
   if (field === 'ischaemicThresholdBpm') return t('rx.ischaemic');
+  if (field === 'age') return t('rx.age');
+  if (field === 'hrRest') return t('rx.hrRest');
+  if (field === 'spo2Floor') return t('rx.spo2Floor');
   return field;
 }
 
@@ -34,7 +92,7 @@ export function rxRefusal(e: unknown, zoneUnit: string): { text: string; fields:
   if (coded.length === 0) return { text: errorText(e), fields: {} };
   const fields: Record<string, string> = {};
   const lines = coded.map((c) => {
-    const line = t(REFUSAL_KEY[c.code], { field: fieldLabel(c.field, zoneUnit) });
+    const line = t(REFUSAL_KEY[c.code], { ...worded(c.params), field: fieldLabel(c.field, zoneUnit) });
     fields[c.field] = line;
     return line;
   });
