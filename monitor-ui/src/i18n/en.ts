@@ -511,6 +511,7 @@ export const en = {
   'lobby.kind': 'Kind',
   'lobby.kindClass': 'Class session',
   'lobby.kindHome': 'Home session',
+  'session.homeOf': 'Home session — {alias}',
   'lobby.class': 'Class',
   'lobby.noClass': 'No class yet: create one first.',
   'lobby.sessionName': 'Session name',

@@ -498,6 +498,7 @@ export const zhCN: Readonly<Record<keyof typeof en, string>> = {
   'lobby.kind': '类型',
   'lobby.kindClass': '课堂训练',
   'lobby.kindHome': '居家训练',
+  'session.homeOf': '居家训练 — {alias}',
   'lobby.class': '课程',
   'lobby.noClass': '还没有课程：请先创建课程。',
   'lobby.sessionName': '训练名称',

@@ -6,7 +6,7 @@ import { ROLLING_WINDOW_MS } from '../live/trace.js';
 import { href } from '../router.js';
 import { AlertStrip } from './AlertStrip.js';
 import { type ChartMarker, TraceChart } from './Chart.js';
-import { ruleKey, STATUS_KEY } from './labels.js';
+import { ruleKey, STATUS_KEY, sessionDisplayName } from './labels.js';
 import { Data } from './Msg.js';
 import { SoundControl } from './SoundControl.js';
 import { Tile } from './Tile.js';
@@ -41,7 +41,7 @@ export function CoachLive({ sessionId }: { sessionId: string }) {
           {t('common.back')}
         </a>
         <h1 class="wall-title">
-          <Data>{s.session?.name ?? sessionId}</Data>
+          <Data>{sessionDisplayName(s.session?.name, sessionId, t)}</Data>
         </h1>
         {s.session && (
           <span class={`status status-${s.session.status}`}>{t(STATUS_KEY[s.session.status])}</span>

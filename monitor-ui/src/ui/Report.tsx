@@ -9,7 +9,7 @@ import { adherenceRows, mayReadAdherence, timeInZone } from '../report/report.js
 import { errorText } from './admin/common.js';
 import { type ChartMarker, TraceChart } from './Chart.js';
 import { AlarmIcon, ZoneShape } from './icons.js';
-import { ruleKey, SEVERITY_KEY, ZONE_KEY } from './labels.js';
+import { ruleKey, SEVERITY_KEY, sessionDisplayName, ZONE_KEY } from './labels.js';
 import { Data } from './Msg.js';
 import { me } from './session.js';
 
@@ -277,7 +277,7 @@ export function Report({ sessionId }: { sessionId: string }) {
           {t('common.back')}
         </button>
         <h1 class="wall-title">
-          {t('report.title')} <Data>{r?.session?.name ?? sessionId}</Data>
+          {t('report.title')} <Data>{sessionDisplayName(r?.session?.name, sessionId, t)}</Data>
         </h1>
         <span class="spacer" />
         <a class="btn" href={endpoints.reportCsvUrl(sessionId, 'alerts')} download>

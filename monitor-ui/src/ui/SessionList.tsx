@@ -9,7 +9,7 @@ import { language, t } from '../i18n/store.js';
 import { href, type Route } from '../router.js';
 import { ErrorLine, errorText } from './admin/common.js';
 import { AlarmIcon } from './icons.js';
-import { SEVERITY_KEY, STATUS_KEY } from './labels.js';
+import { SEVERITY_KEY, STATUS_KEY, sessionDisplayName } from './labels.js';
 import { Data } from './Msg.js';
 import { NewClass, NewSession } from './SessionForms.js';
 
@@ -94,7 +94,7 @@ export function SessionTable({
         {sessions.map((s) => (
           <tr key={s.id} data-session={s.id}>
             <td>
-              <Data>{s.name || s.id}</Data>
+              <Data>{sessionDisplayName(s.name, s.id, t)}</Data>
             </td>
             <td>
               <span class={`status status-${s.status}`}>{t(STATUS_KEY[s.status])}</span>
@@ -165,7 +165,7 @@ export function WallLobby({ me }: { me: Me }) {
               class="btn btn-primary"
               data-action="start"
               disabled={starting.value === s.id}
-              aria-label={t('lobby.startLabel', { name: s.name || s.id })}
+              aria-label={t('lobby.startLabel', { name: sessionDisplayName(s.name, s.id, t) })}
               onClick={() => void start(s)}
             >
               {t('lobby.start')}

@@ -17,7 +17,7 @@ import { gridFor, tileSizes } from '../wall/grid.js';
 import { AlertStrip } from './AlertStrip.js';
 import { ClassTimer } from './ClassTimer.js';
 import { AlarmIcon } from './icons.js';
-import { STATUS_KEY } from './labels.js';
+import { STATUS_KEY, sessionDisplayName } from './labels.js';
 import { Data } from './Msg.js';
 import { PhaseControl } from './PhaseControl.js';
 import { RosterDialog } from './RosterDialog.js';
@@ -192,7 +192,7 @@ export function Wall({ sessionId, canControl }: { sessionId: string; canControl:
     <div class="wall" data-session={sessionId} data-snapshots={s.snapshots} data-link={live.link.value}>
       <div class="wall-bar">
         <h1 class="wall-title">
-          <Data>{s.session?.name ?? sessionId}</Data>
+          <Data>{sessionDisplayName(s.session?.name, sessionId, t)}</Data>
         </h1>
         {status && <span class={`status status-${status}`}>{t(STATUS_KEY[status])}</span>}
         <ClassTimer session={s.session} serverNow={now + skew} />

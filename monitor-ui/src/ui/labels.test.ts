@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DICTIONARIES, translate } from '../i18n/i18n.js';
-import { alertQualifierKey } from './labels.js';
+import { alertQualifierKey, sessionDisplayName } from './labels.js';
 
 describe('alert qualifier', () => {
   it('a warning upgraded on doubtful data reads "possible critical — check the sensor" in both languages', () => {
@@ -13,5 +13,18 @@ describe('alert qualifier', () => {
   it('a confirmed alert carries no qualifier', () => {
     expect(alertQualifierKey({ severity: 'warning' })).toBeNull();
     expect(alertQualifierKey({ severity: 'critical', unconfirmed: false })).toBeNull();
+  });
+});
+
+describe('session names the server made up', () => {
+  const zh = (key: Parameters<typeof translate>[1], p?: Parameters<typeof translate>[2]) =>
+    translate(DICTIONARIES['zh-CN'], key, p);
+  it('are worded in the language shown; a typed name is kept as typed', () => {
+    expect(sessionDisplayName('Home session — Walker 142', 's-1', zh)).toBe('居家训练 — Walker 142');
+    expect(sessionDisplayName('Home session', 's-1', zh)).toBe('居家训练');
+    expect(sessionDisplayName('Class session', 's-1', zh)).toBe(zh('lobby.kindClass'));
+    expect(sessionDisplayName('Cardiac rehab Tuesday', 's-1', zh)).toBe('Cardiac rehab Tuesday');
+    expect(sessionDisplayName(null, 's-1', zh)).toBe('s-1');
+    expect(sessionDisplayName('', 's-1', zh)).toBe('s-1');
   });
 });
