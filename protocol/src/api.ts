@@ -30,10 +30,14 @@ export const API_PREFIX = '/api';
 /** Name of the httpOnly session cookie. */
 export const SESSION_COOKIE = 'zw_session';
 
-const id = z.string().min(1).max(128);
+/** A registry id (participant, device, user…). */
+export const entityIdSchema = z.string().min(1).max(128);
+const id = entityIdSchema;
 /** Site ids appear in MQTT topics: `[a-z0-9-]{1,64}`. */
 export const siteIdSchema = wireIdSchema;
-const epochMs = z.number().int().nonnegative();
+/** A time on the wire: ms since the Unix epoch. */
+export const epochMsSchema = z.number().int().nonnegative();
+const epochMs = epochMsSchema;
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
 
 /** `{ items: [...] }`: every list endpoint answers with this shape. */
@@ -318,67 +322,6 @@ export const sessionReportItemSchema = z.object({
   updatedAt: epochMs,
 });
 
-// ---------------------------------------------------------------------------------------------- devices
-
-export const deviceSchema = z.object({
-  id: deviceIdSchema,
-  siteId: siteIdSchema,
-  kind: deviceKindSchema,
-  model: z.string().nullable(),
-  label: z.string().nullable(),
-  createdAt: epochMs,
-  retiredAt: epochMs.nullable(),
-  /** The participant this device is assigned to ahead of time (bound automatically at session start). */
-  ownerParticipantId: id.nullable().optional(),
-});
-/** `PUT /devices/:id/owner`: assign a device to a participant ahead of time, or free it (null). */
-export const deviceOwnerBodySchema = z.strictObject({ participantId: id.nullable() });
-export const createDeviceBodySchema = z.strictObject({
-  id: deviceIdSchema,
-  siteId: siteIdSchema,
-  kind: deviceKindSchema,
-  model: z.string().trim().max(200).optional(),
-  label: z.string().trim().max(200).optional(),
-});
-export const patchDeviceBodySchema = z
-  .strictObject({
-    model: z.string().trim().max(200).nullable().optional(),
-    label: z.string().trim().max(200).nullable().optional(),
-    /** Moves the device to another site (you must belong to both). */
-    siteId: siteIdSchema.optional(),
-  })
-  .refine((v) => Object.values(v).some((x) => x !== undefined), {
-    message: 'must change at least one field',
-  });
-export const devicesQuerySchema = z.object({
-  siteId: siteIdSchema.optional(),
-  includeRetired: queryBoolSchema.optional(),
-});
-
-// ---------------------------------------------------------------------------------------------- gateways
-
-export const gatewaySchema = z.object({
-  id: wireIdSchema,
-  siteId: siteIdSchema,
-  name: z.string().nullable(),
-  createdAt: epochMs,
-  lastSeen: epochMs.nullable(),
-  revokedAt: epochMs.nullable(),
-});
-export const createGatewayBodySchema = z.strictObject({
-  /** Also the gateway's MQTT username. */
-  id: wireIdSchema,
-  siteId: siteIdSchema,
-  name: z.string().trim().max(200).optional(),
-});
-/** The MQTT secret is shown in this response only; the registry keeps its scrypt hash. */
-export const gatewaySecretResponseSchema = z.object({
-  gateway: gatewaySchema,
-  mqttUsername: z.string(),
-  secret: z.string(),
-});
-export const siteQuerySchema = z.object({ siteId: siteIdSchema.optional() });
-
 // ---------------------------------------------------------------------------------------------- classes
 
 export const classSchema = z.object({
@@ -609,12 +552,6 @@ export type CreatePrescriptionBody = z.input<typeof createPrescriptionBodySchema
 export type PreviewPrescriptionBody = z.input<typeof previewPrescriptionBodySchema>;
 export type AdherenceResponse = z.infer<typeof adherenceResponseSchema>;
 export type SessionReportItem = z.infer<typeof sessionReportItemSchema>;
-export type ApiDevice = z.infer<typeof deviceSchema>;
-export type CreateDeviceBody = z.input<typeof createDeviceBodySchema>;
-export type PatchDeviceBody = z.input<typeof patchDeviceBodySchema>;
-export type ApiGateway = z.infer<typeof gatewaySchema>;
-export type CreateGatewayBody = z.input<typeof createGatewayBodySchema>;
-export type GatewaySecretResponse = z.infer<typeof gatewaySecretResponseSchema>;
 export type ApiClass = z.infer<typeof classSchema>;
 export type CreateClassBody = z.input<typeof createClassBodySchema>;
 export type PatchClassBody = z.input<typeof patchClassBodySchema>;
@@ -627,7 +564,6 @@ export type UnboundDevice = z.infer<typeof unboundDeviceSchema>;
 export type SessionPhaseBody = z.input<typeof sessionPhaseBodySchema>;
 export type OwnedDeviceStart = z.infer<typeof ownedDeviceStartSchema>;
 export type StartSessionResponse = z.infer<typeof startSessionResponseSchema>;
-export type DeviceOwnerBody = z.input<typeof deviceOwnerBodySchema>;
 export type AlertEventRecordView = z.infer<typeof alertEventRecordSchema>;
 export type AlertWithEvents = z.infer<typeof alertWithEventsSchema>;
 export type AckAlertBody = z.input<typeof ackAlertBodySchema>;

@@ -1,4 +1,5 @@
 export * from './api.js';
+export * from './api-fleet.js';
 export * from './broker-metrics.js';
 export * from './device-link.js';
 export * from './gatt/index.js';
