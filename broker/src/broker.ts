@@ -412,6 +412,12 @@ export async function createBroker(options: BrokerConfig, deps: BrokerDeps): Pro
         await new Promise<void>((resolve) => aedes.close(() => resolve()));
         for (const connection of connections) connection.destroy();
         await Promise.all(servers.map(closeServer));
+        // aedes finishes each closed client (wills, session state) in the persistence after the socket is
+        // gone; destroying the Redis persistence under it rejects those calls ("Connection is closed")
+        // where nobody handles them. Wait for the clients to be done, bounded so close() never hangs.
+        for (const deadline = Date.now() + 2_000; aedes.connectedClients > 0 && Date.now() < deadline; ) {
+          await new Promise((r) => setTimeout(r, 10));
+        }
         await cluster?.destroyPersistence();
         log.info('broker closed');
       })();
