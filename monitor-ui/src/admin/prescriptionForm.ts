@@ -1,3 +1,4 @@
+import { PRESCRIPTION_REFUSAL_CODES, type PrescriptionRefusalCode } from '@zonewatch/clinical';
 import {
   type HR_MAX_SOURCES,
   type HR_MODES,
@@ -206,21 +207,9 @@ export function fromClinical(
   return { form, applied, offers };
 }
 
-/** A prescription refusal the console words itself (clinical's refusal codes), by field. */
-export const REFUSAL_CODES = [
-  'CEILING_ABOVE_HRMAX',
-  'ZONE_ABOVE_CEILING',
-  'ZONE_REQUIRED',
-  'AGE_REQUIRED',
-  'AGE_IMPLAUSIBLE_HRMAX',
-  'HRREST_REQUIRED',
-  'HRREST_NOT_BELOW_HRMAX',
-  'SPO2_FLOOR_OUT_OF_RANGE',
-  'SPO2_FLOOR_SECOND_CLINICIAN',
-  'ZONE_NO_WIDTH',
-  'CEILING_ABOVE_ISCHAEMIC',
-] as const;
-export type RefusalCode = (typeof REFUSAL_CODES)[number];
+/** A prescription refusal the console words itself: clinical's refusal codes, declared there once. */
+export const REFUSAL_CODES = PRESCRIPTION_REFUSAL_CODES;
+export type RefusalCode = PrescriptionRefusalCode;
 
 /** A refusal code with the field it names and the numbers/names its wording needs. */
 export interface CodedRefusal {
