@@ -15,11 +15,12 @@ import {
 import type { Logger } from 'pino';
 import { checkOrphanWill, checkPublish, checkSubscribe, clientIdAllowed, mayReceive } from './acl.js';
 import { createRedisBackends } from './cluster.js';
-import { type BrokerConfig, type ResolvedBrokerConfig, resolveBrokerConfig } from './config.js';
+import { type BrokerConfig, type ResolvedBrokerConfig, resolveBrokerConfig, wsPathSchema } from './config.js';
 import type { CredentialStore, Principal } from './credentials.js';
 import { codes } from './errors.js';
 import { FrameGuardedConnection } from './frame-guard.js';
 import {
+  attachWsUpgrade,
   type ConnDetails,
   type ConnectionHandler,
   closeServer,
@@ -73,6 +74,12 @@ export interface Broker {
    * own connections and the others are told.
    */
   revalidate(usernames?: readonly string[]): Promise<void>;
+  /**
+   * Speaks MQTT over WebSocket on `path` of an HTTP server the caller owns (embedded mode: ingest's own
+   * port, so a browser gateway connects on the page's origin), behind the same admission, authentication
+   * and ACL as every listener. Other paths' upgrades are left alone. Detached by `close()`.
+   */
+  attachWebSocket(server: HttpServer, path: string): void;
 }
 
 /** Bytes an MQTT packet may carry besides its payload before the transport guard cuts it (topic, ids, credentials). */
@@ -375,6 +382,7 @@ export async function createBroker(options: BrokerConfig, deps: BrokerDeps): Pro
   };
 
   let closing: Promise<void> | undefined;
+  const detachers: (() => void)[] = [];
 
   return {
     aedes,
@@ -382,6 +390,13 @@ export async function createBroker(options: BrokerConfig, deps: BrokerDeps): Pro
     config,
     metrics: metricsSnapshot,
     revalidate,
+    attachWebSocket(server, path) {
+      if (state === 'closed') throw new codes.ZW_ERR_BROKER_STATE('closed');
+      const p = wsPathSchema.safeParse(path);
+      if (!p.success)
+        throw new codes.ZW_ERR_BROKER_CONFIG(`attachWebSocket path: ${p.error.issues[0]?.message}`);
+      detachers.push(attachWsUpgrade(server, handler, maxFrameBytes, p.data));
+    },
     async listen() {
       if (state !== 'ready')
         throw new codes.ZW_ERR_BROKER_STATE(state === 'closed' ? 'closed' : 'already listening');
@@ -393,7 +408,7 @@ export async function createBroker(options: BrokerConfig, deps: BrokerDeps): Pro
       };
       const ports: ListeningPorts = { mqttPort: await start(createTcpListener(handler), config.mqttPort) };
       if (config.wsPort !== undefined) {
-        ports.wsPort = await start(createWsListener(handler, maxFrameBytes), config.wsPort);
+        ports.wsPort = await start(createWsListener(handler, maxFrameBytes, config.wsPath), config.wsPort);
       }
       if (config.tls) {
         const { certPem, keyPem, port } = config.tls;
@@ -410,6 +425,7 @@ export async function createBroker(options: BrokerConfig, deps: BrokerDeps): Pro
         // No changes.stop(): aedes.close() closes the message bus with its listeners, and an unsubscribe
         // waiting on an unreachable Redis must not hold close() up.
         await new Promise<void>((resolve) => aedes.close(() => resolve()));
+        for (const detach of detachers.splice(0)) detach();
         for (const connection of connections) connection.destroy();
         await Promise.all(servers.map(closeServer));
         // aedes finishes each closed client (wills, session state) in the persistence after the socket is

@@ -84,6 +84,16 @@ describe('parseBrokerEnv', () => {
     expect(messageOf(() => parseBrokerEnv({ ...base, ...env }))).toContain(`${variable}:`);
   });
 
+  it('reads the WebSocket path and names a bad one (issue 17)', () => {
+    expect(parseBrokerEnv({ ...base, MQTT_WS_PORT: '8083', MQTT_WS_PATH: '/mqtt' }).broker.wsPath).toBe(
+      '/mqtt',
+    );
+    expect(parseBrokerEnv(base).broker.wsPath).toBeUndefined();
+    expect(messageOf(() => parseBrokerEnv({ ...base, MQTT_WS_PATH: 'mqtt?x=1' }))).toMatch(
+      /^MQTT_WS_PATH: must start with "\/"/,
+    );
+  });
+
   it('requires the credentials file and never echoes values', () => {
     expect(messageOf(() => parseBrokerEnv({}))).toContain('BROKER_CREDENTIALS_FILE: is required');
     expect(messageOf(() => parseBrokerEnv({ ...base, REDIS_URL: 'http://:hunter2@x' }))).not.toContain(

@@ -7,14 +7,24 @@ export const nodeIdSchema = z
   .string()
   .regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1-64 characters of letters, digits, ".", "_" or "-"');
 
+/** A WebSocket path: `/` then URL path characters, no query. */
+export const wsPathSchema = z
+  .string()
+  .regex(
+    /^\/[A-Za-z0-9._~/-]{0,200}$/,
+    'must start with "/" and hold only letters, digits, ".", "_", "~", "/" or "-"',
+  );
+
 /** `createBroker` options. Every field has a safe default; units are in the names. */
 export const brokerConfigSchema = z.strictObject({
   /** Address every listener binds to. Default 127.0.0.1 (embedded); `main.ts` defaults to 0.0.0.0. */
   host: z.string().min(1).default('127.0.0.1'),
   /** Plain MQTT over TCP; 0 picks a free port (read it back from `listen()`). Default 1883. */
   mqttPort: port.default(1883),
-  /** MQTT over WebSocket (any path); 0 picks a free port; absent means no WebSocket listener. */
+  /** MQTT over WebSocket; 0 picks a free port; absent means no WebSocket listener. */
   wsPort: port.optional(),
+  /** Only this path of the WebSocket listener speaks MQTT (e.g. `/mqtt`); absent means any path. */
+  wsPath: wsPathSchema.optional(),
   /** MQTT over TLS, in addition to plain TCP. PEM text, not paths (`main.ts` reads the files). */
   tls: z
     .strictObject({
@@ -88,6 +98,8 @@ export const brokerEnvSchema = z
     MQTT_PORT: opt(envPort),
     /** WebSocket port; unset = no WebSocket listener. */
     MQTT_WS_PORT: opt(envPort),
+    /** WebSocket path (e.g. `/mqtt`); unset = any path. */
+    MQTT_WS_PATH: opt(wsPathSchema),
     /** Bind address of every listener. Default 0.0.0.0. */
     MQTT_HOST: opt(z.string().min(1)),
     /** Path of the TLS certificate chain (PEM); needs MQTT_TLS_KEY. */
@@ -154,6 +166,7 @@ export function parseBrokerEnv(env: Record<string, string | undefined>): Readonl
     host: e.MQTT_HOST ?? '0.0.0.0',
     mqttPort: e.MQTT_PORT ?? 1883,
     wsPort: e.MQTT_WS_PORT,
+    wsPath: e.MQTT_WS_PATH,
     maxPayloadBytes: e.MQTT_MAX_PAYLOAD_BYTES,
     connectionRate: { perSecond: e.MQTT_CONN_RATE_PER_SEC ?? 5, burst: e.MQTT_CONN_RATE_BURST ?? 50 },
     metricsIntervalMs: e.BROKER_METRICS_INTERVAL_MS,

@@ -3,7 +3,7 @@ import type { Server as NetServer, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Aedes } from 'aedes';
 import { createServer } from 'aedes-server-factory';
-import { createWebSocketStream, WebSocketServer } from 'ws';
+import { createWebSocketStream, type WebSocket, WebSocketServer } from 'ws';
 
 /** Connection details aedes-server-factory attaches to `req` (and we attach for WebSocket). */
 export interface ConnDetails {
@@ -34,26 +34,59 @@ export function createTlsListener(handler: ConnectionHandler, certPem: string, k
   return createServer(asAedes(handler), { tls: { cert: certPem, key: keyPem } }) as NetServer;
 }
 
+/** Hands one accepted WebSocket to the admission step with the connection details aedes expects. */
+function onWsConnection(handler: ConnectionHandler, ws: WebSocket, req: IncomingMessage): void {
+  const stream = createWebSocketStream(ws);
+  const socket = req.socket as Socket;
+  const connDetails: ConnDetails = {
+    ...(socket.remoteAddress ? { ipAddress: socket.remoteAddress } : {}),
+    ...(socket.remotePort ? { port: socket.remotePort } : {}),
+    isWebsocket: true,
+  };
+  handler.handle(stream, Object.assign(req, { connDetails }));
+}
+
 /**
- * MQTT over WebSocket on any path. Built on `ws` directly rather than aedes-server-factory because the
- * factory cannot set `maxPayload`, leaving ws' 100 MiB per-message default in front of our size limit.
+ * MQTT over WebSocket, on any path or only on `path` (others get HTTP 400). Built on `ws` directly rather
+ * than aedes-server-factory because the factory cannot set `maxPayload`, leaving ws' 100 MiB per-message
+ * default in front of our size limit.
  */
-export function createWsListener(handler: ConnectionHandler, maxMessageBytes: number): HttpServer {
+export function createWsListener(
+  handler: ConnectionHandler,
+  maxMessageBytes: number,
+  path?: string,
+): HttpServer {
   const server = createHttpServer();
-  const wss = new WebSocketServer({ server, maxPayload: maxMessageBytes });
+  const wss = new WebSocketServer({ server, maxPayload: maxMessageBytes, ...(path ? { path } : {}) });
   wss.on('error', (err) => handler.emit('error', err));
-  wss.on('connection', (ws, req) => {
-    const stream = createWebSocketStream(ws);
-    const socket = req.socket as Socket;
-    const connDetails: ConnDetails = {
-      ...(socket.remoteAddress ? { ipAddress: socket.remoteAddress } : {}),
-      ...(socket.remotePort ? { port: socket.remotePort } : {}),
-      isWebsocket: true,
-    };
-    handler.handle(stream, Object.assign(req, { connDetails }));
-  });
+  wss.on('connection', (ws, req) => onWsConnection(handler, ws, req));
   server.on('close', () => wss.close());
   return server;
+}
+
+/**
+ * MQTT over WebSocket on `path` of an HTTP server someone else owns (ingest's, so a browser gateway reaches
+ * the broker on the page's own origin). Upgrades on other paths are left to their owners (Socket.IO).
+ * Returns a function that detaches the handler and closes the WebSocket connections it accepted.
+ */
+export function attachWsUpgrade(
+  server: HttpServer,
+  handler: ConnectionHandler,
+  maxMessageBytes: number,
+  path: string,
+): () => void {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes });
+  wss.on('error', (err) => handler.emit('error', err));
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    if (new URL(req.url ?? '/', 'http://x').pathname !== path) return;
+    wss.handleUpgrade(req, socket, head, (ws) => onWsConnection(handler, ws, req));
+  };
+  server.on('upgrade', onUpgrade);
+  return () => {
+    server.off('upgrade', onUpgrade);
+    for (const ws of wss.clients) ws.terminate();
+    wss.close();
+  };
 }
 
 /** Starts a listener; resolves with the bound port (useful with port 0). */
