@@ -1,10 +1,9 @@
 import { commandTopic, type GatewayStatus, statusTopic, telemetryTopic } from '@zonewatch/protocol';
 import type { IClientOptions, MqttClient } from 'mqtt';
-import type { Logger } from 'pino';
 import type { GatewayConfig } from './config.js';
 import type { TelemetrySink } from './publisher.js';
 import { commandType, offlineStatus, offlineWill, refreshesStatus } from './status.js';
-import { errSummary, type Timers } from './timers.js';
+import { errSummary, type GatewayLogger, type Timers } from './timers.js';
 
 /** Exponential back-off with "equal jitter": half the delay fixed, half random, capped at `maxMs`. */
 export function backoff(attempt: number, minMs: number, maxMs: number, random: () => number): number {
@@ -28,7 +27,7 @@ export interface BrokerSessionOptions {
   connect: (url: string, options: IClientOptions) => MqttClient;
   random: () => number;
   timers: Timers;
-  log: Logger;
+  log: GatewayLogger;
   /** The retained `online` status to announce now. */
   online: () => GatewayStatus;
   /** Backlog depth for the connect log line. */

@@ -1,8 +1,26 @@
-import createError from '@fastify/error';
+/** A gateway error: `code` is stable, the message fills the template's `%s` in order. */
+export interface GatewayError extends Error {
+  readonly code: string;
+}
+
+/**
+ * An error class with a stable code and a `%s` message template, the shape `@fastify/error` makes, without
+ * its `node:http`/`node:util` imports: the browser gateway (`@zonewatch/gateway/browser`) throws these too.
+ */
+function createError<C extends string, A extends unknown[]>(code: C, template: string) {
+  return class extends Error implements GatewayError {
+    readonly code: C = code;
+    constructor(...args: A) {
+      let i = 0;
+      super(template.replace(/%s/g, () => String(args[i++])));
+      this.name = 'GatewayError';
+    }
+  };
+}
 
 /**
  * Every error the gateway throws, in one registry (fastify `lib/errors.js` style). Codes are stable: logs,
- * dashboards and runbooks key on them. Messages never carry secrets or health data.
+ * dashboards and runbooks key on them. Messages never carry secrets or health data. No Node-only APIs.
  */
 export const GatewayConfigError = createError<'ZW_ERR_GATEWAY_CONFIG', [string, string]>(
   'ZW_ERR_GATEWAY_CONFIG',

@@ -13,8 +13,11 @@ export * from './errors.js';
 export {
   backoff,
   createGateway,
+  createGatewayCore,
   GATEWAY_VERSION,
   type Gateway,
+  type GatewayCoreConfig,
+  type GatewayCoreDeps,
   type GatewayDeps,
   type GatewayStats,
   MAX_INFLIGHT,
@@ -25,4 +28,4 @@ export { exitOnStartError, type LinkFactory, runGateway } from './main.js';
 export { MemoryOutbox, type Outbox, type OutboxStats, PendingIndex, RECORD_HEADER_BYTES } from './outbox.js';
 export { OutboxPublisher, type TelemetrySink } from './publisher.js';
 export { commandType, type GatewayIdentity, offlineStatus, offlineWill, onlineStatus } from './status.js';
-export { systemTimers, type Timers } from './timers.js';
+export { type GatewayLogger, systemTimers, type Timers } from './timers.js';

@@ -1,7 +1,7 @@
 import type { DeviceNotification, Sample } from '@zonewatch/protocol';
-import type { Logger } from 'pino';
 import { NotificationDecoder } from './decode.js';
 import type { DecodeErrorReason } from './errors.js';
+import type { GatewayLogger } from './timers.js';
 
 /**
  * The device side of a gateway: decodes each wearable notification into a wire sample, counts what it
@@ -17,7 +17,7 @@ export class Intake {
   private readonly errorLogCounts = new Map<string, number>();
 
   constructor(
-    private readonly log: Logger,
+    private readonly log: GatewayLogger,
     private readonly decoder = new NotificationDecoder(),
   ) {}
 

@@ -1,7 +1,6 @@
 import type { TelemetryBatch } from '@zonewatch/protocol';
-import type { Logger } from 'pino';
 import type { Outbox } from './outbox.js';
-import { delay, errSummary, type Timers } from './timers.js';
+import { delay, errSummary, type GatewayLogger, type Timers } from './timers.js';
 
 /** Publishes in flight (awaiting PUBACK) at once; small, so a dropped link re-sends little. */
 export const MAX_INFLIGHT = 8;
@@ -54,7 +53,7 @@ export class OutboxPublisher {
   private readonly readFailures = new Map<number, number>();
 
   constructor(
-    private readonly deps: { outbox: Outbox; replayRatePerSec: number; log: Logger; timers: Timers },
+    private readonly deps: { outbox: Outbox; replayRatePerSec: number; log: GatewayLogger; timers: Timers },
   ) {}
 
   /** A connection came up; batches up to `backlogEnd` are its backlog. */

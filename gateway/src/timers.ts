@@ -38,3 +38,15 @@ export function errSummary(err: unknown): { code?: string; message: string } | u
     message: typeof e.message === 'string' ? e.message : String(err),
   };
 }
+
+/**
+ * The few logger methods the gateway calls: pino's `Logger` satisfies it (Node), and so does a small
+ * console-backed object in a browser. Fields first, message second, as in pino.
+ */
+export interface GatewayLogger {
+  child(bindings: Record<string, unknown>): GatewayLogger;
+  error(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  debug(obj: object, msg?: string): void;
+}
