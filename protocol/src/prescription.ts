@@ -67,6 +67,8 @@ export const fittSchema = z.object({
   coolDownMinutes: z.number().min(0).max(120).optional(),
   /** Planned recovery after exercise ends (min; HR recovery is read at 1 min); default {@link FITT_PHASE_DEFAULTS}. */
   recoveryMinutes: z.number().min(0).max(60).optional(),
+  /** Walking pace for home sessions (m/min), e.g. derived from a 6-minute walk test (issue 15). */
+  walkingPaceMPerMin: z.number().min(10).max(200).optional(),
 });
 
 /** Planned phase lengths (min) when a prescription's FITT gives none [default]. */
