@@ -29,6 +29,14 @@ export {
 export type { OpenRegistryOptions, Registry, RegistryOptions } from './registry.js';
 export { createRegistry, openRegistry } from './registry.js';
 export type { AlertChange, AlertEventInput, AlertsRepo, RaiseAlert } from './repos/alerts.js';
+export type {
+  AssessmentKind,
+  AssessmentRecord,
+  AssessmentSource,
+  AssessmentsRepo,
+  HomeOverrideRecord,
+  NewAssessment,
+} from './repos/assessments.js';
 export type { AuditInput, AuditRepo } from './repos/audit.js';
 export type { ClassesRepo, NewClass } from './repos/classes.js';
 export type { DevicesRepo } from './repos/devices.js';
@@ -40,6 +48,23 @@ export {
 } from './repos/login-sessions.js';
 export type { NewParticipant, ParticipantsRepo } from './repos/participants.js';
 export type { NewPrescription, PrescriptionsRepo } from './repos/prescriptions.js';
+export {
+  type EnrolmentRecord,
+  type EnrolmentStatus,
+  type NewEnrolment,
+  type ProgrammeDefinitionInput,
+  type ProgrammeRecord,
+  type ProgrammesRepo,
+  presetProgrammeId,
+  type ReassessPoint,
+} from './repos/programmes.js';
+export type {
+  NewProposal,
+  ProgressionKind,
+  ProgressionProposalRecord,
+  ProgressionRepo,
+  ProposalStatus,
+} from './repos/progression.js';
 export type { ReportsRepo } from './repos/reports.js';
 export type { NewBinding, RostersRepo } from './repos/rosters.js';
 export type { NewSession, SessionsRepo } from './repos/sessions.js';

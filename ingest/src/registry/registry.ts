@@ -3,6 +3,7 @@ import { type Db, type DbLogger, openRegistryDb } from './db.js';
 import { type MigrateLogger, type MigrateResult, migrate } from './migrate.js';
 import { DEFAULT_PASSWORD_PARAMS, type ScryptParams } from './passwords.js';
 import { type AlertsRepo, alertsRepo } from './repos/alerts.js';
+import { type AssessmentsRepo, assessmentsRepo } from './repos/assessments.js';
 import { type AuditRepo, auditRepo } from './repos/audit.js';
 import { type ClassesRepo, classesRepo } from './repos/classes.js';
 import { type DevicesRepo, devicesRepo } from './repos/devices.js';
@@ -10,6 +11,8 @@ import { type GatewaysRepo, gatewaysRepo } from './repos/gateways.js';
 import { type LoginSessionsRepo, loginSessionsRepo } from './repos/login-sessions.js';
 import { type ParticipantsRepo, participantsRepo } from './repos/participants.js';
 import { type PrescriptionsRepo, prescriptionsRepo } from './repos/prescriptions.js';
+import { type ProgrammesRepo, programmesRepo } from './repos/programmes.js';
+import { type ProgressionRepo, progressionRepo } from './repos/progression.js';
 import { type ReportsRepo, reportsRepo } from './repos/reports.js';
 import { type RostersRepo, rostersRepo } from './repos/rosters.js';
 import { type SessionsRepo, sessionsRepo } from './repos/sessions.js';
@@ -43,6 +46,12 @@ export interface Registry {
   readonly audit: AuditRepo;
   /** Staff login sessions (token hashes only), so logins survive a restart. */
   readonly loginSessions: LoginSessionsRepo;
+  /** Assessments and home-session overrides (issue 15, the exercise-health record). */
+  readonly assessments: AssessmentsRepo;
+  /** Programme definitions and enrolments (issue 15). */
+  readonly programmes: ProgrammesRepo;
+  /** Weekly progression proposals (issue 15). */
+  readonly progression: ProgressionRepo;
   /**
    * Runs `fn` with a registry bound to one transaction, e.g. a change and its audit entry together. Inside,
    * use only the `tx` registry (the outer one throws ZW_ERR_DB_USAGE there).
@@ -73,6 +82,9 @@ export function createRegistry(db: Db, options: RegistryOptions = {}): Registry 
     reports: reportsRepo(ctx),
     audit: auditRepo(ctx),
     loginSessions: loginSessionsRepo(ctx),
+    assessments: assessmentsRepo(ctx),
+    programmes: programmesRepo(ctx),
+    progression: progressionRepo(ctx),
     transaction: <T>(fn: (tx: Registry) => Promise<T>) =>
       db.transaction((tx) => fn(createRegistry(tx, options))),
   });
