@@ -1,5 +1,6 @@
 export * from './api.js';
 export * from './api-fleet.js';
+export * from './api-record.js';
 export * from './assessment.js';
 export * from './broker-metrics.js';
 export * from './device-link.js';
