@@ -1,4 +1,5 @@
 export * from './api.js';
+export * from './api-consent.js';
 export * from './api-fleet.js';
 export * from './api-record.js';
 export * from './assessment.js';

@@ -15,6 +15,18 @@ export const apiCodes = {
     'Bad request: %s',
     400,
   ),
+  /** A participant has no consent in force for what was asked (issue 16: home monitoring); names who. */
+  ZW_ERR_CONSENT_REQUIRED: createError<'ZW_ERR_CONSENT_REQUIRED', 409, [detail: string]>(
+    'ZW_ERR_CONSENT_REQUIRED',
+    '%s',
+    409,
+  ),
+  /** The telemetry store could not erase a person's series; nothing was erased (retry). */
+  ZW_ERR_ERASURE_INCOMPLETE: createError<'ZW_ERR_ERASURE_INCOMPLETE', 503, [detail: string]>(
+    'ZW_ERR_ERASURE_INCOMPLETE',
+    '%s',
+    503,
+  ),
   /** Anything unexpected; the body says only "internal error", the log has the detail. */
   ZW_ERR_INTERNAL: createError<'ZW_ERR_INTERNAL', 500, []>('ZW_ERR_INTERNAL', 'internal error', 500),
 } as const;

@@ -18,6 +18,7 @@ import { alertRoutes } from './routes/alerts.js';
 import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
 import { classRoutes } from './routes/classes.js';
+import { consentRoutes } from './routes/consent.js';
 import { deviceRoutes } from './routes/devices.js';
 import { gatewayRoutes } from './routes/gateways.js';
 import { participantRoutes } from './routes/participants.js';
@@ -115,4 +116,5 @@ export const apiRoutes: FastifyPluginAsync<ApiRoutesOptions> = async (fastify, o
   await sessionRoutes(app, ctx);
   await alertRoutes(app, ctx);
   await auditRoutes(app, ctx);
+  await consentRoutes(app, ctx);
 };

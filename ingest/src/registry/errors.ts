@@ -118,6 +118,16 @@ export const CONSTRAINT_MESSAGES: Readonly<Record<string, string>> = Object.free
   participants_alias_length: 'alias must be 1-64 characters',
   participants_site_alias_key: 'alias is already used by an active participant of this site',
   participant_clinical_pkey: 'clinical details already exist for this participant',
+  // 0006 (issue 16): consent and the hospitals' FHIR access.
+  participant_consents_pkey: 'a consent record with this id already exists',
+  participant_consents_purpose_known:
+    'consent purpose must be wall-name, home-monitoring or hospital-sharing',
+  participant_consents_notice_version_length: 'noticeVersion must be 1-64 characters',
+  participant_consents_note_length: 'consent note must be at most 1000 characters',
+  fhir_clients_pkey: 'a FHIR client with this id already exists',
+  fhir_clients_name_length: 'FHIR client name must be 1-200 characters',
+  fhir_clients_token_hash_format: 'a FHIR client token is stored as its sha256 (64 hex digits)',
+  fhir_clients_token_hash_key: 'a FHIR client with this token already exists',
   participant_clinical_full_name_length: 'full name must be at most 200 characters',
   participant_clinical_age_range: 'age must be 0-130 years',
   participant_clinical_sex_known: 'sex must be female, male or other',

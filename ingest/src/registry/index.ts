@@ -39,7 +39,16 @@ export type {
 } from './repos/assessments.js';
 export type { AuditInput, AuditRepo } from './repos/audit.js';
 export type { ClassesRepo, NewClass } from './repos/classes.js';
+export {
+  CONSENT_PURPOSES,
+  type ConsentPurpose,
+  type ConsentRecord,
+  type ConsentRepo,
+  type ConsentState,
+  type NewConsent,
+} from './repos/consent.js';
 export type { DevicesRepo } from './repos/devices.js';
+export { type FhirClient, type FhirClientsRepo, hashFhirToken } from './repos/fhir-clients.js';
 export type { GatewaysRepo } from './repos/gateways.js';
 export {
   LOGIN_TOUCH_EVERY_MS,
@@ -47,6 +56,7 @@ export {
   type LoginSessionsRepo,
 } from './repos/login-sessions.js';
 export type { NewParticipant, ParticipantsRepo } from './repos/participants.js';
+export type { ErasureResult, PersonDataRepo, PersonRows } from './repos/person-data.js';
 export type { NewPrescription, PrescriptionsRepo } from './repos/prescriptions.js';
 export {
   type EnrolmentRecord,

@@ -6,10 +6,13 @@ import { type AlertsRepo, alertsRepo } from './repos/alerts.js';
 import { type AssessmentsRepo, assessmentsRepo } from './repos/assessments.js';
 import { type AuditRepo, auditRepo } from './repos/audit.js';
 import { type ClassesRepo, classesRepo } from './repos/classes.js';
+import { type ConsentRepo, consentRepo } from './repos/consent.js';
 import { type DevicesRepo, devicesRepo } from './repos/devices.js';
+import { type FhirClientsRepo, fhirClientsRepo } from './repos/fhir-clients.js';
 import { type GatewaysRepo, gatewaysRepo } from './repos/gateways.js';
 import { type LoginSessionsRepo, loginSessionsRepo } from './repos/login-sessions.js';
 import { type ParticipantsRepo, participantsRepo } from './repos/participants.js';
+import { type PersonDataRepo, personDataRepo } from './repos/person-data.js';
 import { type PrescriptionsRepo, prescriptionsRepo } from './repos/prescriptions.js';
 import { type ProgrammesRepo, programmesRepo } from './repos/programmes.js';
 import { type ProgressionRepo, progressionRepo } from './repos/progression.js';
@@ -52,6 +55,12 @@ export interface Registry {
   readonly programmes: ProgrammesRepo;
   /** Weekly progression proposals (issue 15). */
   readonly progression: ProgressionRepo;
+  /** Consent per purpose (issue 16): wall name, home monitoring, sharing with a hospital. */
+  readonly consent: ConsentRepo;
+  /** Hospital systems' bearer tokens for the FHIR facade (issue 16). */
+  readonly fhirClients: FhirClientsRepo;
+  /** Export and erasure of everything about one person (issue 16). */
+  readonly personData: PersonDataRepo;
   /**
    * Runs `fn` with a registry bound to one transaction, e.g. a change and its audit entry together. Inside,
    * use only the `tx` registry (the outer one throws ZW_ERR_DB_USAGE there).
@@ -85,6 +94,9 @@ export function createRegistry(db: Db, options: RegistryOptions = {}): Registry 
     assessments: assessmentsRepo(ctx),
     programmes: programmesRepo(ctx),
     progression: progressionRepo(ctx),
+    consent: consentRepo(ctx),
+    fhirClients: fhirClientsRepo(ctx),
+    personData: personDataRepo(ctx),
     transaction: <T>(fn: (tx: Registry) => Promise<T>) =>
       db.transaction((tx) => fn(createRegistry(tx, options))),
   });

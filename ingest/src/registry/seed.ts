@@ -1,5 +1,6 @@
 import { generatePassword, hashPassword, SECRET_PARAMS } from './passwords.js';
 import type { Registry } from './registry.js';
+import { CONSENT_PURPOSES } from './repos/consent.js';
 import { type DeviceKind, ROLES, type Role, type SessionRecord, type Sex } from './types.js';
 
 /** A device of a demo participant: a wire id (kind `hr-strap`) or an id with its kind. */
@@ -139,6 +140,20 @@ export async function seedDemo(registry: Registry, demo: DemoInput): Promise<Dem
             betaBlocker: p.betaBlocker,
           },
         });
+      }
+      // Issue 16: the demo participants consented to every purpose, so the demo runs as it did.
+      if ((await tx.consent.history(p.id)).length === 0) {
+        for (const purpose of CONSENT_PURPOSES) {
+          await tx.consent.record({
+            participantId: p.id,
+            purpose,
+            granted: true,
+            noticeVersion: 'demo',
+            recordedBy: idOf('clinician'),
+            note: 'demo participant',
+            atMs: now,
+          });
+        }
       }
       const current = await tx.prescriptions.current(p.id, now);
       if (!current || canonical(current.body) !== canonical(p.prescription)) {

@@ -340,6 +340,22 @@ const MATRIX: Entry[] = [
     scope: 'param',
   },
   { method: 'GET', path: '/audit', roles: ['admin'], url: () => '/api/audit', scope: 'none' },
+  // Issue 16: consent and data rights.
+  {
+    method: 'GET',
+    path: '/participants/:id/consent',
+    roles: ['clinician', 'instructor'],
+    url: (w) => `${p(w)}/consent`,
+    scope: 'param',
+  },
+  {
+    method: 'POST',
+    path: '/participants/:id/consent',
+    roles: ['clinician'],
+    url: (w) => `${p(w)}/consent`,
+    body: () => ({ purpose: 'wall-name', granted: true, noticeVersion: 'v1' }),
+    scope: 'param',
+  },
 ];
 
 const STAFF = ['clinician', 'instructor', 'coach', 'ops'] as const;

@@ -198,6 +198,13 @@ describe('classes, sessions, rosters, alerts and reports', () => {
         payload: { participantId: h.world.ming },
       });
       expect(errorOf(badBody).message).toBe('body.deviceId: is required');
+      // Issue 16: 小明 consented to home monitoring (consent.test.ts covers the refusal without it).
+      await h.registry.consent.record({
+        participantId: h.world.ming,
+        purpose: 'home-monitoring',
+        granted: true,
+        noticeVersion: 'v1',
+      });
       const home = await h.as('instructor', {
         method: 'POST',
         url: `/api/sessions/${s.homeSession}/bindings`,

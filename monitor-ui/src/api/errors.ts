@@ -18,6 +18,8 @@ export const ERROR_KEY = {
   ZW_ERR_INVALID_STATE: 'error.invalidState',
   ZW_ERR_INVALID_REFERENCE: 'error.invalidReference',
   ZW_ERR_INTERNAL: 'error.internal',
+  ZW_ERR_CONSENT_REQUIRED: 'error.consentRequired',
+  ZW_ERR_ERASURE_INCOMPLETE: 'error.erasureIncomplete',
   // Socket.IO acknowledgement codes (protocol `ACK_ERROR_CODES`).
   'invalid-request': 'error.badRequest',
   unauthenticated: 'error.unauthenticated',
@@ -37,6 +39,7 @@ const WITH_DETAIL: ReadonlySet<string> = new Set([
   'ZW_ERR_CONFLICT',
   'ZW_ERR_INVALID_STATE',
   'ZW_ERR_INVALID_REFERENCE',
+  'ZW_ERR_CONSENT_REQUIRED',
 ]);
 
 export interface ErrorView {

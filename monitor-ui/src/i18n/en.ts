@@ -529,4 +529,8 @@ export const en = {
   'alert.addNoteLabel': 'Acknowledge {alias} with a note',
   'alert.note': 'Note (optional)',
   'alert.ackWithNote': 'Acknowledge with note',
+  // Issue 16: consent and data rights (h-fhir16).
+  'error.consentRequired':
+    'The participant has not consented to this (home monitoring): record their consent first',
+  'error.erasureIncomplete': 'The telemetry store could not be reached; nothing was erased. Try again',
 } as const;

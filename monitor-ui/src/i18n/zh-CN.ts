@@ -516,4 +516,7 @@ export const zhCN: Readonly<Record<keyof typeof en, string>> = {
   'alert.addNoteLabel': '确认 {alias} 的报警并添加备注',
   'alert.note': '备注（可选）',
   'alert.ackWithNote': '确认并保存备注',
+  // Issue 16: consent and data rights (h-fhir16).
+  'error.consentRequired': '该参与者未同意此项用途（居家监测），请先登记其同意',
+  'error.erasureIncomplete': '无法连接遥测数据库，未删除任何数据，请重试',
 };

@@ -39,6 +39,7 @@ import {
   userNames,
   usernames,
 } from '../views.js';
+import { assertHomeMonitoringConsent } from './consent.js';
 
 const tags = ['sessions'];
 
@@ -161,6 +162,11 @@ export async function sessionRoutes(app: ZodApp, ctx: ApiContext): Promise<void>
       async (request) => {
         const user = requireUser(request);
         const s = await load.session(request, request.params.id);
+        if (verb === 'start') {
+          // Issue 16: no home session starts without the home-monitoring consent of whoever is bound to it.
+          const bound = (await registry.rosters.list(s.id)).map((b) => b.participantId);
+          await assertHomeMonitoringConsent(registry, s, bound);
+        }
         const updated = await registry.transaction(async (tx) => {
           const u =
             verb === 'start'
@@ -273,6 +279,7 @@ export async function sessionRoutes(app: ZodApp, ctx: ApiContext): Promise<void>
       const user = requireUser(request);
       const s = await load.session(request, request.params.id);
       const b = request.body;
+      await assertHomeMonitoringConsent(registry, s, [b.participantId]);
       const binding = await registry.transaction(async (tx) => {
         const r = await tx.rosters.bind({
           sessionId: s.id,
