@@ -39,6 +39,7 @@ export {
   resolvePrescription,
   roundHalfUp,
 } from './prescription.js';
+export * from './record/index.js';
 export {
   type ReplayDiagnostic,
   ReplayInputError,

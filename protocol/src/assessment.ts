@@ -220,7 +220,8 @@ export const sixMinuteWalkSchema = z
 
 /**
  * Symptom-limited exercise test. Peak workload in METs or watts (at least one). The last four fields are
- * the test findings AACVPR risk stratification reads (`@zonewatch/clinical`'s `stratifyCardiacRisk`).
+ * the test findings AACVPR risk stratification reads (`@zonewatch/clinical`'s `stratifyCardiacRisk`); a
+ * boolean left out means "not known" (the lowest risk class then cannot be shown).
  */
 export const exerciseTestSchema = z
   .strictObject({
@@ -237,7 +238,7 @@ export const exerciseTestSchema = z
     complexVentricularDysrhythmia: z.boolean().optional(),
     /** Workload (METs) at which angina or other significant symptoms began; absent: none. */
     symptomOnsetMets: measureSchema('exerciseTest.symptomOnsetMets').optional(),
-    /** Angina or other significant symptoms in recovery. */
+    /** Angina or other significant symptoms in recovery (false with no `symptomOnsetMets`: no symptoms at all). */
     symptomsInRecovery: z.boolean().optional(),
     stDepressionMm: measureSchema('exerciseTest.stDepressionMm').optional(),
     /** Chronotropic incompetence, flat or falling SBP with rising workload, or severe post-exercise hypotension. */
@@ -418,6 +419,7 @@ export type CardiacRiskCriterion = z.infer<typeof cardiacRiskCriterionSchema>;
 export const CARDIAC_RISK_UNKNOWNS = [
   'exercise-test',
   'ventricular-dysrhythmia-exercise',
+  'symptoms',
   'st-depression',
   'haemodynamics',
   'functional-capacity',
