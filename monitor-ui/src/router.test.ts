@@ -13,6 +13,8 @@ describe('routes', () => {
       { name: 'admin', section: 'participants' },
       { name: 'admin', section: 'participants', id: 'p-1' },
       { name: 'admin', section: 'users' },
+      { name: 'records' },
+      { name: 'record', participantId: 'p 1/x' },
     ];
     for (const r of routes) expect(parseRoute(href(r))).toEqual(r);
     expect(parseRoute('')).toEqual({ name: 'home' });
@@ -34,5 +36,9 @@ describe('routes', () => {
     expect(canUse('gateways', ['instructor'])).toBe(false);
     expect(canUse('users', ['admin'])).toBe(true);
     expect(canUse('gateways', ['admin'])).toBe(true);
+    // The exercise-health record: clinicians and coaches, never an instructor (who sees only the due notice).
+    expect(canUse('record', ['clinician'])).toBe(true);
+    expect(canUse('record', ['coach'])).toBe(true);
+    expect(canUse('record', ['instructor'])).toBe(false);
   });
 });

@@ -11,6 +11,9 @@ export type Route =
   | { name: 'coach-live'; sessionId: string }
   | { name: 'report'; sessionId: string }
   | { name: 'admin'; section: AdminSection; id?: string }
+  /** The exercise-health record (issue 15): the list of participants, or one participant's record. */
+  | { name: 'records' }
+  | { name: 'record'; participantId: string }
   | { name: 'not-found' };
 
 const SECTIONS: readonly AdminSection[] = ['participants', 'devices', 'gateways', 'users'];
@@ -34,6 +37,8 @@ export function parseRoute(hash: string): Route {
     if (b === 'live' && c) return { name: 'coach-live', sessionId: c };
   }
   if (a === 'report' && b) return { name: 'report', sessionId: b };
+  if (a === 'records' && !b) return { name: 'records' };
+  if (a === 'record' && b && !c) return { name: 'record', participantId: b };
   if (a === 'admin') {
     if (!b) return { name: 'admin', section: 'participants' };
     if ((SECTIONS as readonly string[]).includes(b))
@@ -63,6 +68,10 @@ export function href(r: Route): string {
       return `#/report/${e(r.sessionId)}`;
     case 'admin':
       return r.id ? `#/admin/${r.section}/${e(r.id)}` : `#/admin/${r.section}`;
+    case 'records':
+      return '#/records';
+    case 'record':
+      return `#/record/${e(r.participantId)}`;
     case 'not-found':
       return '#/';
   }
@@ -76,6 +85,8 @@ export const AREA_ROLES = {
   wall: ['instructor', 'clinician'],
   coach: ['coach', 'clinician'],
   report: ['coach', 'clinician', 'instructor'],
+  /** The exercise-health record: clinicians, and coaches for their own participants (the API filters). */
+  record: ['clinician', 'coach'],
   participants: ['clinician'],
   devices: ['ops', 'instructor'],
   gateways: ['ops'],
@@ -103,6 +114,9 @@ export function areaOf(r: Route): Area | null {
       return 'coach';
     case 'report':
       return 'report';
+    case 'records':
+    case 'record':
+      return 'record';
     case 'admin':
       return r.section;
     default:

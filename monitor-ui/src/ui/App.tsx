@@ -37,11 +37,13 @@ function LanguageSwitch() {
 function Header({ user }: { user: Me }) {
   const r = route.value;
   const area = areaOf(r);
-  const links: { area: 'wall' | 'coach' | 'participants'; route: Route; label: string }[] = [];
+  const links: { area: 'wall' | 'coach' | 'participants' | 'record'; route: Route; label: string }[] = [];
   if (canUse('wall', user.roles))
     links.push({ area: 'wall', route: { name: 'wall-lobby' }, label: t('nav.wall') });
   if (canUse('coach', user.roles))
     links.push({ area: 'coach', route: { name: 'coach' }, label: t('nav.coach') });
+  if (canUse('record', user.roles))
+    links.push({ area: 'record', route: { name: 'records' }, label: t('nav.records') });
   const adminHome = homeFor(user.roles.filter((x) => x !== 'instructor' && x !== 'coach'));
   const showAdmin = (['participants', 'devices', 'gateways', 'users'] as const).some((a) =>
     canUse(a, user.roles),
@@ -104,6 +106,7 @@ function Forbidden() {
 const loadCoachLive = () => import('./CoachLive.js');
 const loadReport = () => import('./Report.js');
 const loadAdmin = () => import('./admin/AdminArea.js');
+const loadRecord = () => import('./record/index.js');
 
 function Page({ user }: { user: Me }) {
   const r = route.value;
@@ -135,6 +138,15 @@ function Page({ user }: { user: Me }) {
     case 'report':
       return (
         <Lazy load={loadReport} render={(m) => <m.Report key={r.sessionId} sessionId={r.sessionId} />} />
+      );
+    case 'records':
+      return <Lazy load={loadRecord} render={(m) => <m.RecordList />} />;
+    case 'record':
+      return (
+        <Lazy
+          load={loadRecord}
+          render={(m) => <m.RecordPage key={r.participantId} participantId={r.participantId} />}
+        />
       );
     case 'admin':
       return <Lazy load={loadAdmin} render={(m) => <m.AdminArea user={user} r={r} />} />;

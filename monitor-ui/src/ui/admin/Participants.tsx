@@ -137,6 +137,9 @@ export function Participants({ me }: { me: Me }) {
                 <td>
                   <a class="btn" href={href({ name: 'admin', section: 'participants', id: p.id })}>
                     {t('participants.open')}
+                  </a>{' '}
+                  <a class="btn" href={href({ name: 'record', participantId: p.id })}>
+                    {t('record.open')}
                   </a>
                 </td>
               </tr>
