@@ -622,6 +622,7 @@ export const en = {
   'record.unknown.exerciseTest': 'exercise test',
   'record.unknown.ventricular': 'dysrhythmias during exercise',
   'record.unknown.st': 'ST depression',
+  'record.unknown.symptoms': 'symptoms during the test',
   'record.unknown.haemodynamics': 'haemodynamics',
   'record.unknown.capacity': 'functional capacity',
   'record.unknown.lvef': 'ejection fraction',

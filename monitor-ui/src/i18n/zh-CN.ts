@@ -606,6 +606,7 @@ export const zhCN: Readonly<Record<keyof typeof en, string>> = {
   'record.unknown.exerciseTest': '运动试验',
   'record.unknown.ventricular': '运动中心律失常',
   'record.unknown.st': 'S-T段压低',
+  'record.unknown.symptoms': '试验中的症状',
   'record.unknown.haemodynamics': '血流动力学',
   'record.unknown.capacity': '运动能力',
   'record.unknown.lvef': '射血分数',

@@ -177,6 +177,7 @@ export const CRITERION_KEY: Readonly<Record<CardiacRiskCriterion, MessageKey>> =
 export const UNKNOWN_KEY: Readonly<Record<CardiacRiskUnknown, MessageKey>> = {
   'exercise-test': 'record.unknown.exerciseTest',
   'ventricular-dysrhythmia-exercise': 'record.unknown.ventricular',
+  symptoms: 'record.unknown.symptoms',
   'st-depression': 'record.unknown.st',
   haemodynamics: 'record.unknown.haemodynamics',
   'functional-capacity': 'record.unknown.capacity',
