@@ -8,6 +8,7 @@ import { errorText } from './admin/common.js';
 import { Dialog } from './Dialog.js';
 import { deviceKindKey } from './labels.js';
 import { Data, Msg } from './Msg.js';
+import { DueChip, useDueParticipants } from './record/DueNotice.js';
 
 /** How often the pairing flow asks the server for unbound devices (ms). */
 const PAIRING_POLL_MS = 1_500;
@@ -179,6 +180,7 @@ export function RosterDialog({
   onClose(): void;
 }) {
   const roster = useSignal<RosterParticipant[] | null>(null);
+  const due = useDueParticipants();
   const others = useSignal<ParticipantRow[]>([]);
   const pairing = useSignal<{ participantId: string; alias: string } | null>(null);
   const addId = useSignal('');
@@ -251,7 +253,7 @@ export function RosterDialog({
             {roster.value.map((r) => (
               <tr key={r.participantId}>
                 <td>
-                  <Data>{r.alias}</Data>
+                  <Data>{r.alias}</Data> {due.has(r.participantId) && <DueChip />}
                 </td>
                 <td>
                   {r.devices.length === 0 && <span class="muted">{t('roster.noDevice')}</span>}
