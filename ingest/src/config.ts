@@ -91,7 +91,10 @@ export const configSchema = z.object({
     }),
   /** Send the session cookie only over HTTPS (set behind a TLS-terminating proxy). */
   SECURE_COOKIES: bool.default(false),
-  /** Sites this ingest node owns (comma-separated ids); empty = every site. */
+  /**
+   * Sites this ingest node prefers (comma-separated ids; empty = every site): it takes their leases as soon
+   * as they are free, and others only when their owner's lease expired (see SITE_TAKEOVER).
+   */
   SITES: z
     .string()
     .default('')
@@ -102,6 +105,27 @@ export const configSchema = z.object({
         .filter(Boolean),
     )
     .pipe(z.array(z.string().regex(/^[a-z0-9-]{1,64}$/, 'each site id must match [a-z0-9-]{1,64}'))),
+  /**
+   * Time to live of a node's lease on each site it holds, in ms (issue 18). A node renews its leases every
+   * fifth of it; a dead node's sites are taken over after at most this plus one renewal (default 5 s →
+   * within 6 s). Between 1 s and 60 s.
+   */
+  LEASE_TTL_MS: z.coerce
+    .number()
+    .int('must be a whole number of ms')
+    .min(1000, 'must be at least 1000 (renewals every fifth of it)')
+    .max(60_000, 'must be at most 60000 (a dead node would leave its sites unwatched longer)')
+    .default(5000),
+  /**
+   * Take over sites outside SITES whose owner's lease expired (default true: SITES is a preference). false
+   * makes SITES a restriction: this node never evaluates another site.
+   */
+  SITE_TAKEOVER: bool.default(true),
+  /** Name of this node in leases, logs and metrics (default: host name); each process adds its own suffix. */
+  NODE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,48}$/, 'must be 1-48 characters of letters, digits, ".", "_" or "-"')
+    .optional(),
   /** Interval of live frames to consoles, in ms. */
   FRAME_INTERVAL_MS: z.coerce.number().int().min(100).max(10_000).default(1000),
   /**

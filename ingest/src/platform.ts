@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Broker, createBroker, generateSecret, hashSecret, type Principal } from '@zonewatch/broker';
@@ -22,6 +24,8 @@ import {
   RegistrySessionStore,
   type SessionStore,
 } from './auth/index.js';
+import { SiteLeases } from './cluster/leases.js';
+import { SiteOwnership } from './cluster/ownership.js';
 import type { IngestConfig } from './config.js';
 import { LiveService } from './live/service.js';
 import { createTelemetryConsumer, type TelemetryConsumer } from './mqtt/consumer.js';
@@ -53,6 +57,9 @@ export const DEFAULT_DEMO_SCENARIOS = [
   'firmware-sim/scenarios/home-walk.yaml',
 ];
 
+/** Cluster event: a node handed a site over (other nodes look for free sites at once). */
+const SITE_RELEASED = 'zw:site-released';
+
 /** How often ingest writes its own metrics and session completeness to InfluxDB (ms). */
 export const METRICS_INTERVAL_MS = 10_000;
 
@@ -66,6 +73,8 @@ export interface Platform {
   registry: Registry;
   consumer: TelemetryConsumer;
   writer: TelemetryWriter;
+  /** The sites this node holds through leases (issue 18), and its holder id. */
+  ownership: SiteOwnership;
   /** The demo: what was seeded (logins with their one-time passwords) and the scenario of each session. */
   demo: { seed: DemoSeedResult; scenarios: Map<string, Scenario> } | undefined;
   close(): Promise<void>;
@@ -151,14 +160,59 @@ export async function startPlatform(config: IngestConfig, deps: PlatformDeps): P
       mqttPass = ingestSecret;
     }
 
+    // Sites are owned through leases in the registry's database (issue 18, see ingest/README.md).
+    const holder = `${config.NODE_ID ?? hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+    const leases = new SiteLeases(registry.db);
+    let consumerRef: TelemetryConsumer | undefined;
+    let liveRef: LiveService | undefined;
+    let announceRelease: ((siteId: string) => void) | undefined;
+    const ownership = new SiteOwnership({
+      leases,
+      registry,
+      holder,
+      logger: logger.child({ component: 'ownership', holder }),
+      ttlMs: config.LEASE_TTL_MS,
+      renewMs: Math.max(200, Math.floor(config.LEASE_TTL_MS / 5)),
+      preferred: config.SITES,
+      takeover: config.SITE_TAKEOVER,
+      onAcquired: async (siteId, _token, gap) => {
+        await liveRef!.takeSite(siteId);
+        await consumerRef!.addSite(siteId);
+        if (gap) {
+          // Grafana: the gap as a step (interrupted from the last renewal of the old owner until now).
+          writer.writeMetrics('site_gap', { site: siteId }, { interrupted: 1, gap_ms: 0 }, gap.from);
+          writer.writeMetrics(
+            'site_gap',
+            { site: siteId },
+            { interrupted: 0, gap_ms: gap.to - gap.from },
+            gap.to,
+          );
+        }
+      },
+      onLost: async (siteId, _token, graceful) => {
+        if (graceful) {
+          // Hand-over: stop taking messages (the broker keeps the rest), finish queued writes, then drop.
+          await consumerRef?.removeSite(siteId, true);
+          await liveRef?.drain();
+          liveRef?.dropSite(siteId);
+        } else {
+          liveRef?.dropSite(siteId);
+          await consumerRef?.removeSite(siteId, false);
+        }
+      },
+      onReleased: (siteId) => announceRelease?.(siteId),
+    });
+
     const live = new LiveService({
       registry,
       writer,
       logger,
       clock,
       sites: config.SITES,
+      ownership,
       maxClockSkewMs: config.CLOCK_SKEW_MAX_MS,
     });
+    liveRef = live;
     await live.start();
     closers.push(() => live.drain());
 
@@ -167,6 +221,8 @@ export async function startPlatform(config: IngestConfig, deps: PlatformDeps): P
       ...(mqttUser ? { username: mqttUser } : {}),
       ...(mqttPass ? { password: mqttPass } : {}),
       sites: config.SITES,
+      leased: true,
+      accept: (siteId) => ownership.owns(siteId),
       logger: logger.child({ component: 'consumer' }),
       onBatch: (siteId, batch) => live.onBatch(siteId, batch),
       onStatus: (siteId, gatewayId, status) => {
@@ -196,6 +252,8 @@ export async function startPlatform(config: IngestConfig, deps: PlatformDeps): P
           m.timestampMs,
         ),
     });
+
+    consumerRef = consumer;
 
     // Logins outlive a restart: in Redis when configured (shared by every node), else in the registry.
     let store: SessionStore = new RegistrySessionStore(registry);
@@ -233,7 +291,12 @@ export async function startPlatform(config: IngestConfig, deps: PlatformDeps): P
       registry,
       logger,
       clock,
-      stats: () => ({ consumer: consumer.stats(), live: live.stats() }),
+      stats: () => ({
+        consumer: consumer.stats(),
+        live: live.stats(),
+        node: holder,
+        sites: ownership.sites(),
+      }),
       auth,
       ...(deps.socketRevalidateMs ? { socketRevalidateMs: deps.socketRevalidateMs } : {}),
       gatewayCredentials,
@@ -245,6 +308,18 @@ export async function startPlatform(config: IngestConfig, deps: PlatformDeps): P
 
     await consumer.start();
     closers.push(() => consumer.stop());
+    if (config.REDIS_URL) {
+      // A node that hands a site over tells the others, which take it at once instead of at their next round.
+      const io = app.io as unknown as {
+        on(ev: string, fn: (siteId: string) => void): void;
+        serverSideEmit(ev: string, siteId: string): void;
+      };
+      io.on(SITE_RELEASED, () => ownership.kick());
+      announceRelease = (siteId) => io.serverSideEmit(SITE_RELEASED, siteId);
+    }
+    await ownership.start();
+    // Closed first (closers run in reverse): the sites are handed over while everything else still runs.
+    closers.push(() => ownership.stop());
 
     timers.push(setInterval(() => live.tick(clock()), 1000));
     timers.push(
@@ -265,9 +340,12 @@ export async function startPlatform(config: IngestConfig, deps: PlatformDeps): P
             unbound_devices: l.unboundTracked,
             unbound_evicted: l.unboundEvicted,
             alerts_open: l.alertsOpen,
+            sites_held: ownership.sites().length,
             ...writerMetricFields(writer.stats()),
           },
         );
+        for (const s of ownership.sites())
+          writer.writeMetrics('site_lease', { site: s.siteId, node: holder }, { held: 1, token: s.token });
         for (const s of live.sessionHealth()) {
           writer.writeMetrics(
             'session',
@@ -316,6 +394,7 @@ export async function startPlatform(config: IngestConfig, deps: PlatformDeps): P
       registry,
       consumer,
       writer,
+      ownership,
       demo: seed ? { seed, scenarios: scenarioBySession } : undefined,
       close,
     };

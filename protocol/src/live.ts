@@ -136,6 +136,11 @@ export const sessionFrameSchema = z.object({
   technical: z.array(technicalAlarmSchema).optional(),
   /** The session's state now (status, phase, timer); absent from servers before issue 14. */
   session: sessionInfoSchema.optional(),
+  /**
+   * Fencing token of the sending node's lease on the site (issue 18): a frame with a lower token than one
+   * already seen comes from a node that lost the site. Absent on a single node without leases.
+   */
+  lease: z.number().int().positive().optional(),
 });
 
 /** Sent the moment an alert changes. */
@@ -145,6 +150,8 @@ export const alertEventSchema = z.object({
   event: alertEventKindSchema,
   alert: alertSchema,
   actor: z.string().optional(),
+  /** Fencing token of the sending node's lease on the site (see the frame's `lease`). */
+  lease: z.number().int().positive().optional(),
 });
 
 /** Client → server: join a session room. */

@@ -1,6 +1,15 @@
 import { type EngineEvent, SYSTEM_ACTOR } from '@zonewatch/clinical';
 import type { Alert, SessionFrame, AlertEvent as WireAlertEvent } from '@zonewatch/protocol';
-import type { LiveBroadcaster, LiveCore, ParticipantRuntime, SessionRuntime } from './types.js';
+import { LeaseLostError } from '../cluster/leases.js';
+import type { Registry } from '../registry/index.js';
+import {
+  type LiveBroadcaster,
+  type LiveCore,
+  ownsSite,
+  type ParticipantRuntime,
+  type SessionRuntime,
+  siteWrite,
+} from './types.js';
 
 function usernameOf(core: LiveCore, userId: string | null): string | null {
   return userId === null ? null : (core.usernames.get(userId) ?? userId);
@@ -53,16 +62,26 @@ export class AlertProjection {
     await this.chain;
   }
 
-  /** Queues a registry write behind every earlier one; a failure is counted and logged, never thrown. */
-  registryWrite<T>(fn: () => Promise<T>): Promise<T | undefined> {
-    const run = this.chain.then(fn).catch((e: unknown) => {
-      this.core.counters.registryErrors++;
-      this.core.log.error(
-        { err: (e as Error).message, code: (e as { code?: string }).code },
-        'registry write failed',
-      );
-      return undefined;
-    });
+  /**
+   * Queues a registry write for `siteId` behind every earlier one, fenced by the site's lease (a write of a
+   * node that lost the site is refused by the database); a failure is counted and logged, never thrown.
+   */
+  registryWrite<T>(siteId: string, fn: (reg: Registry) => Promise<T>): Promise<T | undefined> {
+    const run = this.chain
+      .then(() => siteWrite(this.core, siteId, fn))
+      .catch((e: unknown) => {
+        if (e instanceof LeaseLostError) {
+          this.core.counters.fencedWrites++;
+          this.core.log.warn({ siteId, token: e.token }, 'registry write refused: this node lost the site');
+          return undefined;
+        }
+        this.core.counters.registryErrors++;
+        this.core.log.error(
+          { err: (e as Error).message, code: (e as { code?: string }).code },
+          'registry write failed',
+        );
+        return undefined;
+      });
     this.chain = run;
     return run;
   }
@@ -88,14 +107,14 @@ export class AlertProjection {
     p: ParticipantRuntime,
     events: readonly EngineEvent[],
   ): Promise<unknown> {
-    const alerts = this.core.deps.registry.alerts;
+    const site = rt.info.siteId;
     let last: Promise<unknown> = Promise.resolve();
     for (const e of events) {
       const s = e.alert;
       if (e.event === 'raised') {
         this.core.alertIndex.set(e.alertId, { session: rt, p });
-        last = this.registryWrite(() =>
-          alerts.raise({
+        last = this.registryWrite(site, (reg) =>
+          reg.alerts.raise({
             id: e.alertId,
             sessionId: rt.info.id,
             participantId: p.participantId,
@@ -110,14 +129,16 @@ export class AlertProjection {
       const event = e.event;
       const actorId = 'actor' in e && e.actor !== SYSTEM_ACTOR ? e.actor : null;
       const note = 'note' in e ? (e.note ?? null) : null;
-      last = this.registryWrite(() =>
-        alerts.persist({ alertId: e.alertId, event, atMs: e.t, actorId, note, after: s }),
+      last = this.registryWrite(site, (reg) =>
+        reg.alerts.persist({ alertId: e.alertId, event, atMs: e.t, actorId, note, after: s }),
       );
     }
     return last;
   }
 
   private show(rt: SessionRuntime, p: ParticipantRuntime, events: readonly EngineEvent[]): void {
+    // A node that lost the site shows nothing more of it (the new owner restored its alerts).
+    if (!ownsSite(this.core, rt.info.siteId)) return;
     for (const e of events) {
       const actor = e.event === 'acknowledged' ? (usernameOf(this.core, e.actor) ?? undefined) : undefined;
       this.emit(rt, wireAlert(this.core, rt, p, e), e.event, e.t, actor);
@@ -138,7 +159,15 @@ export class AlertProjection {
     } else {
       rt.alerts.set(alert.id, alert);
     }
-    const ev: WireAlertEvent = { sessionId: rt.info.id, at, event, alert, ...(actor ? { actor } : {}) };
+    const lease = this.core.deps.ownership?.token(rt.info.siteId);
+    const ev: WireAlertEvent = {
+      sessionId: rt.info.id,
+      at,
+      event,
+      alert,
+      ...(actor ? { actor } : {}),
+      ...(lease !== undefined ? { lease } : {}),
+    };
     this.broadcaster?.alert(ev);
     if (event !== 'resounded') this.core.deps.writer.writeAlertEvent({ ...ev, site: rt.info.siteId });
   }

@@ -1,17 +1,20 @@
 import type { ParticipantLive, SessionFrame, SessionSnapshot } from '@zonewatch/protocol';
 import { currentClockFaults, hasClockFault, sessionTechnicalAlarms } from './clock-skew.js';
-import type { LiveCore, LiveStats, ParticipantRuntime } from './types.js';
+import { type LiveCore, type LiveStats, ownsSite, type ParticipantRuntime } from './types.js';
 
 /** What every console of the session shows at `now`: one tile per participant. */
 export function frameOf(core: LiveCore, sessionId: string, now: number): SessionFrame | undefined {
   const rt = core.sessions.get(sessionId);
-  if (!rt) return undefined;
+  // A node that lost the site sends nothing more of it.
+  if (!rt || !ownsSite(core, rt.info.siteId)) return undefined;
+  const lease = core.deps.ownership?.token(rt.info.siteId);
   return {
     sessionId,
     at: now,
     participants: [...rt.participants.values()].filter((p) => !p.removed).map((p) => participantLive(p, now)),
     technical: sessionTechnicalAlarms(core, rt, now),
     session: rt.info,
+    ...(lease !== undefined ? { lease } : {}),
   };
 }
 

@@ -3,7 +3,7 @@ import { phasePlanOf, phasesOf, type RuleId, type SessionInfo } from '@zonewatch
 import type { SessionRecord } from '../registry/index.js';
 import { newId } from '../registry/index.js';
 import type { AlertProjection } from './alerts.js';
-import type { LiveCore, SessionRuntime } from './types.js';
+import { type LiveCore, ownsSite, type SessionRuntime } from './types.js';
 
 /**
  * Without a usable prescription a participant still gets SpO2 and signal rules, never a guessed HR zone:
@@ -18,16 +18,16 @@ const NO_PRESCRIPTION = {
   hrMode: 'off',
 } as const;
 
-function owns(core: LiveCore, siteId: string): boolean {
-  const sites = core.deps.sites ?? [];
-  return sites.length === 0 || sites.includes(siteId);
-}
-
 /** Loads an active session of an owned site: roster, prescriptions, rule states, and its open alerts. */
 export async function loadSession(core: LiveCore, alerts: AlertProjection, sessionId: string): Promise<void> {
   const reg = core.deps.registry;
   const s = await reg.sessions.get(sessionId);
-  if (s?.status !== 'active' || !owns(core, s.siteId)) return;
+  if (s?.status !== 'active') return;
+  if (!ownsSite(core, s.siteId)) {
+    // A site nobody holds yet (created a moment ago): taking it loads its sessions, this one included.
+    await core.deps.ownership?.claim?.(s.siteId);
+    return;
+  }
   if (core.sessions.has(sessionId)) unloadSession(core, sessionId);
   const info: SessionInfo = {
     id: s.id,

@@ -8,7 +8,14 @@ import type {
 import { acknowledgeAlert } from './acknowledge.js';
 import { AlertProjection } from './alerts.js';
 import { frameOf, sessionHealthOf, snapshotOf, statsOf } from './frames.js';
-import { loadSession, participantChanged, phaseChanged, prescriptionChanged, syncRoster } from './roster.js';
+import {
+  loadSession,
+  participantChanged,
+  phaseChanged,
+  prescriptionChanged,
+  syncRoster,
+  unloadSession,
+} from './roster.js';
 import { endLiveSession } from './session-end.js';
 import { applyBatch, tickAll, unboundDevices } from './telemetry.js';
 import {
@@ -19,6 +26,7 @@ import {
   type LiveCore,
   type LiveServiceDeps,
   type LiveStats,
+  ownsSite,
   type UnboundList,
 } from './types.js';
 import { UNBOUND_LIST_LIMIT } from './unbound.js';
@@ -56,13 +64,39 @@ export class LiveService {
     this.alerts.setBroadcaster(b);
   }
 
-  /** Loads every active session of the owned sites and restores their open alerts. */
+  /**
+   * Loads every active session of the owned sites and restores their open alerts. With site leases
+   * (`deps.ownership`) nothing is loaded here: each site is loaded by {@link takeSite} when its lease is taken.
+   */
   async start(): Promise<void> {
     const { deps, log, sessions } = this.core;
+    if (deps.ownership) return;
     const sites = deps.sites?.length ? { siteIds: deps.sites } : {};
     const active = await deps.registry.sessions.active(sites);
     for (const s of active) await loadSession(this.core, this.alerts, s.id);
     log.info({ sessions: sessions.size }, 'live sessions restored');
+  }
+
+  /**
+   * This node took the site's lease (at start, or over from a node that died or handed it over): its active
+   * sessions are restored from the registry exactly as at a restart — roster and bound devices, class phase,
+   * open and acknowledged alerts with their ids.
+   */
+  async takeSite(siteId: string): Promise<number> {
+    const active = await this.core.deps.registry.sessions.active({ siteIds: [siteId] });
+    for (const s of active) await loadSession(this.core, this.alerts, s.id);
+    this.core.log.info({ siteId, sessions: active.length }, 'site taken: live sessions restored');
+    return active.length;
+  }
+
+  /**
+   * The site is no longer this node's: its sessions' rule state is dropped without a write or an event (the
+   * new owner restores them from the registry); its unbound devices are forgotten.
+   */
+  dropSite(siteId: string): void {
+    for (const rt of [...this.core.sessions.values()])
+      if (rt.info.siteId === siteId) unloadSession(this.core, rt.info.id);
+    this.core.log.info({ siteId }, 'site dropped');
   }
 
   /** Waits for every registry write queued so far. */
@@ -113,9 +147,19 @@ export class LiveService {
 
   // ---- telemetry --------------------------------------------------------------------------------------
 
-  /** Applies a validated, first-seen batch of a gateway of `siteId`. */
-  onBatch(siteId: string, batch: TelemetryBatch): void {
+  /**
+   * Applies a validated, first-seen batch of a gateway of `siteId`; false (nothing applied) when this node
+   * does not hold the site (a lease lost while the batch was on its way).
+   */
+  onBatch(siteId: string, batch: TelemetryBatch): boolean {
+    if (this.core.deps.ownership && !this.core.deps.ownership.owns(siteId)) return false;
     applyBatch(this.core, this.alerts, siteId, batch);
+    return true;
+  }
+
+  /** This node evaluates the site now (holds its lease, or owns it statically). */
+  ownsSite(siteId: string): boolean {
+    return ownsSite(this.core, siteId);
   }
 
   /** Once a second: time-based rules (signal lost), escalation and re-sound. */

@@ -1,7 +1,7 @@
 import type { AlertProjection } from './alerts.js';
 import { frameOf } from './frames.js';
 import { unloadSession } from './roster.js';
-import type { LiveCore } from './types.js';
+import { type LiveCore, siteWrite } from './types.js';
 
 /** After a session ends: writes each participant's report, closes what is still open, drops the room. */
 export async function endLiveSession(
@@ -29,23 +29,25 @@ export async function endLiveSession(
     const reportAlerts = [];
     for (const a of raw.alerts) reportAlerts.push({ ...a, acknowledgedBy: await username(a.acknowledgedBy) });
     const report = { ...raw, alerts: reportAlerts };
-    await registry.reports.save({
-      sessionId,
-      participantId: p.participantId,
-      body: {
-        ...report,
-        alias: p.alias,
-        zone: p.rx
-          ? {
-              lowBpm: p.rx.zoneLowBpm,
-              highBpm: p.rx.zoneHighBpm,
-              ceilingBpm: p.rx.ceilingBpm,
-              hrMode: p.rx.hrMode,
-            }
-          : null,
-      },
-      atMs: endMs,
-    });
+    await siteWrite(core, rt.info.siteId, (reg) =>
+      reg.reports.save({
+        sessionId,
+        participantId: p.participantId,
+        body: {
+          ...report,
+          alias: p.alias,
+          zone: p.rx
+            ? {
+                lowBpm: p.rx.zoneLowBpm,
+                highBpm: p.rx.zoneHighBpm,
+                ceilingBpm: p.rx.ceilingBpm,
+                hrMode: p.rx.hrMode,
+              }
+            : null,
+        },
+        atMs: endMs,
+      }),
+    );
   }
   // Whatever is still open closes with the session (after the reports, which show it open at the end).
   for (const p of rt.participants.values()) {

@@ -7,6 +7,7 @@ import type { UnboundList } from './types.js';
 import {
   ALERT_HORIZON_MS,
   type LiveCore,
+  ownsSite,
   type ParticipantRuntime,
   RECENTLY_WORN_MS,
   type SessionRuntime,
@@ -108,6 +109,7 @@ export function applyBatch(
 /** Once a second: time-based rules (signal lost), escalation and re-sound of every participant. */
 export function tickAll(core: LiveCore, alerts: AlertProjection, now: number): void {
   for (const rt of core.sessions.values()) {
+    if (!ownsSite(core, rt.info.siteId)) continue;
     for (const p of rt.participants.values()) {
       const events = p.monitor.tick(now);
       if (events.length) alerts.handle(rt, p, events);

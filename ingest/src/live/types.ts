@@ -52,13 +52,30 @@ export interface LiveBroadcaster {
   frame?(frame: SessionFrame): void;
 }
 
+/**
+ * Which sites this node may evaluate, show and write for (issue 18: site leases, `cluster/ownership.ts`).
+ * Absent: the static `sites` list decides and writes are not fenced (a single node, unit tests).
+ */
+export interface SiteGate {
+  /** This node holds the site's lease now. */
+  owns(siteId: string): boolean;
+  /** The fencing token of the site's lease, while held. */
+  token(siteId: string): number | undefined;
+  /** A registry write for the site, refused by the database unless this node's lease is still current. */
+  fenced<T>(siteId: string, fn: (reg: Registry) => Promise<T>): Promise<T>;
+  /** Tries to take the site now when nobody holds it (a session just started on a new site). */
+  claim?(siteId: string): Promise<void>;
+}
+
 export interface LiveServiceDeps {
   registry: Registry;
   writer: TelemetryWriter;
   logger: Logger;
   clock?: () => number;
-  /** Sites this node owns; empty = all. */
+  /** Sites this node owns; empty = all (ignored with `ownership`). */
   sites?: readonly string[];
+  /** Site leases: sites come and go as leases are taken and lost. */
+  ownership?: SiteGate;
   /** Site-level rule settings (defaults when absent). */
   settings?: RuleSettings;
   /** How far ahead of this node's clock a sample may be stamped and still be current (ms, default 5 000). */
@@ -88,6 +105,7 @@ export interface LiveStats {
   clockFaultGateways: number;
   alertsOpen: number;
   registryErrors: number;
+  fencedWrites: number;
 }
 
 /** One participant of a live session: its rules engine (which owns the rule state) and what the tile needs besides. */
@@ -145,7 +163,22 @@ export interface LiveCore {
     lateReplayed: number;
     futureSamples: number;
     registryErrors: number;
+    /** Registry writes refused because this node's lease on the site was no longer current. */
+    fencedWrites: number;
   };
+}
+
+/** Whether this node evaluates `siteId` now: its lease, or the static site list. */
+export function ownsSite(core: LiveCore, siteId: string): boolean {
+  if (core.deps.ownership) return core.deps.ownership.owns(siteId);
+  const sites = core.deps.sites ?? [];
+  return sites.length === 0 || sites.includes(siteId);
+}
+
+/** A registry write for `siteId`: fenced by the site's lease when there is one. */
+export function siteWrite<T>(core: LiveCore, siteId: string, fn: (reg: Registry) => Promise<T>): Promise<T> {
+  const o = core.deps.ownership;
+  return o ? o.fenced(siteId, fn) : fn(core.deps.registry);
 }
 
 /** A fresh {@link LiveCore}. */
@@ -162,6 +195,13 @@ export function createLiveCore(deps: LiveServiceDeps): LiveCore {
     usernames: new Map(),
     maxClockSkewMs: deps.maxClockSkewMs ?? DEFAULT_MAX_CLOCK_SKEW_MS,
     clockFaults: new Map(),
-    counters: { samples: 0, unbound: 0, lateReplayed: 0, futureSamples: 0, registryErrors: 0 },
+    counters: {
+      samples: 0,
+      unbound: 0,
+      lateReplayed: 0,
+      futureSamples: 0,
+      registryErrors: 0,
+      fencedWrites: 0,
+    },
   };
 }

@@ -19,11 +19,20 @@ export interface ConsumerOptions {
   url: string;
   username?: string;
   password?: string;
-  /** Sites this node owns; empty = all sites. */
+  /** Sites this node owns; empty = all sites. Ignored with `leased` (sites come through `addSite`). */
   sites: readonly string[];
+  /**
+   * Site leases (issue 18): no site is consumed at start; `addSite` opens one persistent MQTT session per
+   * site (clean session off, client id `{username}_site_{siteId}`, QoS 1), so the broker keeps the site's
+   * messages while no node holds it and the next owner receives them in order. A message is acknowledged
+   * (PUBACK) only once `onBatch` took it: one that arrives after the lease was lost stays on the broker.
+   */
+  leased?: boolean;
+  /** With `leased`: whether this node holds the site now (checked for every batch before it is taken). */
+  accept?(siteId: string): boolean;
   logger: Logger;
   /** Called for every valid, first-seen batch. Must not throw. */
-  onBatch(siteId: string, batch: TelemetryBatch): void;
+  onBatch(siteId: string, batch: TelemetryBatch): unknown;
   /** Called for gateway status announcements (retained online status, last will). */
   onStatus?(siteId: string, gatewayId: string, status: GatewayStatus): void;
   /** Called for broker metrics published on `$SYS/zonewatch/broker/{node}/metrics`. */
@@ -42,12 +51,31 @@ export interface ConsumerStats {
   invalid: number;
   /** Batches whose body names a different gateway than the topic it came on. */
   mismatched: number;
+  /** Batches sent before the gateway's previous batch had reached this node by more than `LATE_MS` (drained). */
+  late: number;
+  /** Batches refused (not acknowledged) because the site was no longer this node's. */
+  refused: number;
 }
+
+/** A batch that reaches ingest this long after its gateway sent it is counted as late (ms). */
+export const LATE_MS = 2_000;
 
 export interface TelemetryConsumer {
   start(): Promise<void>;
   stop(): Promise<void>;
   stats(): ConsumerStats;
+  /**
+   * Starts consuming a site this node now holds (`leased`): its persistent session, and the messages the
+   * broker kept for it meanwhile, in order. Resolves once subscribed.
+   */
+  addSite(siteId: string): Promise<void>;
+  /**
+   * Stops consuming a site: `graceful` disconnects after the messages already taken (hand-over); otherwise the
+   * connection is cut at once and nothing more is acknowledged (lease lost).
+   */
+  removeSite(siteId: string, graceful: boolean): Promise<void>;
+  /** Sites with a persistent session open now. */
+  sites(): string[];
 }
 
 /**
@@ -65,17 +93,20 @@ export function createTelemetryConsumer(opts: ConsumerOptions): TelemetryConsume
     seqResets: 0,
     invalid: 0,
     mismatched: 0,
+    late: 0,
+    refused: 0,
   };
+  const siteClients = new Map<string, MqttClient>();
   const dedupe = new SeqDeduper();
   const shouldLog = createRejectionLog();
   let client: MqttClient | undefined;
-  const filters = (opts.sites.length ? opts.sites : ['+' as const]).flatMap((s) => [
-    siteFilter(s, 'telemetry'),
-    siteFilter(s, 'status'),
-  ]);
+  const siteFilters = (s: string) => [siteFilter(s, 'telemetry'), siteFilter(s, 'status')];
+  // Leased: the shared connection carries only broker metrics; each held site has its own session.
+  const filters = opts.leased ? [] : (opts.sites.length ? opts.sites : ['+' as const]).flatMap(siteFilters);
   if (opts.onBrokerMetrics) filters.push(METRICS_FILTER);
 
-  const onMessage = (topic: string, payload: Buffer): void => {
+  /** Handles one message; false only for a batch the site's owner did not take (not to be acknowledged). */
+  const handle = (topic: string, payload: Buffer): boolean => {
     if (topic.startsWith('$SYS/')) {
       try {
         const m = brokerMetricsSchema.safeParse(JSON.parse(payload.toString('utf8')));
@@ -83,10 +114,10 @@ export function createTelemetryConsumer(opts: ConsumerOptions): TelemetryConsume
       } catch {
         opts.logger.warn({ topic }, 'invalid broker metrics');
       }
-      return;
+      return true;
     }
     const t = parseTopic(topic);
-    if (!t) return;
+    if (!t) return true;
     const { siteId, gatewayId } = t;
     /** Never the payload nor a parser's message about it (they quote it): a code, the topic's ids, a size. */
     const rejected = (msg: string, reason: RejectReason, fields?: string[]): void => {
@@ -101,19 +132,25 @@ export function createTelemetryConsumer(opts: ConsumerOptions): TelemetryConsume
       const s = decodePayload(gatewayStatusSchema, payload);
       if (s.ok) opts.onStatus?.(siteId, gatewayId, s.value);
       else rejected('invalid gateway status', s.reason, s.fields);
-      return;
+      return true;
     }
-    if (t.kind !== 'telemetry') return;
+    if (t.kind !== 'telemetry') return true;
     const r = decodePayload(telemetryBatchSchema, payload);
     if (!r.ok) {
       stats.invalid++;
       rejected('invalid telemetry batch rejected', r.reason, r.fields);
-      return;
+      return true;
     }
     if (r.value.gatewayId !== gatewayId) {
       stats.mismatched++;
       rejected('telemetry gatewayId does not match topic', 'gateway_mismatch');
-      return;
+      return true;
+    }
+    // A site this node no longer holds: neither counted nor acknowledged (the broker keeps it for the next
+    // owner). Checked before the dedupe window, which would otherwise remember a batch never applied.
+    if (opts.leased && (!siteClients.has(siteId) || opts.accept?.(siteId) === false)) {
+      stats.refused++;
+      return false;
     }
     const verdict = dedupe.check(`${siteId}/${gatewayId}`, r.value.seq);
     if (verdict === 'duplicate' || verdict === 'stale') {
@@ -128,19 +165,26 @@ export function createTelemetryConsumer(opts: ConsumerOptions): TelemetryConsume
           );
         }
       }
-      return;
+      return true;
     }
     if (verdict === 'reset') {
       stats.seqResets++;
       opts.logger.warn({ siteId, gatewayId }, 'gateway seq counter restarted: dedupe window reset');
     }
+    // `accept` was asked just above, synchronously: the owner takes it.
+    opts.onBatch(siteId, r.value);
     stats.batches++;
     stats.samples += r.value.samples.length;
-    opts.onBatch(siteId, r.value);
+    if (Date.now() - r.value.sentAt > LATE_MS) stats.late++;
+    return true;
+  };
+  const onMessage = (topic: string, payload: Buffer): void => {
+    handle(topic, payload);
   };
 
   return {
     async start() {
+      if (filters.length === 0) return;
       client = await mqtt.connectAsync(opts.url, {
         protocolVersion: 4,
         // The broker admits a service's client id as `{username}_…`, so a service never takes a gateway's session.
@@ -160,8 +204,51 @@ export function createTelemetryConsumer(opts: ConsumerOptions): TelemetryConsume
       opts.logger.info({ filters }, 'consuming telemetry');
     },
     async stop() {
+      for (const siteId of [...siteClients.keys()]) await this.removeSite(siteId, true);
       await client?.endAsync();
     },
     stats: () => ({ ...stats }),
+    sites: () => [...siteClients.keys()],
+    async addSite(siteId) {
+      if (siteClients.has(siteId)) return;
+      const c = mqtt.connect(opts.url, {
+        protocolVersion: 4,
+        // Stable per site, so whichever node holds the site resumes the same broker session.
+        clientId: `${opts.username ?? 'ingest'}_site_${siteId}`,
+        username: opts.username,
+        password: opts.password,
+        clean: false,
+        // Reconnects below, and only while the site is still this node's: a node resumed after losing its
+        // lease must not take the session back from the new owner.
+        reconnectPeriod: 0,
+        resubscribe: false,
+      });
+      siteClients.set(siteId, c);
+      c.on('close', () => {
+        setTimeout(() => {
+          if (siteClients.get(siteId) === c && opts.accept?.(siteId) !== false) c.reconnect();
+        }, 1000).unref();
+      });
+      // PUBACK only once the batch was taken: a message refused here stays with the broker's session.
+      c.handleMessage = (packet, callback) => {
+        if (handle(packet.topic, packet.payload as Buffer)) callback();
+      };
+      c.on('error', (e) => opts.logger.error({ siteId, err: e.message }, 'mqtt error (site session)'));
+      const subscribed = new Promise<void>((resolve, reject) => {
+        const subscribe = () =>
+          c.subscribe(siteFilters(siteId), { qos: 1 }, (err) => (err ? reject(err) : resolve()));
+        c.on('connect', subscribe);
+        c.once('end', () => reject(new Error(`site ${siteId}: consumer stopped before it subscribed`)));
+      });
+      await subscribed;
+      opts.logger.info({ siteId }, 'consuming site (persistent session)');
+    },
+    async removeSite(siteId, graceful) {
+      const c = siteClients.get(siteId);
+      if (!c) return;
+      siteClients.delete(siteId);
+      // Not graceful: cut at once; what was not acknowledged stays on the broker for the next owner.
+      await c.endAsync(!graceful);
+    },
   };
 }

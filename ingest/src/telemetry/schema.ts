@@ -18,6 +18,8 @@ export const MEASUREMENTS = {
   broker: 'broker',
   gateway: 'gateway',
   session: 'session',
+  site_lease: 'site_lease',
+  site_gap: 'site_gap',
 } as const;
 
 /** Field types as InfluxQL's `SHOW FIELD KEYS` reports them. */
@@ -67,6 +69,7 @@ export const TELEMETRY_SCHEMA = {
       unbound_devices: 'integer',
       unbound_evicted: 'integer',
       alerts_open: 'integer',
+      sites_held: 'integer',
       write_latency_ms: 'float',
       buffer_lines: 'integer',
       write_failures: 'integer',
@@ -92,11 +95,19 @@ export const TELEMETRY_SCHEMA = {
     tags: ['site', 'session'],
     fields: { participants: 'integer', completeness: 'float' },
   },
+  site_lease: {
+    tags: ['site', 'node'],
+    fields: { held: 'integer', token: 'integer' },
+  },
+  site_gap: {
+    tags: ['site'],
+    fields: { interrupted: 'integer', gap_ms: 'integer' },
+  },
 } as const satisfies { readonly [M in keyof typeof MEASUREMENTS]: MeasurementSchema };
 
 export type Measurement = keyof typeof TELEMETRY_SCHEMA;
 /** Measurements written through `writeMetrics` (the others have dedicated methods). */
-export type MetricMeasurement = 'ingest' | 'broker' | 'gateway' | 'session';
+export type MetricMeasurement = 'ingest' | 'broker' | 'gateway' | 'session' | 'site_lease' | 'site_gap';
 
 type JsOf<T extends FieldType> = T extends 'float' | 'integer'
   ? number
