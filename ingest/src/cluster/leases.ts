@@ -1,7 +1,7 @@
 import type { Db } from '../registry/db.js';
 
 /**
- * Site leases in the registry's Postgres (migration 0005): who holds each site, with a fencing token that
+ * Site leases in the registry's Postgres (migration 0007): who holds each site, with a fencing token that
  * grows at every change of holder. Every time is the database server's (`now()`), so a node whose clock or
  * process stalls cannot extend a lease it lost. SQL only; timers and decisions live in `ownership.ts`.
  */

@@ -1,4 +1,4 @@
--- 0005: site ownership through leases (issue 18). One row per site that a node has ever held: the holder
+-- 0007: site ownership through leases (issue 18). One row per site that a node has ever held: the holder
 -- (one id per ingest process), a fencing token that only grows, and the lease's times on the database
 -- server's clock (nodes' clocks never decide who owns a site). A node writes for a site only in a
 -- transaction that sees its own token on a lease that has not expired (see ingest/src/cluster/leases.ts).
