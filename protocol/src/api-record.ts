@@ -260,20 +260,27 @@ export const recordAssessmentPointSchema = z.object({
   weightKg: num,
 });
 
-/** One row of the baseline-versus-latest table. */
+/** One row of the baseline-versus-latest table (clinical `meaningfulChange`). */
 export const comparisonRowSchema = z.object({
-  /** Dotted measure path (`sixMinuteWalk.distanceM`), as in ASSESSMENT_MEASURES. */
+  /** Dotted measure path (`sixMinuteWalk.distanceM`, `anthropometrics.bmi`). */
   measure: z.string(),
   unit: z.string(),
   baseline: z.number(),
   latest: z.number(),
+  /** latest − baseline. */
   change: z.number(),
-  /** The change reaches the measure's minimal clinically important difference (null: none known). */
-  meaningful: z.boolean().nullable(),
-  /** Whether the change is for the better (null: direction has no meaning for this measure). */
+  /** Change as % of baseline; null when the baseline is 0. */
+  changePercent: num,
+  direction: z.enum(['improved', 'worsened', 'unchanged']),
+  /** `direction` as a flag: true improved, false worsened, null unchanged. */
   improved: z.boolean().nullable(),
-  /** The threshold used (same unit), when known. */
+  /** |change| reaches the minimal clinically important difference; null: none established. */
+  meaningful: z.boolean().nullable(),
+  /** The threshold (in `unit`, or % of baseline when `thresholdRelative`). */
   threshold: num,
+  thresholdRelative: z.boolean(),
+  /** Where the threshold comes from (a key of clinical's MEANINGFUL_CHANGE_SOURCES). */
+  source: z.string().nullable(),
 });
 
 export const recordResponseSchema = z.object({

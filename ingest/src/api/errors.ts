@@ -27,6 +27,15 @@ export const apiCodes = {
     '%s',
     503,
   ),
+  /**
+   * A high-risk participant (AACVPR class high) was put into home sessions (a home-session binding, an
+   * enrolment with home sessions) without a clinician's override in force (issue 15).
+   */
+  ZW_ERR_HOME_SESSIONS_HIGH_RISK: createError<'ZW_ERR_HOME_SESSIONS_HIGH_RISK', 409, [detail: string]>(
+    'ZW_ERR_HOME_SESSIONS_HIGH_RISK',
+    'Home sessions refused: %s',
+    409,
+  ),
   /** Anything unexpected; the body says only "internal error", the log has the detail. */
   ZW_ERR_INTERNAL: createError<'ZW_ERR_INTERNAL', 500, []>('ZW_ERR_INTERNAL', 'internal error', 500),
 } as const;

@@ -22,6 +22,8 @@ import { consentRoutes } from './routes/consent.js';
 import { deviceRoutes } from './routes/devices.js';
 import { gatewayRoutes } from './routes/gateways.js';
 import { participantRoutes } from './routes/participants.js';
+import { programmeRoutes } from './routes/programmes.js';
+import { recordRoutes } from './routes/record.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { siteRoutes } from './routes/sites.js';
 import { userRoutes } from './routes/users.js';
@@ -117,4 +119,6 @@ export const apiRoutes: FastifyPluginAsync<ApiRoutesOptions> = async (fastify, o
   await alertRoutes(app, ctx);
   await auditRoutes(app, ctx);
   await consentRoutes(app, ctx);
+  await recordRoutes(app, ctx);
+  await programmeRoutes(app, ctx);
 };

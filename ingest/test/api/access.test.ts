@@ -12,6 +12,11 @@ interface Fixture {
   home: string;
   alert: string;
   gateway: string;
+  /** Issue 15: an assessment of Ann, a centre programme of site A, an enrolment and a proposal of 小明. */
+  assessment: string;
+  programme: string;
+  enrolment: string;
+  proposal: string;
 }
 
 interface Entry {
@@ -339,6 +344,147 @@ const MATRIX: Entry[] = [
     url: (_w, f) => `/api/alerts/${f.alert}/ack`,
     scope: 'param',
   },
+  // Issue 15: the exercise-health record (coaches also read the record of the participants they follow).
+  {
+    method: 'POST',
+    path: '/participants/:id/assessments',
+    roles: ['clinician'],
+    url: (w) => `${p(w)}/assessments`,
+    body: (w) => ({
+      participantId: w.ann,
+      date: '2025-01-02',
+      kind: 'baseline',
+      source: 'manual',
+      restingHrBpm: 70,
+    }),
+    scope: 'param',
+  },
+  {
+    method: 'GET',
+    path: '/participants/:id/assessments',
+    roles: ['clinician'],
+    url: (w) => `${p(w)}/assessments`,
+    scope: 'param',
+  },
+  {
+    method: 'GET',
+    path: '/assessments/:id',
+    roles: ['clinician'],
+    url: (_w, f) => `/api/assessments/${f.assessment}`,
+    scope: 'param',
+  },
+  {
+    method: 'GET',
+    path: '/assessments/:id/derivation',
+    roles: ['clinician'],
+    url: (_w, f) => `/api/assessments/${f.assessment}/derivation`,
+    scope: 'param',
+  },
+  {
+    method: 'GET',
+    path: '/participants/:id/risk',
+    roles: ['clinician'],
+    url: (w) => `${p(w)}/risk`,
+    scope: 'param',
+  },
+  {
+    method: 'POST',
+    path: '/participants/:id/home-override',
+    roles: ['clinician'],
+    url: (w) => `${p(w)}/home-override`,
+    body: () => ({ reason: 'matrix' }),
+    scope: 'param',
+  },
+  {
+    method: 'DELETE',
+    path: '/participants/:id/home-override',
+    roles: ['clinician'],
+    url: (w) => `${p(w)}/home-override`,
+    scope: 'param',
+  },
+  {
+    method: 'GET',
+    path: '/participants/:id/record',
+    roles: ['clinician'],
+    url: (w) => `${p(w)}/record`,
+    scope: 'param',
+  },
+  {
+    method: 'GET',
+    path: '/programmes',
+    roles: ['clinician', 'instructor'],
+    url: (w) => `/api/programmes?siteId=${w.siteA}`,
+    scope: 'query',
+  },
+  {
+    method: 'POST',
+    path: '/programmes',
+    roles: ['clinician'],
+    url: () => '/api/programmes',
+    body: (w) => ({ siteId: w.siteA, definition: { name: 'Matrix', totalSessions: 10, weeks: 5 } }),
+    scope: 'body',
+  },
+  {
+    method: 'PATCH',
+    path: '/programmes/:id',
+    roles: ['clinician'],
+    url: (_w, f) => `/api/programmes/${f.programme}`,
+    body: () => ({ archived: false }),
+    scope: 'param',
+  },
+  {
+    method: 'POST',
+    path: '/enrolments',
+    roles: ['clinician'],
+    url: () => '/api/enrolments',
+    body: (w, f) => ({ participantId: w.ann, programmeId: f.programme, startDate: '2025-01-06' }),
+    scope: 'param',
+  },
+  {
+    method: 'GET',
+    path: '/participants/:id/enrolments',
+    roles: ['clinician'],
+    url: (w) => `${p(w)}/enrolments`,
+    scope: 'param',
+  },
+  {
+    method: 'POST',
+    path: '/enrolments/:id/end',
+    roles: ['clinician'],
+    url: (_w, f) => `/api/enrolments/${f.enrolment}/end`,
+    body: () => ({ status: 'withdrawn' }),
+    scope: 'param',
+  },
+  {
+    method: 'GET',
+    path: '/reassessments/due',
+    roles: ['clinician', 'instructor'],
+    url: (w) => `/api/reassessments/due?siteId=${w.siteA}`,
+    scope: 'query',
+  },
+  {
+    method: 'GET',
+    path: '/participants/:id/proposals',
+    roles: ['clinician'],
+    url: (w) => `${p(w)}/proposals`,
+    scope: 'param',
+  },
+  {
+    method: 'POST',
+    path: '/participants/:id/proposals',
+    roles: ['clinician'],
+    url: (w) => `${p(w)}/proposals`,
+    body: () => ({}),
+    scope: 'param',
+  },
+  {
+    method: 'POST',
+    path: '/proposals/:id/decision',
+    roles: ['clinician'],
+    url: (_w, f) => `/api/proposals/${f.proposal}/decision`,
+    body: () => ({ status: 'rejected', reason: 'matrix' }),
+    scope: 'param',
+  },
   { method: 'GET', path: '/audit', roles: ['admin'], url: () => '/api/audit', scope: 'none' },
   // Issue 16: consent and data rights.
   {
@@ -396,6 +542,53 @@ describe('access matrix', () => {
       secretHash: 'scrypt$1024$8$1$c2FsdHNhbHQ=$aGFzaGhhc2hoYXNoaGFzaA==',
     });
     f.gateway = g.id;
+    const clin = h.world.users.clinician.id;
+    f.assessment = (
+      await h.registry.assessments.create({
+        participantId: h.world.ann,
+        kind: 'baseline',
+        date: '2025-01-01',
+        authorId: clin,
+        document: {
+          participantId: h.world.ann,
+          date: '2025-01-01',
+          kind: 'baseline',
+          source: 'manual',
+          restingHrBpm: 70,
+        },
+      })
+    ).id;
+    const programme = await h.registry.programmes.create({
+      siteId: h.world.siteA,
+      name: 'Matrix programme',
+      totalSessions: 10,
+      weeks: 5,
+      reassessAt: [],
+    });
+    f.programme = programme.id;
+    f.enrolment = (
+      await h.registry.programmes.enrol({
+        participantId: h.world.ming,
+        programmeId: programme.id,
+        startDate: '2025-01-01',
+        enrolledBy: clin,
+      })
+    ).id;
+    const rx = await h.registry.prescriptions.create({
+      participantId: h.world.ming,
+      authorId: clin,
+      body: RX,
+    });
+    f.proposal = (
+      await h.registry.progression.create({
+        participantId: h.world.ming,
+        weekStart: h.clock.now - 7 * 86_400_000,
+        weekEnd: h.clock.now,
+        prescriptionId: rx.id,
+        kind: 'hold',
+        body: { kind: 'hold' },
+      })
+    ).id;
   });
 
   it('covers every route of the OpenAPI document', async () => {

@@ -433,7 +433,7 @@ export async function participantRoutes(app: ZodApp, ctx: ApiContext): Promise<v
  * What a clinician saves and previews is judged strictly (a ceiling above hrMax is refused, not warned
  * about); refusals a console words itself carry their code.
  */
-function resolveOrRefuse(body: unknown, prefix: string) {
+export function resolveOrRefuse(body: unknown, prefix: string) {
   try {
     return resolvePrescription(body, defaultRuleSettings, { strict: true });
   } catch (err) {

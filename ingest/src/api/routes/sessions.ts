@@ -26,8 +26,8 @@ import {
 import { authCodes, coachOnly, requireRole, requireUser, siteScope } from '../../auth/index.js';
 import { codes, type RosterBinding, type SessionRecord } from '../../registry/index.js';
 import { type ApiContext, assertSite, assertStaffOfSite, audit, loaders, type ZodApp } from '../context.js';
-import { csvLanguage } from '../csv.js';
 import { bindOwnedDevices } from '../owned-devices.js';
+import { assertHomeSessionsAllowed } from '../record/risk.js';
 import { alertLines } from '../report-alerts.js';
 import { alertsCsv, participantsCsv } from '../report-csv.js';
 import { errorResponses } from '../schemas.js';
@@ -167,6 +167,9 @@ export async function sessionRoutes(app: ZodApp, ctx: ApiContext): Promise<void>
           // Issue 16: no home session starts without the home-monitoring consent of whoever is bound to it.
           const bound = (await registry.rosters.list(s.id)).map((b) => b.participantId);
           await assertHomeMonitoringConsent(registry, s, bound);
+          // Issue 15: nor with a high-risk participant bound and no clinician's override in force.
+          if (s.kind === 'home')
+            for (const id of new Set(bound)) await assertHomeSessionsAllowed(registry, id);
         }
         const updated = await registry.transaction(async (tx) => {
           const u =
@@ -281,6 +284,8 @@ export async function sessionRoutes(app: ZodApp, ctx: ApiContext): Promise<void>
       const s = await load.session(request, request.params.id);
       const b = request.body;
       await assertHomeMonitoringConsent(registry, s, [b.participantId]);
+      // Issue 15: a high-risk participant joins a home session only with a clinician's override in force.
+      if (s.kind === 'home') await assertHomeSessionsAllowed(registry, b.participantId);
       const binding = await registry.transaction(async (tx) => {
         const r = await tx.rosters.bind({
           sessionId: s.id,
@@ -531,7 +536,7 @@ export async function sessionRoutes(app: ZodApp, ctx: ApiContext): Promise<void>
       schema: {
         tags,
         summary:
-          'The session report as CSV (UTF-8 with BOM): one row per participant, or with kind=alerts one row per alert (audited). Headers, rules, priorities and states in the language of `lang` (else Accept-Language, else en), or with header=machine stable snake_case headers and codes; times in the site time zone with its offset',
+          'The session report as CSV (UTF-8 with BOM): one row per participant, or with kind=alerts one row per alert (audited)',
         params: idParamsSchema,
         querystring: reportCsvQuerySchema,
       },
@@ -540,11 +545,8 @@ export async function sessionRoutes(app: ZodApp, ctx: ApiContext): Promise<void>
       const user = requireUser(request);
       const s = await load.session(request, request.params.id);
       const tz = (await registry.sites.get(s.siteId))?.timezone ?? 'UTC';
-      const { kind, header } = request.query;
-      const lang = csvLanguage(request.query.lang, request.headers['accept-language']);
-      const opts = { lang, header, tz };
-      const csv =
-        kind === 'alerts' ? await alertsCsv(registry, s, opts) : await participantsCsv(registry, s, opts);
+      const kind = request.query.kind;
+      const csv = kind === 'alerts' ? await alertsCsv(registry, s, tz) : await participantsCsv(registry, s);
       await registry.transaction((tx) =>
         audit(tx, user, {
           action: 'session.export-report',
@@ -558,7 +560,6 @@ export async function sessionRoutes(app: ZodApp, ctx: ApiContext): Promise<void>
       const file = `session-${s.id}-${kind}.csv`;
       return reply
         .header('content-type', 'text/csv; charset=utf-8')
-        .header('vary', 'Accept-Language')
         .header('content-disposition', `attachment; filename="${file}"`)
         .header('cache-control', 'no-store')
         .send(csv);
