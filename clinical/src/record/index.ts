@@ -19,6 +19,14 @@ export {
   walkingPaceFromSixMinuteWalk,
 } from './derive.js';
 export {
+  type ProgrammeProgress,
+  type ProgrammeProgressInput,
+  programmeProgress,
+  REASSESSMENT_DEFAULTS,
+  type ReassessmentDue,
+  type ReassessmentSettings,
+} from './programme.js';
+export {
   PROGRESSION_DEFAULTS,
   type ProgressionSettings,
   proposeProgression,
