@@ -754,14 +754,16 @@ export const en = {
   'record.derive.note': 'Derived from an assessment',
   'record.derive.saved': 'New prescription version saved.',
   'record.derive.hrMaxMeasured':
-    'Peak HR of the exercise test, {bpm} bpm, becomes the maximum HR (measured).',
+    'Peak HR of the exercise test, {peakHrBpm} bpm, becomes the maximum HR (measured).',
   'record.derive.notOnMedication': 'The test was not done on current medication: check the maximum HR.',
-  'record.derive.hrRest': 'Resting HR {bpm} bpm from this assessment.',
+  'record.derive.hrRest': 'Resting HR {restingHrBpm} bpm from this assessment.',
   'record.derive.ceiling':
-    'Ischaemic threshold {thresholdBpm} bpm: safety ceiling {ceilingBpm} bpm (threshold − 10).',
-  'record.derive.zoneCapped': 'Zone top lowered to the ceiling, {bpm} bpm.',
+    'Ischaemic threshold {ischaemicThresholdBpm} bpm: safety ceiling {ceilingBpm} bpm (threshold − {marginBpm}).',
+  'record.derive.zoneCapped':
+    'Zone top lowered from {fromHighBpm} bpm to below the ceiling, {ceilingBpm} bpm.',
   'record.derive.hrMode': 'With a measured maximum, HR alerts can be enforced.',
-  'record.derive.walkingPace': '6-minute walk {distanceM} m: home walking pace {paceMPerMin} m/min.',
+  'record.derive.walkingPace':
+    '6-minute walk {distanceM} m ({averageMPerMin} m/min on average): home walking pace {paceMPerMin} m/min ({fraction} of it).',
   'record.derive.nothing': 'Nothing in this assessment changes the prescription.',
   'record.rx.field': 'Prescription field',
   'record.rx.from': 'Now',
@@ -781,6 +783,7 @@ export const en = {
   'record.rx.conditioning': 'Conditioning (min)',
   'record.rx.minutesInZone': 'Minutes in zone per session',
   'record.rx.sessionsPerWeek': 'Sessions per week',
+  'record.rx.measuredOn': 'Maximum HR measured on',
 
   'record.enrol.open': 'Enrol in a programme',
   'record.enrol.title': 'Enrol in a programme',
@@ -805,16 +808,20 @@ export const en = {
   'record.prog.rejectNow': 'Reject',
   'record.prog.accepted': 'Proposal accepted: new prescription version saved.',
   'record.prog.rejected': 'Proposal rejected; the reason is kept.',
-  'record.reason.tooFew': 'Too few usable sessions this week to judge ({sessions}).',
-  'record.reason.lowCompleteness': 'Data too incomplete in {sessions} session(s) to count.',
-  'record.reason.targetMet': 'Minutes in zone met in every usable session ({sessions}).',
-  'record.reason.targetMissed': 'Minutes in zone missed in {sessions} session(s).',
+  'record.reason.tooFew': 'Only {sessions} usable session(s) this week; {needed} needed to judge.',
+  'record.reason.lowCompleteness':
+    'Data too incomplete in {sessions} session(s) to count (lowest {lowestPercent} %, {thresholdPercent} % needed).',
+  'record.reason.targetMet':
+    'Minutes in zone met in all {sessions} usable sessions (lowest {lowestMinutes} min, data {meanCompletenessPercent} % complete).',
+  'record.reason.targetMissed':
+    'Minutes in zone missed in {sessions} session(s) (lowest {lowestMinutes} min).',
   'record.reason.alerts': '{rule}: {alerts} alert(s) in {sessions} session(s).',
-  'record.reason.overCeiling': 'Over the ceiling in {sessions} session(s), {seconds} s in all.',
-  'record.reason.spo2Low': 'SpO₂ below the floor in {sessions} session(s), lowest {lowest} %.',
+  'record.reason.overCeiling':
+    'Over the ceiling in {sessions} session(s): {seconds} s in all, {alerts} alert(s).',
+  'record.reason.spo2Low': 'SpO₂ below the floor in {sessions} session(s), {alerts} alert(s).',
   'record.reason.longer': 'Conditioning from {fromMinutes} to {toMinutes} min.',
-  'record.reason.nextZone': 'Zone up one step.',
-  'record.reason.previousZone': 'Zone down one step.',
+  'record.reason.nextZone': 'Zone up one step: {fromLow}–{fromHigh} → {toLow}–{toHigh}.',
+  'record.reason.previousZone': 'Zone down one step: {fromLow}–{fromHigh} → {toLow}–{toHigh}.',
   'record.reason.shorter': 'Conditioning from {fromMinutes} to {toMinutes} min.',
   'record.reason.atMaximum': 'Already at the top step.',
   'record.reason.atMinimum': 'Already at the lowest step: hold instead.',

@@ -29,13 +29,16 @@ export const recordApi = {
     return parseReply(listOf(reassessmentDueItemSchema), await api.get(`/reassessments/due${q}`)).items;
   },
   async createAssessment(body: AssessmentInput) {
-    return parseReply(assessmentRecordSchema, await api.post('/assessments', body));
+    return parseReply(
+      assessmentRecordSchema,
+      await api.post(`/participants/${enc(body.participantId)}/assessments`, body),
+    );
   },
   /** The prescription an assessment proposes (nothing is saved). */
   async derive(assessmentId: string) {
     return parseReply(
       assessmentDerivationSchema,
-      await api.post(`/assessments/${enc(assessmentId)}/derive-prescription`),
+      await api.get(`/assessments/${enc(assessmentId)}/derivation`),
     );
   },
   async savePrescription(participantId: string, body: PrescriptionInput, note: string) {

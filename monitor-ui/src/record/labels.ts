@@ -245,6 +245,21 @@ export const RX_FIELD_KEY: Readonly<Record<string, MessageKey>> = {
   'fitt.conditioningMinutes': 'record.rx.conditioning',
   'fitt.minutesInZone': 'record.rx.minutesInZone',
   'fitt.sessionsPerWeek': 'record.rx.sessionsPerWeek',
+  'hrMax.measuredOn': 'record.rx.measuredOn',
+};
+
+/** Word values a proposal changes to (hrMax sources, hrMode), with the prescription editor's own words. */
+export const RX_VALUE_KEY: Readonly<Record<string, MessageKey>> = {
+  measured: 'rx.source.measured',
+  tanaka: 'rx.source.tanaka',
+  gulati: 'rx.source.gulati',
+  brawner: 'rx.source.brawner',
+  hunt: 'rx.source.hunt',
+  fox: 'rx.source.fox',
+  override: 'rx.source.override',
+  enforce: 'rx.mode.enforce',
+  advisory: 'rx.mode.advisory',
+  off: 'rx.mode.off',
 };
 
 /** Programme presets the server ships (worded by key; a centre's own programme shows its name). */

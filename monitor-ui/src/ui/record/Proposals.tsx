@@ -7,23 +7,37 @@ import type {
 } from '@zonewatch/protocol';
 import { formatDate, formatNumber } from '../../format.js';
 import { language, t } from '../../i18n/store.js';
-import { DERIVATION_KEY, PROGRESSION_KIND_KEY, REASON_KEY, RX_FIELD_KEY } from '../../record/labels.js';
+import {
+  DERIVATION_KEY,
+  PROGRESSION_KIND_KEY,
+  REASON_KEY,
+  RX_FIELD_KEY,
+  RX_VALUE_KEY as VALUE_KEY,
+} from '../../record/labels.js';
 import { href } from '../../router.js';
 import { RULE_KEY } from '../labels.js';
 import { Data } from '../Msg.js';
 
-/** Figures as the wording shows them (one decimal at most). */
-function figures(f: Readonly<Record<string, number>>): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(f).map(([k, v]) => [k, formatNumber(v, Number.isInteger(v) ? 0 : 1)]),
-  );
+/** Zone bounds (and the walking-pace fraction) are fractions: shown as percent, as clinicians write them. */
+const FRACTIONS = new Set(['fromLow', 'fromHigh', 'toLow', 'toHigh', 'fraction', 'zone.low', 'zone.high']);
+
+function figure(key: string, v: number): string {
+  if (FRACTIONS.has(key) && v > 0 && v <= 1)
+    return `${formatNumber(v * 100, Number.isInteger(v * 100) ? 0 : 1)} %`;
+  return formatNumber(v, Number.isInteger(v) ? 0 : 1);
 }
 
-function changeValue(v: PrescriptionChange['from']): string {
+/** Figures as the wording shows them. */
+function figures(f: Readonly<Record<string, number>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(f).map(([k, v]) => [k, figure(k, v)]));
+}
+
+function changeValue(field: string, v: PrescriptionChange['from']): string {
   if (v === null) return t('record.rx.unset');
-  if (typeof v === 'number') return formatNumber(v, Number.isInteger(v) ? 0 : 2);
+  if (typeof v === 'number') return figure(field, v);
   if (typeof v === 'boolean') return v ? t('common.yes') : t('common.no');
-  return v;
+  const key = VALUE_KEY[v];
+  return key ? t(key) : v;
 }
 
 /** What a proposal changes in the prescription: field, before, after. */
@@ -42,17 +56,9 @@ export function ChangesTable({ changes }: { changes: readonly PrescriptionChange
         {changes.map((c) => (
           <tr key={c.field}>
             <td>{RX_FIELD_KEY[c.field] ? t(RX_FIELD_KEY[c.field] as never) : <Data>{c.field}</Data>}</td>
+            <td>{changeValue(c.field, c.from)}</td>
             <td>
-              {typeof c.from === 'string' && !RX_FIELD_KEY[c.field] ? (
-                <Data>{c.from}</Data>
-              ) : (
-                <Data>{changeValue(c.from)}</Data>
-              )}
-            </td>
-            <td>
-              <strong>
-                <Data>{changeValue(c.to)}</Data>
-              </strong>
+              <strong>{changeValue(c.field, c.to)}</strong>
             </td>
           </tr>
         ))}
