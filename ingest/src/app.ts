@@ -4,6 +4,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { AuthService } from './auth/index.js';
 import type { IngestConfig } from './config.js';
+import { fhirFacade } from './fhir/plugin.js';
 import type { LiveService } from './live/service.js';
 import type { GatewayCredentialEvents } from './mqtt/gateway-credentials.js';
 import frameTimer from './plugins/app/frame-timer.js';
@@ -85,6 +86,8 @@ export async function buildApp(config: IngestConfig, deps: AppDeps): Promise<Fas
       ...(deps.gatewayCredentials ? { gatewayCredentials: deps.gatewayCredentials } : {}),
     });
   }
+  // Issue 16: the hospitals' read-only FHIR R4 facade (its own bearer tokens, not staff logins).
+  await app.register(fhirFacade, { prefix: '/fhir', registry, clock });
   await app.register(staticConsole, { root: ui });
   return app;
 }

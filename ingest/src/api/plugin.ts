@@ -9,6 +9,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { requireLogin } from '../auth/index.js';
+import { fhirClientRoutes } from '../fhir/admin-routes.js';
 import type { GatewayCredentialEvents } from '../mqtt/gateway-credentials.js';
 import type { Registry } from '../registry/index.js';
 import type { ApiContext } from './context.js';
@@ -121,4 +122,5 @@ export const apiRoutes: FastifyPluginAsync<ApiRoutesOptions> = async (fastify, o
   await consentRoutes(app, ctx);
   await recordRoutes(app, ctx);
   await programmeRoutes(app, ctx);
+  await fhirClientRoutes(app, ctx);
 };

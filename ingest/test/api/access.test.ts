@@ -502,6 +502,22 @@ const MATRIX: Entry[] = [
     body: () => ({ purpose: 'wall-name', granted: true, noticeVersion: 'v1' }),
     scope: 'param',
   },
+  { method: 'GET', path: '/fhir-clients', roles: ['admin'], url: () => '/api/fhir-clients', scope: 'none' },
+  {
+    method: 'POST',
+    path: '/fhir-clients',
+    roles: ['admin'],
+    url: () => '/api/fhir-clients',
+    body: (w) => ({ name: 'Hospital', siteId: w.siteA }),
+    scope: 'none',
+  },
+  {
+    method: 'DELETE',
+    path: '/fhir-clients/:id',
+    roles: ['admin'],
+    url: () => '/api/fhir-clients/fc-none',
+    scope: 'none',
+  },
 ];
 
 const STAFF = ['clinician', 'instructor', 'coach', 'ops'] as const;
