@@ -71,7 +71,9 @@ export function measureSchema(path: AssessmentMeasurePath) {
     .number({ error: (iss) => (iss.input === undefined ? 'is required' : `must be a number (${m.unit})`) })
     .min(m.min, range)
     .max(m.max, range);
-  return m.int ? n.int({ error: `must be a whole number (${m.unit})` }) : n;
+  // The unit and range also reach the OpenAPI document (JSON Schema `description`).
+  const described = `${m.unit} (${m.min} to ${m.max}${m.int ? ', whole number' : ''})`;
+  return (m.int ? n.int({ error: `must be a whole number (${m.unit})` }) : n).describe(described);
 }
 
 const text = (max: number) =>

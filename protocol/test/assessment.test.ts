@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import {
   ASSESSMENT_MEASURES,
   assessmentInputSchema,
@@ -172,6 +173,18 @@ describe('assessment document', () => {
   it('accepts a negative sit-and-reach and refuses an implausible one', () => {
     expect(refusedFields({ ...full, sitAndReachCm: -12 })).toEqual([]);
     expect(refusedFields({ ...full, sitAndReachCm: -80 })).toEqual(['sitAndReachCm']);
+  });
+
+  it('documents each unit and range in the JSON Schema the OpenAPI document is made from', () => {
+    const js = z.toJSONSchema(assessmentInputSchema, { io: 'input', unrepresentable: 'any' }) as {
+      properties: Record<
+        string,
+        { description?: string; properties?: Record<string, { description?: string }> }
+      >;
+    };
+    expect(js.properties.restingBp?.properties?.systolicMmHg?.description).toBe('mmHg (60 to 300)');
+    expect(js.properties.sixMinuteWalk?.properties?.stops?.description).toBe('count (0 to 50, whole number)');
+    expect(js.properties.sitAndReachCm?.description).toBe('cm (-50 to 60)');
   });
 
   it('declares a unit and a range for every measure', () => {
