@@ -76,6 +76,21 @@ export function measureSchema(path: AssessmentMeasurePath) {
   return (m.int ? n.int({ error: `must be a whole number (${m.unit})` }) : n).describe(described);
 }
 
+/**
+ * True when `value` passes its own measure's check. Cross-field checks run only on such values (zod runs
+ * refinements after a range issue), so one mistake gives one message.
+ */
+function plausible(path: AssessmentMeasurePath, value: unknown): value is number {
+  const m: Measure = ASSESSMENT_MEASURES[path];
+  return (
+    typeof value === 'number' &&
+    Number.isFinite(value) &&
+    value >= m.min &&
+    value <= m.max &&
+    (!m.int || Number.isInteger(value))
+  );
+}
+
 const text = (max: number) =>
   z
     .string({ error: 'must be text' })
@@ -168,7 +183,8 @@ const diastolicBelowSystolic = (
   ctx: z.RefinementCtx,
   at: string[] = [],
 ) => {
-  if (v.diastolicMmHg >= v.systolicMmHg)
+  const { systolicMmHg: sys, diastolicMmHg: dia } = v;
+  if (plausible('restingBp.systolicMmHg', sys) && plausible('restingBp.diastolicMmHg', dia) && dia >= sys)
     ctx.addIssue({
       code: 'custom',
       path: [...at, 'diastolicMmHg'],
@@ -211,7 +227,11 @@ export const sixMinuteWalkSchema = z
     if (lowest === undefined) return;
     for (const k of ['spo2BeforePercent', 'spo2AfterPercent'] as const) {
       const x = v[k];
-      if (x !== undefined && lowest > x)
+      if (
+        plausible(`sixMinuteWalk.${k}`, x) &&
+        plausible('sixMinuteWalk.spo2LowestPercent', lowest) &&
+        lowest > x
+      )
         ctx.addIssue({
           code: 'custom',
           path: ['spo2LowestPercent'],
@@ -249,13 +269,23 @@ export const exerciseTestSchema = z
   .superRefine((v, ctx) => {
     if (v.peakMets === undefined && v.peakWatts === undefined)
       ctx.addIssue({ code: 'custom', path: ['peakMets'], message: 'peakMets or peakWatts is required' });
-    if (v.ischaemicThresholdBpm !== undefined && v.ischaemicThresholdBpm > v.peakHrBpm)
+    const t = v.ischaemicThresholdBpm;
+    if (
+      plausible('exerciseTest.ischaemicThresholdBpm', t) &&
+      plausible('exerciseTest.peakHrBpm', v.peakHrBpm) &&
+      t > v.peakHrBpm
+    )
       ctx.addIssue({
         code: 'custom',
         path: ['ischaemicThresholdBpm'],
         message: `must not be above peakHrBpm (${v.ischaemicThresholdBpm} > ${v.peakHrBpm})`,
       });
-    if (v.symptomOnsetMets !== undefined && v.peakMets !== undefined && v.symptomOnsetMets > v.peakMets)
+    const onset = v.symptomOnsetMets;
+    if (
+      plausible('exerciseTest.symptomOnsetMets', onset) &&
+      plausible('exerciseTest.peakMets', v.peakMets) &&
+      onset > v.peakMets
+    )
       ctx.addIssue({
         code: 'custom',
         path: ['symptomOnsetMets'],

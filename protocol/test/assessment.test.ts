@@ -170,6 +170,18 @@ describe('assessment document', () => {
     ]);
   });
 
+  it('one mistake, one message: cross-field checks skip a value already refused for its range', () => {
+    expect(refusedFields({ ...full, restingBp: { systolicMmHg: 50, diastolicMmHg: 55 } })).toEqual([
+      'restingBp.systolicMmHg',
+    ]);
+    expect(
+      refusedFields({
+        ...full,
+        exerciseTest: { peakHrBpm: 30, ischaemicThresholdBpm: 45, peakMets: 5, stopReason: 'angina' },
+      }),
+    ).toEqual(['exerciseTest.peakHrBpm']);
+  });
+
   it('accepts a negative sit-and-reach and refuses an implausible one', () => {
     expect(refusedFields({ ...full, sitAndReachCm: -12 })).toEqual([]);
     expect(refusedFields({ ...full, sitAndReachCm: -80 })).toEqual(['sitAndReachCm']);
