@@ -83,6 +83,7 @@ export async function buildApp(config: IngestConfig, deps: AppDeps): Promise<Fas
       clock,
       secureCookies: config.SECURE_COOKIES,
       allowedOrigins: config.ALLOWED_ORIGINS,
+      homeMqttUrl: config.MQTT_WS_PUBLIC_URL ?? config.MQTT_WS_PATH,
       ...(deps.gatewayCredentials ? { gatewayCredentials: deps.gatewayCredentials } : {}),
     });
   }

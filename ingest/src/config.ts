@@ -21,6 +21,23 @@ export const configSchema = z.object({
   MQTT_HOST: z.string().min(1).default('127.0.0.1'),
   /** External broker to consume from; when unset, `npm start` embeds an aedes broker. */
   MQTT_URL: z.url({ protocol: /^(mqtts?|wss?)$/ }).optional(),
+  /**
+   * Path on ingest's own HTTP port where the embedded broker speaks MQTT over WebSocket: the phone's home
+   * page (issue 17) connects there, on its own origin, with its gateway credential.
+   */
+  MQTT_WS_PATH: z
+    .string()
+    .regex(/^\/[A-Za-z0-9._~/-]{0,200}$/, 'must start with "/" and hold only URL path characters')
+    .refine(
+      (p) => !p.startsWith('/api/') && !p.startsWith('/socket.io'),
+      'must not be under /api/ or /socket.io',
+    )
+    .default('/mqtt'),
+  /**
+   * MQTT-over-WebSocket URL phones are given when pairing (`wss://broker.example.org/mqtt`): set it when the
+   * broker is external (MQTT_URL); default the embedded broker's MQTT_WS_PATH on the page's origin.
+   */
+  MQTT_WS_PUBLIC_URL: z.url({ protocol: /^wss?$/ }).optional(),
   /** MQTT username of the ingest service account (external broker). */
   MQTT_USERNAME: z.string().min(1).optional(),
   /** MQTT password of the ingest service account (external broker). */

@@ -302,6 +302,8 @@ export async function startPlatform(config: IngestConfig, deps: PlatformDeps): P
       gatewayCredentials,
     });
     closers.push(() => app.close());
+    // Phones' browser gateways (issue 17) speak MQTT over WebSocket on ingest's own origin.
+    broker?.attachWebSocket(app.server, config.MQTT_WS_PATH);
     await app.listen({ port: config.PORT, host: config.HOST });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.PORT;

@@ -3,6 +3,7 @@ export * from './api-consent.js';
 export * from './api-fleet.js';
 export * from './api-record.js';
 export * from './assessment.js';
+export * from './api-home.js';
 export * from './broker-metrics.js';
 export * from './device-link.js';
 export * from './gatt/index.js';

@@ -34,6 +34,8 @@ export interface ApiContext {
   secureCookies: boolean;
   /** Told after a gateway's credential is revoked or rotated, so its open MQTT connections are cut. */
   gatewayCredentials?: GatewayCredentialEvents;
+  /** MQTT-over-WebSocket URL or path given to paired phones (issue 17). */
+  homeMqttUrl?: string;
 }
 
 /** The audit actor of a user. */

@@ -22,6 +22,7 @@ import { classRoutes } from './routes/classes.js';
 import { consentRoutes } from './routes/consent.js';
 import { deviceRoutes } from './routes/devices.js';
 import { gatewayRoutes } from './routes/gateways.js';
+import { pairingRoutes } from './routes/pairing.js';
 import { participantRoutes } from './routes/participants.js';
 import { programmeRoutes } from './routes/programmes.js';
 import { recordRoutes } from './routes/record.js';
@@ -42,6 +43,8 @@ export interface ApiRoutesOptions {
   docs?: boolean;
   /** Told after a gateway's credential is revoked or rotated, so its open MQTT connections are cut. */
   gatewayCredentials?: GatewayCredentialEvents;
+  /** MQTT-over-WebSocket URL or path given to paired phones (default `/mqtt`, the embedded broker's). */
+  homeMqttUrl?: string;
 }
 
 /**
@@ -108,6 +111,7 @@ export const apiRoutes: FastifyPluginAsync<ApiRoutesOptions> = async (fastify, o
     clock: opts.clock ?? Date.now,
     secureCookies: opts.secureCookies ?? false,
     ...(opts.gatewayCredentials ? { gatewayCredentials: opts.gatewayCredentials } : {}),
+    homeMqttUrl: opts.homeMqttUrl ?? '/mqtt',
   };
   await authRoutes(app, ctx);
   await siteRoutes(app, ctx);
@@ -123,4 +127,5 @@ export const apiRoutes: FastifyPluginAsync<ApiRoutesOptions> = async (fastify, o
   await recordRoutes(app, ctx);
   await programmeRoutes(app, ctx);
   await fhirClientRoutes(app, ctx);
+  await pairingRoutes(app, ctx);
 };

@@ -50,6 +50,7 @@ export {
 export type { DevicesRepo } from './repos/devices.js';
 export { type FhirClient, type FhirClientsRepo, hashFhirToken } from './repos/fhir-clients.js';
 export type { GatewaysRepo } from './repos/gateways.js';
+export type { HomeGatewayRecord, HomePairingRepo, PairingCodeRecord } from './repos/home-pairing.js';
 export {
   LOGIN_TOUCH_EVERY_MS,
   type LoginSessionRecord,

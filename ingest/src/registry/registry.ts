@@ -10,6 +10,7 @@ import { type ConsentRepo, consentRepo } from './repos/consent.js';
 import { type DevicesRepo, devicesRepo } from './repos/devices.js';
 import { type FhirClientsRepo, fhirClientsRepo } from './repos/fhir-clients.js';
 import { type GatewaysRepo, gatewaysRepo } from './repos/gateways.js';
+import { type HomePairingRepo, homePairingRepo } from './repos/home-pairing.js';
 import { type LoginSessionsRepo, loginSessionsRepo } from './repos/login-sessions.js';
 import { type ParticipantsRepo, participantsRepo } from './repos/participants.js';
 import { type PersonDataRepo, personDataRepo } from './repos/person-data.js';
@@ -61,6 +62,8 @@ export interface Registry {
   readonly fhirClients: FhirClientsRepo;
   /** Export and erasure of everything about one person (issue 16). */
   readonly personData: PersonDataRepo;
+  /** Pairing codes and the phone gateways they created (home sessions from a phone, issue 17). */
+  readonly homePairing: HomePairingRepo;
   /**
    * Runs `fn` with a registry bound to one transaction, e.g. a change and its audit entry together. Inside,
    * use only the `tx` registry (the outer one throws ZW_ERR_DB_USAGE there).
@@ -97,6 +100,7 @@ export function createRegistry(db: Db, options: RegistryOptions = {}): Registry 
     consent: consentRepo(ctx),
     fhirClients: fhirClientsRepo(ctx),
     personData: personDataRepo(ctx),
+    homePairing: homePairingRepo(ctx),
     transaction: <T>(fn: (tx: Registry) => Promise<T>) =>
       db.transaction((tx) => fn(createRegistry(tx, options))),
   });

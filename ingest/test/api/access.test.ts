@@ -518,6 +518,31 @@ const MATRIX: Entry[] = [
     url: () => '/api/fhir-clients/fc-none',
     scope: 'none',
   },
+  // Issue 17: staff issue a phone's pairing code; the phone's own routes take its gateway credential instead
+  // of a staff login (test/integration/home-pairing.test.ts).
+  {
+    method: 'POST',
+    path: '/participants/:id/pairing-codes',
+    roles: ['clinician', 'coach'],
+    url: (w) => `${p(w)}/pairing-codes`,
+    scope: 'param',
+  },
+  { method: 'POST', path: '/home/pair', roles: 'public', url: () => '/api/home/pair', scope: 'none' },
+  { method: 'GET', path: '/home/me', roles: 'public', url: () => '/api/home/me', scope: 'none' },
+  {
+    method: 'POST',
+    path: '/home/session/start',
+    roles: 'public',
+    url: () => '/api/home/session/start',
+    scope: 'none',
+  },
+  {
+    method: 'POST',
+    path: '/home/session/end',
+    roles: 'public',
+    url: () => '/api/home/session/end',
+    scope: 'none',
+  },
 ];
 
 const STAFF = ['clinician', 'instructor', 'coach', 'ops'] as const;

@@ -15,6 +15,8 @@ export interface RestApiOptions {
   gatewayCredentials?: GatewayCredentialEvents;
   /** Origins besides the API's own allowed to send state-changing requests (config ALLOWED_ORIGINS). */
   allowedOrigins?: readonly string[];
+  /** MQTT-over-WebSocket URL or path given to paired phones (issue 17). */
+  homeMqttUrl?: string;
 }
 
 /**
@@ -28,6 +30,7 @@ const restApi: FastifyPluginAsync<RestApiOptions> = async (app, opts) => {
     live: app.liveControl,
     clock: opts.clock,
     secureCookies: opts.secureCookies,
+    ...(opts.homeMqttUrl ? { homeMqttUrl: opts.homeMqttUrl } : {}),
     ...(opts.gatewayCredentials ? { gatewayCredentials: opts.gatewayCredentials } : {}),
   });
 };
