@@ -25,7 +25,7 @@ beforeAll(async () => {
   stack = await startDemoPlatform('home-pairing', { DEMO_SCENARIO: SCENARIOS });
   platform = stack.platform;
   participantId = platform.demo!.seed.homeSessions[0]!.participantId;
-}, 60_000);
+}, 180_000);
 afterEach(async () => {
   for (const c of clients.splice(0)) await endClient(c);
 });
@@ -68,6 +68,25 @@ const phoneMqtt = (p: { gatewayId: string; secret: string }) =>
   });
 
 describe('pairing a phone to a participant (issue 17)', () => {
+  it('needs the participant’s home-monitoring consent (issue 16)', async () => {
+    const token = await loginAs(platform, 'clinician');
+    const withdraw = await rest('POST', `/api/participants/${participantId}/consent`, `Bearer ${token}`, {
+      purpose: 'home-monitoring',
+      granted: false,
+      noticeVersion: 'v1',
+    });
+    expect(withdraw.status, JSON.stringify(withdraw.json)).toBe(201);
+    const refused = await rest('POST', `/api/participants/${participantId}/pairing-codes`, `Bearer ${token}`);
+    expect(refused.status).toBe(409);
+    expect(refused.json.error).toBe('ZW_ERR_CONSENT_REQUIRED');
+    const grant = await rest('POST', `/api/participants/${participantId}/consent`, `Bearer ${token}`, {
+      purpose: 'home-monitoring',
+      granted: true,
+      noticeVersion: 'v1',
+    });
+    expect(grant.status).toBe(201);
+  });
+
   it('only staff issue codes; an instructor is refused', async () => {
     const token = await loginAs(platform, 'instructor');
     const res = await rest('POST', `/api/participants/${participantId}/pairing-codes`, `Bearer ${token}`);

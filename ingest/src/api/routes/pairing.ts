@@ -18,7 +18,6 @@ import {
   codes,
   generatePassword,
   hashPassword,
-  type Registry,
   SECRET_PARAMS,
   type SessionRecord,
   verifyPassword,
@@ -26,6 +25,7 @@ import {
 import { type ApiContext, audit, loaders, type ZodApp } from '../context.js';
 import { errorResponses } from '../schemas.js';
 import { tryResolve } from '../views.js';
+import { assertHomeMonitoringConsent } from './consent.js';
 
 const tags = ['home'];
 
@@ -42,17 +42,6 @@ function newPairingCode(): string {
   let code = '';
   for (let i = 0; i < PAIRING_CODE_LENGTH; i++) code += PAIRING_ALPHABET[randomInt(PAIRING_ALPHABET.length)];
   return code;
-}
-
-/**
- * Whether the participant consented to home monitoring. The consent records are another feature's
- * (`registry.consents`, issue 16); until that lands there is nothing to check and pairing is allowed.
- */
-async function homeMonitoringConsent(registry: Registry, participantId: string): Promise<boolean> {
-  const consents = (registry as { consents?: { hasHomeMonitoring?: (id: string) => Promise<boolean> } })
-    .consents;
-  if (typeof consents?.hasHomeMonitoring !== 'function') return true;
-  return consents.hasHomeMonitoring(participantId);
 }
 
 /** The phone gateway a `/home/*` request comes from and the participant it belongs to. */
@@ -124,9 +113,8 @@ export async function pairingRoutes(app: ZodApp, ctx: ApiContext): Promise<void>
       const user = requireUser(request);
       const p = await load.participant(request, request.params.id);
       if (!p.active) throw new codes.ZW_ERR_INVALID_STATE(`participant ${p.id} is inactive`);
-      if (!(await homeMonitoringConsent(registry, p.id))) {
-        throw new codes.ZW_ERR_INVALID_STATE(`participant ${p.id} has not consented to home monitoring`);
-      }
+      // Issue 16: no phone is paired for home monitoring without the participant's consent in force.
+      await assertHomeMonitoringConsent(registry, { id: '', kind: 'home' }, [p.id]);
       const code = newPairingCode();
       const issuedAt = ctx.clock();
       const expiresAt = issuedAt + PAIRING_CODE_TTL_MS;
@@ -292,6 +280,10 @@ export async function pairingRoutes(app: ZodApp, ctx: ApiContext): Promise<void>
       const phone = await phoneOf(request);
       const now = ctx.clock();
       const running = await activeSessionOf(phone);
+      // A consent withdrawn after pairing stops new home sessions (issue 16).
+      await assertHomeMonitoringConsent(registry, { id: running?.id ?? '', kind: 'home' }, [
+        phone.participantId,
+      ]);
       if (running && running.kind !== 'home') {
         throw new codes.ZW_ERR_CONFLICT(
           'you are in a class session now; the instructor’s gateway is recording it',
