@@ -13,7 +13,7 @@ import {
   type TruthRecord,
 } from '@zonewatch/firmware-sim';
 import { createGateway, gatewayConfig } from '@zonewatch/gateway';
-import { presetForCondition } from '@zonewatch/protocol';
+import { presetForCondition, SOCKET_EVENTS } from '@zonewatch/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { createClient } from 'redis';
@@ -24,6 +24,7 @@ import {
   RegistrySessionStore,
   type SessionStore,
 } from './auth/index.js';
+import { GapWatch } from './cluster/gap-watch.js';
 import { SiteLeases } from './cluster/leases.js';
 import { SiteOwnership } from './cluster/ownership.js';
 import type { IngestConfig } from './config.js';
@@ -59,6 +60,9 @@ export const DEFAULT_DEMO_SCENARIOS = [
 
 /** Cluster event: a node handed a site over (other nodes look for free sites at once). */
 const SITE_RELEASED = 'zw:site-released';
+
+/** Leases are renewed every fifth of their time to live. */
+const renewMsOf = (ttlMs: number) => Math.max(200, Math.floor(ttlMs / 5));
 
 /** How often ingest writes its own metrics and session completeness to InfluxDB (ms). */
 export const METRICS_INTERVAL_MS = 10_000;
@@ -165,6 +169,7 @@ export async function startPlatform(config: IngestConfig, deps: PlatformDeps): P
     const leases = new SiteLeases(registry.db);
     let consumerRef: TelemetryConsumer | undefined;
     let liveRef: LiveService | undefined;
+    let gapWatchRef: GapWatch | undefined;
     let announceRelease: ((siteId: string) => void) | undefined;
     const ownership = new SiteOwnership({
       leases,
@@ -172,7 +177,7 @@ export async function startPlatform(config: IngestConfig, deps: PlatformDeps): P
       holder,
       logger: logger.child({ component: 'ownership', holder }),
       ttlMs: config.LEASE_TTL_MS,
-      renewMs: Math.max(200, Math.floor(config.LEASE_TTL_MS / 5)),
+      renewMs: renewMsOf(config.LEASE_TTL_MS),
       preferred: config.SITES,
       takeover: config.SITE_TAKEOVER,
       onAcquired: async (siteId, _token, gap) => {
@@ -296,6 +301,7 @@ export async function startPlatform(config: IngestConfig, deps: PlatformDeps): P
         live: live.stats(),
         node: holder,
         sites: ownership.sites(),
+        unmonitored: gapWatchRef?.gaps() ?? [],
       }),
       auth,
       ...(deps.socketRevalidateMs ? { socketRevalidateMs: deps.socketRevalidateMs } : {}),
@@ -322,6 +328,20 @@ export async function startPlatform(config: IngestConfig, deps: PlatformDeps): P
     await ownership.start();
     // Closed first (closers run in reverse): the sites are handed over while everything else still runs.
     closers.push(() => ownership.stop());
+    // A site whose owner is gone is an alarm on every console of its sessions, on every node (issue 18).
+    const renewMs = renewMsOf(config.LEASE_TTL_MS);
+    const gapWatch: GapWatch = new GapWatch({
+      leases,
+      registry,
+      logger: logger.child({ component: 'gap-watch' }),
+      gapAfterMs: Math.floor(renewMs * 2.5),
+      intervalMs: 500,
+      clock,
+      emit: (notice) => app.io.local.to(`session:${notice.sessionId}`).emit(SOCKET_EVENTS.notice, notice),
+    });
+    gapWatch.start();
+    gapWatchRef = gapWatch;
+    closers.push(async () => gapWatch.stop());
 
     timers.push(setInterval(() => live.tick(clock()), 1000));
     timers.push(

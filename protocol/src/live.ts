@@ -154,6 +154,21 @@ export const alertEventSchema = z.object({
   lease: z.number().int().positive().optional(),
 });
 
+/**
+ * Server → client: a notice about the session's monitoring itself (issue 18). `monitoring-interrupted`: no
+ * ingest node evaluates the session's site now (its owner is gone; every node tells its consoles, about
+ * twice a second until a node holds the site again) — a technical alarm with the sound of a warning.
+ * `monitoring-restored`: a node holds the site again. `since`: server time the owner was last seen alive.
+ */
+export const SESSION_NOTICE_CODES = ['monitoring-interrupted', 'monitoring-restored'] as const;
+export const sessionNoticeSchema = z.object({
+  sessionId: id,
+  at: z.number(),
+  code: z.enum(SESSION_NOTICE_CODES),
+  since: z.number().nullable(),
+});
+export type SessionNotice = z.infer<typeof sessionNoticeSchema>;
+
 /** Client → server: join a session room. */
 export const joinSessionSchema = z.strictObject({ sessionId: id });
 /** Client → server: acknowledge an alert. */
@@ -201,6 +216,7 @@ export const SOCKET_EVENTS = {
   join: 'session:join',
   leave: 'session:leave',
   ack: 'alert:ack',
+  notice: 'session:notice',
 } as const;
 
 export type ParticipantLive = z.infer<typeof participantLiveSchema>;

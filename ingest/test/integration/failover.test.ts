@@ -83,6 +83,15 @@ describe.each(['aedes', 'mosquitto'] as const)('failover between ingest nodes (%
     gateway.set({ calm: 195 });
     gateway.resume();
 
+    // Within 5 s the console on the survivor says monitoring is interrupted (no node evaluates the class).
+    const interrupted = await onB.waitFor(
+      () => onB.notices.find((n) => n.code === 'monitoring-interrupted' && n.receivedAt > killedAt),
+      8_000,
+      'the monitoring-interrupted alarm on the survivor',
+    );
+    expect(interrupted.receivedAt - killedAt).toBeLessThanOrEqual(5_000);
+    expect(interrupted.sessionId).toBe(sessionId);
+
     const held = await until(
       'node B to take the site over',
       async () => (await b.health())?.sites.find((s) => s.siteId === SITE),
@@ -100,6 +109,12 @@ describe.each(['aedes', 'mosquitto'] as const)('failover between ingest nodes (%
           .find((f) => f.lease === held.token && f.participants.some((p) => p.hr !== null)),
       15_000,
       'live frames from node B',
+    );
+    await onB.waitFor(
+      () =>
+        onB.notices.find((n) => n.code === 'monitoring-restored' && n.receivedAt > interrupted.receivedAt),
+      10_000,
+      'monitoring restored on the survivor',
     );
     // The episode that started in the gap raises its alert after the takeover.
     const gapAlert = await onB.waitFor(

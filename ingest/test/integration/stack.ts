@@ -6,9 +6,11 @@ import {
   type AlertEvent,
   alertEventSchema,
   type SessionFrame,
+  type SessionNotice,
   type SessionSnapshot,
   SOCKET_EVENTS,
   sessionFrameSchema,
+  sessionNoticeSchema,
   sessionSnapshotSchema,
   type TelemetryBatch,
   telemetryTopic,
@@ -106,6 +108,8 @@ export interface Console {
   snapshots: SessionSnapshot[];
   frames: SessionFrame[];
   alerts: AlertEvent[];
+  /** Notices about the session's monitoring (issue 18), with the console's receipt time. */
+  notices: (SessionNotice & { receivedAt: number })[];
   join(sessionId: string): Promise<{ ok: boolean; error?: string }>;
   ack(alertId: string, note?: string): Promise<{ ok: boolean; error?: string; alert?: unknown }>;
   /** Resolves with the first recorded item that matches, waiting up to `timeoutMs`. */
@@ -124,6 +128,7 @@ export async function connectConsole(baseUrl: string, token: string | undefined)
     snapshots: [],
     frames: [],
     alerts: [],
+    notices: [],
     join: (sessionId) =>
       new Promise((resolve) =>
         socket.emit(SOCKET_EVENTS.join, { sessionId }, (r: { ok: boolean; error?: string }) => resolve(r)),
@@ -148,6 +153,9 @@ export async function connectConsole(baseUrl: string, token: string | undefined)
   socket.on(SOCKET_EVENTS.snapshot, (s: unknown) => c.snapshots.push(sessionSnapshotSchema.parse(s)));
   socket.on(SOCKET_EVENTS.frame, (f: unknown) => c.frames.push(sessionFrameSchema.parse(f)));
   socket.on(SOCKET_EVENTS.alert, (a: unknown) => c.alerts.push(alertEventSchema.parse(a)));
+  socket.on(SOCKET_EVENTS.notice, (n: unknown) =>
+    c.notices.push({ ...sessionNoticeSchema.parse(n), receivedAt: Date.now() }),
+  );
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve());
     socket.once('connect_error', (e) => reject(e));

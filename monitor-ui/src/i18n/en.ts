@@ -844,4 +844,8 @@ export const en = {
   'record.tl.superseded': 'superseded',
   'record.tl.accepted': 'accepted',
   'record.tl.rejected': 'rejected',
+  // Failover between ingest nodes (issue 18): no server node evaluates the session while its owner is gone.
+  'technical.monitoringInterrupted': 'MONITORING INTERRUPTED',
+  'technical.monitoringInterruptedDetail':
+    'No server is evaluating this session since {time}: no alert can be raised. Watch the participants yourself until this clears.',
 } as const;

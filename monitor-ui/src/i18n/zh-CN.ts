@@ -824,4 +824,8 @@ export const zhCN: Readonly<Record<keyof typeof en, string>> = {
   'record.tl.superseded': '已被取代',
   'record.tl.accepted': '已接受',
   'record.tl.rejected': '已拒绝',
+  // Failover between ingest nodes (issue 18): no server node evaluates the session while its owner is gone.
+  'technical.monitoringInterrupted': '监测中断',
+  'technical.monitoringInterruptedDetail':
+    '自 {time} 起没有服务器在评估本次课程：无法发出任何警报。请亲自留意参与者，直到此提示消失。',
 };

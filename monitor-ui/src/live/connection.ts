@@ -6,9 +6,11 @@ import {
   alertEventSchema,
   joinReplySchema,
   type SessionFrame,
+  type SessionNotice,
   type SessionSnapshot,
   SOCKET_EVENTS,
   sessionFrameSchema,
+  sessionNoticeSchema,
   sessionSnapshotSchema,
 } from '@zonewatch/protocol';
 import { io, type Socket } from 'socket.io-client';
@@ -19,6 +21,8 @@ export interface LiveHandlers {
   snapshot(s: SessionSnapshot): void;
   frame(f: SessionFrame): void;
   alert(e: AlertEvent): void;
+  /** A notice about the session's monitoring (issue 18: no server node evaluates it now, or again one does). */
+  notice?(n: SessionNotice): void;
   /** Joined (true) or lost the socket (false). */
   joined(ok: boolean): void;
   /** The server refused the join (unknown session, not allowed): the reason as it gave it. */
@@ -126,6 +130,12 @@ export function connectLive(sessionId: string, on: LiveHandlers): LiveConnection
     const r = alertEventSchema.safeParse(raw);
     if (r.success) on.alert(r.data);
     else on.invalid?.(SOCKET_EVENTS.alert);
+  });
+
+  socket.on(SOCKET_EVENTS.notice, (raw: unknown) => {
+    const r = sessionNoticeSchema.safeParse(raw);
+    if (r.success) on.notice?.(r.data);
+    else on.invalid?.(SOCKET_EVENTS.notice);
   });
 
   return {

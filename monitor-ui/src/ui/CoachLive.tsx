@@ -11,7 +11,7 @@ import { Data } from './Msg.js';
 import { SoundControl } from './SoundControl.js';
 import { Tile } from './Tile.js';
 import { useLiveSession } from './useLive.js';
-import { LinkBanner, LinkIndicator, TechnicalBanner } from './Wall.js';
+import { InterruptedBanner, LinkBanner, LinkIndicator, TechnicalBanner } from './Wall.js';
 
 /** A home session watched remotely: the participant's tile, larger, with a rolling 10-minute chart. */
 export function CoachLive({ sessionId }: { sessionId: string }) {
@@ -62,6 +62,7 @@ export function CoachLive({ sessionId }: { sessionId: string }) {
       )}
       <LinkBanner link={live.link.value} />
       <TechnicalBanner alarms={live.state.value.technical} />
+      <InterruptedBanner since={live.interruptedSince.value} />
       <AlertStrip
         alerts={alertList}
         now={now}

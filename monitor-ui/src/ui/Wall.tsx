@@ -3,7 +3,7 @@ import type { OwnedDeviceStart, TechnicalAlarm } from '@zonewatch/protocol';
 import { useEffect, useMemo, useRef } from 'preact/hooks';
 import { ApiError } from '../api/client.js';
 import { endpoints } from '../api/endpoints.js';
-import { t } from '../i18n/store.js';
+import { language, t } from '../i18n/store.js';
 import {
   alertsByParticipant,
   moveTile,
@@ -72,6 +72,27 @@ export function TechnicalBanner({ alarms }: { alarms: readonly TechnicalAlarm[] 
         </div>
       ))}
     </>
+  );
+}
+
+/**
+ * No server node evaluates the session now (its owner is gone, issue 18): nothing can raise an alert until
+ * another node takes it over. A technical alarm, with the sound of a warning, until then.
+ */
+export function InterruptedBanner({ since }: { since: number | null }) {
+  if (since === null) return null;
+  const time = new Date(since).toLocaleTimeString(language.value, { hour12: false });
+  return (
+    <div
+      class="technical-alarm alarm alarm-warning"
+      role="alert"
+      data-testid="monitoring-interrupted"
+      data-kind="monitoring-interrupted"
+    >
+      <AlarmIcon severity="warning" size="1.6em" />
+      <strong>{t('technical.monitoringInterrupted')}</strong>{' '}
+      <span>{t('technical.monitoringInterruptedDetail', { time })}</span>
+    </div>
   );
 }
 
@@ -298,6 +319,7 @@ export function Wall({ sessionId, canControl }: { sessionId: string; canControl:
       )}
       <LinkBanner link={ended ? 'ended' : live.link.value} />
       <TechnicalBanner alarms={s.technical} />
+      <InterruptedBanner since={ended ? null : live.interruptedSince.value} />
       <AlertStrip
         alerts={alertList}
         now={now}

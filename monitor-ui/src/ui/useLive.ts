@@ -21,6 +21,8 @@ import { loginEnded } from './session.js';
 /** Id of the console's own technical alarm in the sound scheduler. */
 export const LINK_LOST_ID = 'console:link-lost';
 export const UNREADABLE_ID = 'console:unreadable';
+/** Id of the "monitoring interrupted" technical alarm (issue 18) in the sound scheduler. */
+export const MONITORING_INTERRUPTED_ID = 'server:monitoring-interrupted';
 
 export interface LiveSession {
   state: Signal<LiveState>;
@@ -33,6 +35,11 @@ export interface LiveSession {
    * may have been an alert this console cannot show, so the wall says so and sounds until reloaded.
    */
   unreadable: Signal<boolean>;
+  /**
+   * Since when (server time) no server node evaluates the session — its owner is gone (issue 18): a
+   * technical alarm with the sound of a warning, until a node holds it again. Null when monitored.
+   */
+  interruptedSince: Signal<number | null>;
   /** Acknowledgements sent and not yet answered. */
   pending: Signal<ReadonlySet<string>>;
   /** Last refusal per alert id. */
@@ -54,6 +61,7 @@ export function useLiveSession(sessionId: string, opts: { traces?: boolean } = {
   const link = useSignal<LinkState>('connecting');
   const refused = useSignal<string | null>(null);
   const unreadable = useSignal(false);
+  const interruptedSince = useSignal<number | null>(null);
   const pending = useSignal<ReadonlySet<string>>(new Set());
   const ackErrors = useSignal<Readonly<Record<string, string>>>({});
   const traces = useSignal<ReadonlyMap<string, RollingTrace>>(new Map());
@@ -70,6 +78,8 @@ export function useLiveSession(sessionId: string, opts: { traces?: boolean } = {
     let memory = EMPTY_SOUND_MEMORY;
     let linkLostSeq = 0;
     let prevLink: LinkState = 'connecting';
+    let interruptedSeq = 0;
+    interruptedSince.value = null;
 
     const record = (at: number, participants: LiveState['participants']) => {
       if (!opts.traces) return;
@@ -104,11 +114,20 @@ export function useLiveSession(sessionId: string, opts: { traces?: boolean } = {
         record(s.at, s.participants);
       },
       frame: (f) => {
+        // Frames come only from the node that holds the session's site: monitored again.
+        interruptedSince.value = null;
         state.value = applyFrame(state.value, f, Date.now());
         record(f.at, f.participants);
       },
       alert: (e) => {
         state.value = applyAlertEvent(state.value, e);
+      },
+      notice: (n) => {
+        if (n.code === 'monitoring-restored') interruptedSince.value = null;
+        else if (interruptedSince.value === null) {
+          interruptedSeq++;
+          interruptedSince.value = n.since ?? n.at;
+        }
       },
       joined: (ok) => {
         joined = ok;
@@ -146,6 +165,12 @@ export function useLiveSession(sessionId: string, opts: { traces?: boolean } = {
           needsAck: l === 'lost',
           soundSeq: linkLostSeq,
         });
+      sources.push({
+        id: MONITORING_INTERRUPTED_ID,
+        severity: 'warning',
+        needsAck: interruptedSince.value !== null,
+        soundSeq: interruptedSeq,
+      });
       // Sounds once, as a warning, when a live message could not be read (it may have been an alert).
       sources.push({ id: UNREADABLE_ID, severity: 'warning', needsAck: unreadable.value, soundSeq: 1 });
       const d = nextSound(sources, t, memory, soundState.value === 'on');
@@ -184,5 +209,5 @@ export function useLiveSession(sessionId: string, opts: { traces?: boolean } = {
     }
   };
 
-  return { state, now, link, refused, unreadable, pending, ackErrors, traces, ack };
+  return { state, now, link, refused, unreadable, interruptedSince, pending, ackErrors, traces, ack };
 }
