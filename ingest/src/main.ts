@@ -35,7 +35,15 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     stopping = true;
     logger.info({ signal }, 'stopping');
     platform.close().then(
-      () => process.exit(0),
+      () => {
+        // What this process took and evaluated in its life (a rolling restart is checked against it).
+        logger.info(
+          { consumer: platform.consumer.stats(), live: platform.live.stats() },
+          'stopped: sites handed over',
+        );
+        logger.flush?.();
+        process.exit(0);
+      },
       () => process.exit(1),
     );
   });
