@@ -23,6 +23,9 @@ COPY provisioning/package.json provisioning/
 RUN npm ci --ignore-scripts --no-audit --no-fund && npm cache clean --force
 
 FROM ${NODE_IMAGE} AS runtime
+# The CJK font ingest embeds in its PDFs (ingest/src/pdf/font.ts): Chinese must render in any reader.
+RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends fonts-wqy-microhei \
+  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=deps /app /app
 COPY . .

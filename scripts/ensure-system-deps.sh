@@ -11,6 +11,8 @@ declare -A NEED=(
   [influxd]=influxdb
   [chromium]=chromium
   [docker-compose]=docker-compose
+  # PDFs (issue 16): the tests read them with pdftotext and render pages with pdftoppm.
+  [pdftotext]=poppler-utils
 )
 # PostgreSQL's server binaries live outside PATH.
 have_postgres() { compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null; }
@@ -20,6 +22,8 @@ for cmd in "${!NEED[@]}"; do
   command -v "$cmd" >/dev/null 2>&1 || missing+=("${NEED[$cmd]}")
 done
 have_postgres || missing+=(postgresql)
+# The CJK font the PDFs embed (ingest/src/pdf/font.ts), so Chinese renders in every reader.
+[ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || missing+=(fonts-wqy-microhei)
 
 if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
 mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)

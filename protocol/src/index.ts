@@ -4,6 +4,7 @@ export * from './api-fleet.js';
 export * from './api-home.js';
 export * from './api-record.js';
 export * from './assessment.js';
+export * from './api-participant.js';
 export * from './broker-metrics.js';
 export * from './device-link.js';
 export * from './gatt/index.js';

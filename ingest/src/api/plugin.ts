@@ -11,6 +11,8 @@ import {
 import { requireLogin } from '../auth/index.js';
 import { fhirClientRoutes } from '../fhir/admin-routes.js';
 import type { GatewayCredentialEvents } from '../mqtt/gateway-credentials.js';
+import { participantViewRoutes } from '../participant/routes.js';
+import { pdfRoutes } from '../pdf/routes.js';
 import type { Registry } from '../registry/index.js';
 import type { ApiContext } from './context.js';
 import { apiErrorHandler } from './error-handler.js';
@@ -92,6 +94,8 @@ export const apiRoutes: FastifyPluginAsync<ApiRoutesOptions> = async (fastify, o
           securitySchemes: {
             cookie: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
             bearer: { type: 'http', scheme: 'bearer' },
+            // A participant's phone: the token of an access link (issue 16), for /me routes only.
+            participantLink: { type: 'apiKey', in: 'header', name: 'x-zw-link' },
           },
         },
         security: [{ cookie: [] }, { bearer: [] }],
@@ -128,4 +132,6 @@ export const apiRoutes: FastifyPluginAsync<ApiRoutesOptions> = async (fastify, o
   await programmeRoutes(app, ctx);
   await fhirClientRoutes(app, ctx);
   await pairingRoutes(app, ctx);
+  await participantViewRoutes(app, ctx);
+  await pdfRoutes(app, ctx);
 };

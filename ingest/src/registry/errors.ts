@@ -225,6 +225,12 @@ export const CONSTRAINT_MESSAGES: Readonly<Record<string, string>> = Object.free
   home_overrides_reason_length: 'reason must be 1-2000 characters',
   home_overrides_revoke_fields: 'revokedAt and revokedBy go together',
   home_overrides_one_live: 'a home-session override is already in force for this participant',
+  // participant access links (issue 16)
+  participant_links_pkey: 'an access link with this id already exists',
+  participant_links_id_length: 'access link id must be 1-128 characters',
+  participant_links_token_hash_format: 'an access link is stored as the sha256 (64 hex digits) of its token',
+  participant_links_token_hash_key: 'an access link with this token already exists',
+  participant_links_times: 'an access link must expire after it was created',
 });
 
 interface DriverError {

@@ -543,6 +543,65 @@ const MATRIX: Entry[] = [
     url: () => '/api/home/session/end',
     scope: 'none',
   },
+  // The participant's own view and PDFs (issue 16).
+  {
+    method: 'POST',
+    path: '/participants/:id/access-links',
+    roles: ['clinician'],
+    url: (w) => `${p(w)}/access-links`,
+    body: () => ({ validDays: 1 }),
+    scope: 'param',
+  },
+  {
+    method: 'GET',
+    path: '/participants/:id/access-links',
+    roles: ['clinician'],
+    url: (w) => `${p(w)}/access-links`,
+    scope: 'param',
+  },
+  {
+    method: 'DELETE',
+    path: '/participants/:id/access-links/:linkId',
+    roles: ['clinician'],
+    url: (w) => `${p(w)}/access-links/pl-none`,
+    scope: 'param',
+  },
+  { method: 'GET', path: '/me', roles: 'public', url: () => '/api/me', scope: 'none' },
+  {
+    method: 'GET',
+    path: '/me/sessions/:sessionId',
+    roles: 'public',
+    url: () => '/api/me/sessions/x',
+    scope: 'none',
+  },
+  {
+    method: 'GET',
+    path: '/me/sessions/:sessionId/report.pdf',
+    roles: 'public',
+    url: () => '/api/me/sessions/x/report.pdf',
+    scope: 'none',
+  },
+  {
+    method: 'GET',
+    path: '/sessions/:id/participants/:participantId/report.pdf',
+    roles: ['clinician', 'instructor', 'coach'],
+    url: (w, f) => `${s(f)}/participants/${w.ming}/report.pdf`,
+    scope: 'param',
+  },
+  {
+    method: 'GET',
+    path: '/sessions/:id/summary.pdf',
+    roles: ['clinician', 'instructor', 'coach'],
+    url: (_w, f) => `${s(f)}/summary.pdf`,
+    scope: 'param',
+  },
+  {
+    method: 'GET',
+    path: '/participants/:id/record.pdf',
+    roles: ['clinician'],
+    url: (w) => `${p(w)}/record.pdf`,
+    scope: 'param',
+  },
 ];
 
 const STAFF = ['clinician', 'instructor', 'coach', 'ops'] as const;
