@@ -80,9 +80,10 @@ describe('participant access links', () => {
     const detail = await me(token, `/api/me/sessions/${ids.sessionId}`);
     expect(detail.status).toBe(200);
     const detailText = await detail.text();
-    expect(JSON.parse(detailText).alerts).toEqual([
-      expect.objectContaining({ rule: 'HR_OVER_CEILING', severity: 'critical' }),
-    ]);
+    // (The live service may add a SIGNAL_LOST of its own: the seeded class is running without devices.)
+    expect(JSON.parse(detailText).alerts).toEqual(
+      expect.arrayContaining([expect.objectContaining({ rule: 'HR_OVER_CEILING', severity: 'critical' })]),
+    );
     for (const hidden of [ids.alias1, ids.instructorName, ACK_NOTE]) expect(detailText).not.toContain(hidden);
 
     const pdf = await me(token, `/api/me/sessions/${ids.sessionId}/report.pdf`);
