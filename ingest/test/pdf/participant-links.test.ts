@@ -42,7 +42,7 @@ async function issue(participantId: string): Promise<{ token: string; linkId: st
 beforeAll(async () => {
   demo = await startDemoPlatform('links');
   ids = await seedReports(demo.platform);
-}, 60_000);
+}, 180_000);
 
 afterAll(async () => {
   await demo?.close();

@@ -41,7 +41,7 @@ beforeAll(async () => {
   demo = await startDemoPlatform('pdf');
   ids = await seedReports(demo.platform);
   tmp = await mkdtemp(path.join(tmpdir(), 'zw-pdf-'));
-}, 60_000);
+}, 180_000);
 
 afterAll(async () => {
   await demo?.close();
