@@ -54,6 +54,14 @@ export const configSchema = z.object({
     .default(true),
   /** Scenario files of the demo sessions (firmware-sim format), comma-separated; the first is the class. */
   DEMO_SCENARIO: z.string().min(1).optional(),
+  /**
+   * Seed the demo exercise-health record (issue 15: a participant with assessments and ten weeks of
+   * simulated sessions). Default: with the default demo (DEMO on, no DEMO_SCENARIO).
+   */
+  DEMO_RECORD: z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'])
+    .transform((v) => v === 'true' || v === '1' || v === 'yes')
+    .optional(),
   /** Registry on a Postgres server (postgres://…); when unset an embedded PGlite under DATA_DIR/registry. */
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   /** Redis for more than one ingest node (Socket.IO adapter); unset = single node. */

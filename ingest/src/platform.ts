@@ -17,6 +17,7 @@ import { presetForCondition, SOCKET_EVENTS } from '@zonewatch/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { createClient } from 'redis';
+import { generateWeeklyProposals } from './api/record/progression.js';
 import { buildApp } from './app.js';
 import {
   createAuthService,
@@ -28,6 +29,7 @@ import { GapWatch } from './cluster/gap-watch.js';
 import { SiteLeases } from './cluster/leases.js';
 import { SiteOwnership } from './cluster/ownership.js';
 import type { IngestConfig } from './config.js';
+import { seedRecordDemo } from './demo-record.js';
 import { LiveService } from './live/service.js';
 import { createTelemetryConsumer, type TelemetryConsumer } from './mqtt/consumer.js';
 import {
@@ -50,6 +52,8 @@ import {
   writerMetricFields,
 } from './telemetry/index.js';
 
+/** How often the weekly progression proposals are looked for (hourly: a new week is caught within an hour). */
+const PROPOSALS_EVERY_MS = 3_600_000;
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Scenarios `npm start` plays when DEMO is on and DEMO_SCENARIO is not set: a class and a home session. */
@@ -128,6 +132,23 @@ export async function startPlatform(config: IngestConfig, deps: PlatformDeps): P
 
     const scenarios = config.DEMO ? await loadDemoScenarios(config) : [];
     const seed = scenarios.length ? await seedDemo(registry, demoInput(scenarios)) : undefined;
+    // Issue 15: the demo's exercise-health record (ten weeks of sessions through the real rules engine) is
+    // seeded in the background so the start is not delayed; closing waits for it.
+    if (seed && (config.DEMO_RECORD ?? !config.DEMO_SCENARIO)) {
+      const userOf = (role: string) => seed.users.find((u) => u.role === role)?.userId ?? '';
+      const seeding = seedRecordDemo(registry, {
+        siteId: seed.siteId,
+        clinicianId: userOf('clinician'),
+        coachId: userOf('coach'),
+        now: clock(),
+      }).then(
+        (r) => {
+          if (r.seeded) logger.info({ participantId: r.participantId }, 'demo exercise-health record seeded');
+        },
+        (err: unknown) => logger.error({ err }, 'demo exercise-health record not seeded'),
+      );
+      closers.push(() => seeding);
+    }
 
     // The ingest service account of the embedded broker: made up at start, never stored.
     const ingestSecret = generateSecret();
@@ -344,6 +365,14 @@ export async function startPlatform(config: IngestConfig, deps: PlatformDeps): P
     closers.push(async () => gapWatch.stop());
 
     timers.push(setInterval(() => live.tick(clock()), 1000));
+    // Issue 15: each enrolled participant's progression proposal for the last complete week (idempotent).
+    timers.push(
+      setInterval(() => {
+        generateWeeklyProposals(registry, clock()).catch((err: unknown) =>
+          logger.error({ err }, 'weekly progression proposals failed'),
+        );
+      }, PROPOSALS_EVERY_MS),
+    );
     timers.push(
       setInterval(() => {
         const c = consumer.stats();

@@ -137,7 +137,7 @@ export function unboundDevices(core: LiveCore, siteId: string, withinMs: number,
   };
 }
 
-function toRuleSample(s: Exclude<WireSample, { kind: 'battery' }>): RuleSample {
+export function toRuleSample(s: Exclude<WireSample, { kind: 'battery' }>): RuleSample {
   switch (s.kind) {
     case 'hr':
       return { t: s.t, hr: s.bpm, contact: s.contact ?? null, rrMs: s.rrMs ?? null };
