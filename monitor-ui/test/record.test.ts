@@ -1,3 +1,4 @@
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SESSION_COOKIE } from '@zonewatch/protocol';
 import type { Browser, Page } from 'playwright-core';
@@ -270,7 +271,10 @@ describe('The exercise-health record', () => {
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(703);
     expect(await overflowing(page, 'main.record-page')).toEqual([]);
     expect(await page.locator('.app-header').isVisible()).toBe(false);
+    // The charts are drawn again in the paper palette (black axes on white).
+    await page.locator('[data-testid=trend-walk] [data-palette=print]').waitFor({ timeout: 5_000 });
     const pdf = await page.pdf({ format: 'A4', printBackground: true });
+    if (process.env['ZW_RECORD_PDF']) await writeFile(process.env['ZW_RECORD_PDF'], pdf);
     expect(pdf.subarray(0, 4).toString()).toBe('%PDF');
     await ctx.close();
   }, 180_000);

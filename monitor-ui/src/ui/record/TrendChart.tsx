@@ -24,14 +24,23 @@ export interface TrendChartProps {
   height?: number;
 }
 
-/** Series colours that read on the dark theme and on paper (the printed chart keeps its dark panel). */
+/** Series colours on the dark theme. */
 export const TREND_COLORS = {
   main: '#5aa2ff',
   second: '#4fd483',
   third: '#ffa552',
   target: '#d88cff',
-  axis: '#c3cad6',
-  grid: 'rgba(255,255,255,0.08)',
+} as const;
+
+/** Axes and grid on screen (dark) and on paper (printed black on white; series darkened to read on white). */
+const PALETTES = {
+  screen: { axis: '#c3cad6', grid: 'rgba(255,255,255,0.08)', series: (c: string) => c },
+  print: {
+    axis: '#222222',
+    grid: 'rgba(0,0,0,0.15)',
+    series: (c: string) =>
+      ({ '#5aa2ff': '#1f5fbf', '#4fd483': '#1d7a43', '#ffa552': '#b35400', '#d88cff': '#7b2d9e' })[c] ?? c,
+  },
 } as const;
 
 const DAY_S = 86_400;
@@ -50,71 +59,87 @@ export function TrendChart(props: TrendChartProps) {
     const el = host.current;
     if (!el || points === 0) return;
     const lang = language.value;
-    const xs = at.map((ms) => ms / 1000);
-    const span = xs.length > 1 ? (xs[xs.length - 1] as number) - (xs[0] as number) : 0;
-    const pad = Math.max(DAY_S * 3, span * 0.05);
-    const opts: uPlot.Options = {
-      width: el.clientWidth || 400,
-      height,
-      scales: {
-        x: {
-          time: false,
-          range: () => [(xs[0] ?? 0) - pad, (xs[xs.length - 1] ?? 0) + pad],
-        },
-        y: {
-          range: (_u, min, max) => {
-            const lo = Number.isFinite(min) ? min : 0;
-            const hi = Number.isFinite(max) ? max : 1;
-            const m = Math.max(1, (hi - lo) * 0.15);
-            return [Math.max(0, Math.floor(lo - m)), Math.ceil(hi + m)];
+    const printMedia = matchMedia('print');
+    let u: uPlot | null = null;
+    const build = (print: boolean) => {
+      const pal = print ? PALETTES.print : PALETTES.screen;
+      el.dataset['palette'] = print ? 'print' : 'screen';
+      const xs = at.map((ms) => ms / 1000);
+      const span = xs.length > 1 ? (xs[xs.length - 1] as number) - (xs[0] as number) : 0;
+      const pad = Math.max(DAY_S * 3, span * 0.05);
+      const opts: uPlot.Options = {
+        width: el.clientWidth || 400,
+        height,
+        scales: {
+          x: {
+            time: false,
+            range: () => [(xs[0] ?? 0) - pad, (xs[xs.length - 1] ?? 0) + pad],
+          },
+          y: {
+            range: (_u, min, max) => {
+              const lo = Number.isFinite(min) ? min : 0;
+              const hi = Number.isFinite(max) ? max : 1;
+              const m = Math.max(1, (hi - lo) * 0.15);
+              return [Math.max(0, Math.floor(lo - m)), Math.ceil(hi + m)];
+            },
           },
         },
-      },
-      axes: [
-        {
-          stroke: TREND_COLORS.axis,
-          grid: { stroke: TREND_COLORS.grid },
-          space: 80,
-          values: (_u, vals) => vals.map((v) => formatDate(v * 1000, lang).slice(5)),
-          incrs: [DAY_S, 2 * DAY_S, 7 * DAY_S, 14 * DAY_S, 28 * DAY_S, 56 * DAY_S, 91 * DAY_S, 182 * DAY_S],
-        },
-        { stroke: TREND_COLORS.axis, grid: { stroke: TREND_COLORS.grid }, size: 48 },
-      ],
-      series: [
-        { label: t('record.chart.date'), value: (_u, v) => (v === null ? '--' : formatDate(v * 1000, lang)) },
-        ...series.map(
-          (s): uPlot.Series => ({
-            label: s.label,
-            stroke: s.color,
-            width: s.dashed ? 2 : 2.5,
-            ...(s.dashed ? { dash: [8, 6] } : {}),
-            ...(s.bars
-              ? {
-                  fill: `${s.color}66`,
-                  paths: uPlot.paths.bars?.({ size: [0.5, 40] }),
-                  points: { show: false },
-                }
-              : { points: { show: true, size: 7, fill: s.color } }),
-            spanGaps: true,
-          }),
-        ),
-      ],
-      legend: { show: true },
-      cursor: { drag: { x: false, y: false } },
+        axes: [
+          {
+            stroke: pal.axis,
+            grid: { stroke: pal.grid },
+            space: 80,
+            values: (_u, vals) => vals.map((v) => formatDate(v * 1000, lang).slice(5)),
+            incrs: [DAY_S, 2 * DAY_S, 7 * DAY_S, 14 * DAY_S, 28 * DAY_S, 56 * DAY_S, 91 * DAY_S, 182 * DAY_S],
+          },
+          { stroke: pal.axis, grid: { stroke: pal.grid }, size: 48 },
+        ],
+        series: [
+          {
+            label: t('record.chart.date'),
+            value: (_u, v) => (v === null ? '--' : formatDate(v * 1000, lang)),
+          },
+          ...series.map(
+            (s): uPlot.Series => ({
+              label: s.label,
+              stroke: pal.series(s.color),
+              width: s.dashed ? 2 : 2.5,
+              ...(s.dashed ? { dash: [8, 6] } : {}),
+              ...(s.bars
+                ? {
+                    fill: `${pal.series(s.color)}66`,
+                    paths: uPlot.paths.bars?.({ size: [0.5, 40] }),
+                    points: { show: false },
+                  }
+                : { points: { show: true, size: 7, fill: pal.series(s.color) } }),
+              spanGaps: true,
+            }),
+          ),
+        ],
+        legend: { show: true },
+        cursor: { drag: { x: false, y: false } },
+      };
+      const data = [xs, ...series.map((s) => [...s.values])] as uPlot.AlignedData;
+      u?.destroy();
+      u = new uPlot(opts, data, el);
     };
-    const data = [xs, ...series.map((s) => [...s.values])] as uPlot.AlignedData;
-    const u = new uPlot(opts, data, el);
-    const fit = () => u.setSize({ width: el.clientWidth || 400, height });
+    build(printMedia.matches);
+    const fit = () => u?.setSize({ width: el.clientWidth || 400, height });
     const ro = new ResizeObserver(fit);
     ro.observe(el);
-    // Printing lays the page out narrower (A4): the canvas follows before the page is captured.
-    addEventListener('beforeprint', fit);
-    addEventListener('afterprint', fit);
+    // Printing: the chart is drawn again, synchronously, in the paper palette at the narrower A4 width.
+    const toPrint = () => build(true);
+    const toScreen = () => build(printMedia.matches);
+    const onMedia = (e: MediaQueryListEvent) => build(e.matches);
+    addEventListener('beforeprint', toPrint);
+    addEventListener('afterprint', toScreen);
+    printMedia.addEventListener('change', onMedia);
     return () => {
       ro.disconnect();
-      removeEventListener('beforeprint', fit);
-      removeEventListener('afterprint', fit);
-      u.destroy();
+      removeEventListener('beforeprint', toPrint);
+      removeEventListener('afterprint', toScreen);
+      printMedia.removeEventListener('change', onMedia);
+      u?.destroy();
     };
   }, [key, height, points]);
 
