@@ -17,6 +17,7 @@ import redisAdapter from './plugins/external/redis-adapter.js';
 import socketIo from './plugins/external/socket-io.js';
 import staticConsole from './plugins/external/static-console.js';
 import type { Registry } from './registry/index.js';
+import type { InfluxQLTarget } from './telemetry/index.js';
 
 export interface AppDeps {
   live: LiveService;
@@ -35,6 +36,8 @@ export interface AppDeps {
   socketRevalidateMs?: number;
   /** Told after a gateway's credential is revoked or rotated, so its open MQTT connections are cut. */
   gatewayCredentials?: GatewayCredentialEvents;
+  /** InfluxDB, for a person's telemetry in an export or an erasure (issue 16); unset: not configured. */
+  telemetry?: InfluxQLTarget;
 }
 
 const UI_DIST = fileURLToPath(new URL('../../monitor-ui/dist/', import.meta.url));
@@ -85,6 +88,7 @@ export async function buildApp(config: IngestConfig, deps: AppDeps): Promise<Fas
       allowedOrigins: config.ALLOWED_ORIGINS,
       homeMqttUrl: config.MQTT_WS_PUBLIC_URL ?? config.MQTT_WS_PATH,
       ...(deps.gatewayCredentials ? { gatewayCredentials: deps.gatewayCredentials } : {}),
+      ...(deps.telemetry ? { telemetry: deps.telemetry } : {}),
     });
   }
   // Issue 16: the hospitals' read-only FHIR R4 facade (its own bearer tokens, not staff logins).

@@ -47,6 +47,7 @@ import {
 import {
   createTelemetryWriter,
   type InfluxConfig,
+  isInfluxEnabled,
   loadInfluxConfig,
   type TelemetryWriter,
   writerMetricFields,
@@ -127,7 +128,8 @@ export async function startPlatform(config: IngestConfig, deps: PlatformDeps): P
     });
     closers.push(() => registry.db.close());
 
-    const writer = createTelemetryWriter(deps.influx ?? loadInfluxConfig(process.env), { logger });
+    const influxConfig = deps.influx ?? loadInfluxConfig(process.env);
+    const writer = createTelemetryWriter(influxConfig, { logger });
     closers.push(() => writer.close());
 
     const scenarios = config.DEMO ? await loadDemoScenarios(config) : [];
@@ -327,6 +329,7 @@ export async function startPlatform(config: IngestConfig, deps: PlatformDeps): P
       auth,
       ...(deps.socketRevalidateMs ? { socketRevalidateMs: deps.socketRevalidateMs } : {}),
       gatewayCredentials,
+      ...(isInfluxEnabled(influxConfig) ? { telemetry: influxConfig } : {}),
     });
     closers.push(() => app.close());
     // Phones' browser gateways (issue 17) speak MQTT over WebSocket on ingest's own origin.

@@ -13,6 +13,7 @@ import {
   type Registry,
   type SessionRecord,
 } from '../registry/index.js';
+import type { InfluxQLTarget } from '../telemetry/index.js';
 import type { LiveControl } from './live-control.js';
 
 /** The Fastify instance routes are declared on (zod type provider). */
@@ -36,6 +37,8 @@ export interface ApiContext {
   gatewayCredentials?: GatewayCredentialEvents;
   /** MQTT-over-WebSocket URL or path given to paired phones (issue 17). */
   homeMqttUrl?: string;
+  /** InfluxDB, for a person's telemetry in an export or an erasure (issue 16); unset: not configured. */
+  telemetry?: InfluxQLTarget;
 }
 
 /** The audit actor of a user. */

@@ -21,12 +21,6 @@ export const apiCodes = {
     '%s',
     409,
   ),
-  /** The telemetry store could not erase a person's series; nothing was erased (retry). */
-  ZW_ERR_ERASURE_INCOMPLETE: createError<'ZW_ERR_ERASURE_INCOMPLETE', 503, [detail: string]>(
-    'ZW_ERR_ERASURE_INCOMPLETE',
-    '%s',
-    503,
-  ),
   /**
    * A high-risk participant (AACVPR class high) was put into home sessions (a home-session binding, an
    * enrolment with home sessions) without a clinician's override in force (issue 15).

@@ -14,6 +14,7 @@ import type { GatewayCredentialEvents } from '../mqtt/gateway-credentials.js';
 import { participantViewRoutes } from '../participant/routes.js';
 import { pdfRoutes } from '../pdf/routes.js';
 import type { Registry } from '../registry/index.js';
+import type { InfluxQLTarget } from '../telemetry/index.js';
 import type { ApiContext } from './context.js';
 import { apiErrorHandler } from './error-handler.js';
 import type { LiveControl } from './live-control.js';
@@ -28,6 +29,7 @@ import { pairingRoutes } from './routes/pairing.js';
 import { participantRoutes } from './routes/participants.js';
 import { programmeRoutes } from './routes/programmes.js';
 import { recordRoutes } from './routes/record.js';
+import { rightsRoutes } from './routes/rights.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { siteRoutes } from './routes/sites.js';
 import { userRoutes } from './routes/users.js';
@@ -47,6 +49,8 @@ export interface ApiRoutesOptions {
   gatewayCredentials?: GatewayCredentialEvents;
   /** MQTT-over-WebSocket URL or path given to paired phones (default `/mqtt`, the embedded broker's). */
   homeMqttUrl?: string;
+  /** InfluxDB, for a person's telemetry in an export or an erasure (issue 16). */
+  telemetry?: InfluxQLTarget;
 }
 
 /**
@@ -116,6 +120,7 @@ export const apiRoutes: FastifyPluginAsync<ApiRoutesOptions> = async (fastify, o
     secureCookies: opts.secureCookies ?? false,
     ...(opts.gatewayCredentials ? { gatewayCredentials: opts.gatewayCredentials } : {}),
     homeMqttUrl: opts.homeMqttUrl ?? '/mqtt',
+    ...(opts.telemetry ? { telemetry: opts.telemetry } : {}),
   };
   await authRoutes(app, ctx);
   await siteRoutes(app, ctx);
@@ -128,6 +133,7 @@ export const apiRoutes: FastifyPluginAsync<ApiRoutesOptions> = async (fastify, o
   await alertRoutes(app, ctx);
   await auditRoutes(app, ctx);
   await consentRoutes(app, ctx);
+  await rightsRoutes(app, ctx);
   await recordRoutes(app, ctx);
   await programmeRoutes(app, ctx);
   await fhirClientRoutes(app, ctx);

@@ -502,6 +502,21 @@ const MATRIX: Entry[] = [
     body: () => ({ purpose: 'wall-name', granted: true, noticeVersion: 'v1' }),
     scope: 'param',
   },
+  {
+    method: 'GET',
+    path: '/participants/:id/export',
+    roles: ['clinician'],
+    url: (w) => `${p(w)}/export`,
+    scope: 'param',
+  },
+  {
+    method: 'POST',
+    path: '/participants/:id/erase',
+    roles: ['clinician'],
+    url: (w) => `${p(w)}/erase`,
+    body: () => ({ confirmAlias: 'not Ann' }),
+    scope: 'param',
+  },
   { method: 'GET', path: '/fhir-clients', roles: ['admin'], url: () => '/api/fhir-clients', scope: 'none' },
   {
     method: 'POST',

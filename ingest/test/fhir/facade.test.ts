@@ -10,6 +10,7 @@ import { seedDemo } from '../../src/registry/index.js';
 import { RX, T0 } from '../api/helpers.js';
 import { useFhir, validateR4 } from './harness.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: FHIR JSON, read by the assertions
 type Json = Record<string, any>;
 const MIN = 60_000;
 const SITE = 'fhir-demo';

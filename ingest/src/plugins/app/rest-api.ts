@@ -3,6 +3,7 @@ import { apiRoutes } from '../../api/index.js';
 import { type AuthService, authPlugin } from '../../auth/index.js';
 import type { GatewayCredentialEvents } from '../../mqtt/gateway-credentials.js';
 import type { Registry } from '../../registry/index.js';
+import type { InfluxQLTarget } from '../../telemetry/index.js';
 
 export interface RestApiOptions {
   auth: AuthService;
@@ -17,6 +18,8 @@ export interface RestApiOptions {
   allowedOrigins?: readonly string[];
   /** MQTT-over-WebSocket URL or path given to paired phones (issue 17). */
   homeMqttUrl?: string;
+  /** InfluxDB, for a person's telemetry in an export or an erasure (issue 16). */
+  telemetry?: InfluxQLTarget;
 }
 
 /**
@@ -32,6 +35,7 @@ const restApi: FastifyPluginAsync<RestApiOptions> = async (app, opts) => {
     secureCookies: opts.secureCookies,
     ...(opts.homeMqttUrl ? { homeMqttUrl: opts.homeMqttUrl } : {}),
     ...(opts.gatewayCredentials ? { gatewayCredentials: opts.gatewayCredentials } : {}),
+    ...(opts.telemetry ? { telemetry: opts.telemetry } : {}),
   });
 };
 
