@@ -27,6 +27,7 @@ import {
   type LiveServiceDeps,
   type LiveStats,
   ownsSite,
+  TAKEOVER_GRACE_MS,
   type UnboundList,
 } from './types.js';
 import { UNBOUND_LIST_LIMIT } from './unbound.js';
@@ -84,6 +85,8 @@ export class LiveService {
    */
   async takeSite(siteId: string): Promise<number> {
     const active = await this.core.deps.registry.sessions.active({ siteIds: [siteId] });
+    // Time-driven rules wait for the site's first batch (the broker's backlog) or a few seconds.
+    this.core.warming.set(siteId, this.core.clock() + TAKEOVER_GRACE_MS);
     for (const s of active) await loadSession(this.core, this.alerts, s.id);
     this.core.log.info({ siteId, sessions: active.length }, 'site taken: live sessions restored');
     return active.length;

@@ -33,6 +33,9 @@ export function applyBatch(
   batch: TelemetryBatch,
 ): void {
   const now = core.clock();
+  // The backlog has started to arrive: the rest of it follows within a second.
+  const warm = core.warming.get(siteId);
+  if (warm !== undefined && warm > now + 1000) core.warming.set(siteId, now + 1000);
   const horizon = now - ALERT_HORIZON_MS;
   const writer = core.deps.writer;
   const perParticipant = new Map<ParticipantRuntime, { rt: SessionRuntime; samples: WireSample[] }>();
@@ -110,6 +113,11 @@ export function applyBatch(
 export function tickAll(core: LiveCore, alerts: AlertProjection, now: number): void {
   for (const rt of core.sessions.values()) {
     if (!ownsSite(core, rt.info.siteId)) continue;
+    const warmUntil = core.warming.get(rt.info.siteId);
+    if (warmUntil !== undefined) {
+      if (now < warmUntil) continue;
+      core.warming.delete(rt.info.siteId);
+    }
     for (const p of rt.participants.values()) {
       const events = p.monitor.tick(now);
       if (events.length) alerts.handle(rt, p, events);

@@ -27,6 +27,9 @@ export interface UnboundDeviceView {
   recentlyWornBy: { participantId: string; alias: string; lastDataAt: number } | null;
 }
 
+/** Longest a taken site's time-driven rules wait for its first batch (ms); see `LiveCore.warming`. */
+export const TAKEOVER_GRACE_MS = 3_000;
+
 /** How far back a replayed (store-and-forward) sample may be and still drive live alerts (ARCHITECTURE.md). */
 export const ALERT_HORIZON_MS = 60_000;
 
@@ -155,6 +158,12 @@ export interface LiveCore {
   readonly usernames: Map<string, string>;
   /** Allowed skew of sample time ahead of this node's clock (ms). */
   readonly maxClockSkewMs: number;
+  /**
+   * siteId → until when (node clock) its time-driven rules wait after the site was taken (issue 18): the
+   * broker is still handing over what it kept meanwhile, so "no signal since the session started" would be
+   * a false SIGNAL_LOST. Ends a second after the site's first batch, or after {@link TAKEOVER_GRACE_MS}.
+   */
+  readonly warming: Map<string, number>;
   /** `${siteId}/${gatewayId}` → the current clock-fault episode of a gateway (see clock-skew.ts). */
   readonly clockFaults: Map<string, GatewayClockFault>;
   readonly counters: {
@@ -195,6 +204,7 @@ export function createLiveCore(deps: LiveServiceDeps): LiveCore {
     usernames: new Map(),
     maxClockSkewMs: deps.maxClockSkewMs ?? DEFAULT_MAX_CLOCK_SKEW_MS,
     clockFaults: new Map(),
+    warming: new Map(),
     counters: {
       samples: 0,
       unbound: 0,

@@ -35,6 +35,7 @@ export type BrokerKind = 'aedes' | 'mosquitto';
 export interface Health {
   node: string;
   sites: { siteId: string; token: number }[];
+  unmonitored: { siteId: string; since: number }[];
   live: { samples: number; fencedWrites: number; sessions: number };
   consumer: { samples: number; batches: number; duplicates: number; late: number; refused: number };
 }
