@@ -4,6 +4,7 @@
  * accepted into a new prescription version, and the record page's data — with each role allowed or refused.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { generateWeeklyProposals } from '../../src/api/record/progression.js';
 import { errorOf, RX, useApi } from './helpers.js';
 
 const DAY = 86_400_000;
@@ -416,6 +417,21 @@ describe('exercise-health record API', () => {
         );
       }
       expect((await record('clinicianB')).statusCode).toBe(404);
+    });
+  });
+
+  describe('weekly job', () => {
+    it('writes each enrolled participant one proposal per complete week, once', async () => {
+      expect(await generateWeeklyProposals(h.registry, h.clock.now)).toBe(0); // last week is done
+      h.clock.now += 7 * DAY;
+      // Ann and 小明 have a prescription; Hal has none (skipped).
+      expect(await generateWeeklyProposals(h.registry, h.clock.now)).toBe(2);
+      expect(await generateWeeklyProposals(h.registry, h.clock.now)).toBe(0);
+      const open = await h.registry.progression.open(h.world.ann);
+      expect(open).toMatchObject({ weekStart: LAST_WEEK + 7 * DAY, kind: 'hold' });
+      expect((open?.body as { reasons: { code: string }[] }).reasons.map((r) => r.code)).toContain(
+        'too-few-sessions',
+      );
     });
   });
 });

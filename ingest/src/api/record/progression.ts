@@ -18,18 +18,18 @@ export async function generateProposal(
   participantId: string,
   now: number,
   weekStart?: number,
-): Promise<{ proposal: ProgressionProposalRecord | null; skipped: ProposalSkip | null }> {
+): Promise<{ proposal: ProgressionProposalRecord | null; skipped: ProposalSkip | null; created: boolean }> {
   const p = await registry.participants.get(participantId);
   const tz = (p && (await registry.sites.get(p.siteId))?.timezone) ?? 'UTC';
   const start = startOfWeek(weekStart ?? addWeeks(startOfWeek(now, tz), -1, tz), tz);
   const end = addWeeks(start, 1, tz);
-  if (end > now) return { proposal: null, skipped: 'week-not-over' };
+  if (end > now) return { proposal: null, skipped: 'week-not-over', created: false };
   const existing = await registry.progression.forWeek(participantId, start);
-  if (existing) return { proposal: existing, skipped: null };
+  if (existing) return { proposal: existing, skipped: null, created: false };
   const rx = await registry.prescriptions.current(participantId, end - 1);
-  if (!rx) return { proposal: null, skipped: 'no-prescription' };
+  if (!rx) return { proposal: null, skipped: 'no-prescription', created: false };
   const body = prescriptionBaseSchema.safeParse(rx.body);
-  if (!body.success) return { proposal: null, skipped: 'unreadable-prescription' };
+  if (!body.success) return { proposal: null, skipped: 'unreadable-prescription', created: false };
   const history = (await sessionHistory(registry, participantId))
     .filter((s) => s.startMs >= start && s.startMs < end)
     .map((s) => summariseReport(s.session.id, s.startMs, s.report));
@@ -48,7 +48,7 @@ export async function generateProposal(
     body: proposal,
     atMs: now,
   });
-  return { proposal: stored, skipped: null };
+  return { proposal: stored, skipped: null, created: true };
 }
 
 /**
@@ -58,9 +58,7 @@ export async function generateProposal(
 export async function generateWeeklyProposals(registry: Registry, now: number): Promise<number> {
   let written = 0;
   for (const e of await registry.programmes.activeEnrolments()) {
-    const before = await registry.progression.open(e.participantId);
-    const r = await generateProposal(registry, e.participantId, now);
-    if (r.proposal && r.proposal.id !== before?.id && r.proposal.createdAt === now) written++;
+    if ((await generateProposal(registry, e.participantId, now)).created) written++;
   }
   return written;
 }
