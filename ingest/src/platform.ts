@@ -85,7 +85,14 @@ export interface Platform {
   /** The sites this node holds through leases (issue 18), and its holder id. */
   ownership: SiteOwnership;
   /** The demo: what was seeded (logins with their one-time passwords) and the scenario of each session. */
-  demo: { seed: DemoSeedResult; scenarios: Map<string, Scenario> } | undefined;
+  demo:
+    | {
+        seed: DemoSeedResult;
+        scenarios: Map<string, Scenario>;
+        /** Settles when the demo exercise-health record is seeded (issue 15; runs in the background). */
+        record?: Promise<void>;
+      }
+    | undefined;
   close(): Promise<void>;
 }
 
@@ -136,6 +143,7 @@ export async function startPlatform(config: IngestConfig, deps: PlatformDeps): P
     const seed = scenarios.length ? await seedDemo(registry, demoInput(scenarios)) : undefined;
     // Issue 15: the demo's exercise-health record (ten weeks of sessions through the real rules engine) is
     // seeded in the background so the start is not delayed; closing waits for it.
+    let recordSeeding: Promise<void> | undefined;
     if (seed && (config.DEMO_RECORD ?? !config.DEMO_SCENARIO)) {
       const userOf = (role: string) => seed.users.find((u) => u.role === role)?.userId ?? '';
       const seeding = seedRecordDemo(registry, {
@@ -149,6 +157,7 @@ export async function startPlatform(config: IngestConfig, deps: PlatformDeps): P
         },
         (err: unknown) => logger.error({ err }, 'demo exercise-health record not seeded'),
       );
+      recordSeeding = seeding;
       closers.push(() => seeding);
     }
 
@@ -449,7 +458,9 @@ export async function startPlatform(config: IngestConfig, deps: PlatformDeps): P
       consumer,
       writer,
       ownership,
-      demo: seed ? { seed, scenarios: scenarioBySession } : undefined,
+      demo: seed
+        ? { seed, scenarios: scenarioBySession, ...(recordSeeding ? { record: recordSeeding } : {}) }
+        : undefined,
       close,
     };
   } catch (e) {
