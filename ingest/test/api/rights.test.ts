@@ -23,11 +23,14 @@ describe('data rights: export and erasure', () => {
   const h = useApi({ api });
   const f = { erin: '', classSession: '', homeSession: '', strap: '', annStrap: '' };
 
-  async function write(lines: string[]) {
-    const res = await fetch(`${influx.url}/write?db=${influx.database}&precision=ms`, {
-      method: 'POST',
-      body: lines.join('\n'),
-    });
+  async function write(lines: string[], rp?: string) {
+    const res = await fetch(
+      `${influx.url}/write?db=${influx.database}&precision=ms${rp ? `&rp=${rp}` : ''}`,
+      {
+        method: 'POST',
+        body: lines.join('\n'),
+      },
+    );
     expect(res.status).toBe(204);
   }
   const count = async (where: string) => {
@@ -148,6 +151,17 @@ describe('data rights: export and erasure', () => {
     lines.push(`session,site=${siteA},session=${home.id} participants=1i,completeness=100 ${t}`);
     lines.push(`session,site=${siteA},session=${cls.id} participants=2i,completeness=100 ${t}`);
     await write(lines);
+    // 1-minute means in a second retention policy, as the provisioning set-up keeps them.
+    await influx.query(
+      `CREATE RETENTION POLICY "one_min" ON "${influx.database}" DURATION 730d REPLICATION 1`,
+    );
+    await write(
+      [erin.id, h.world.ann].map(
+        (p) =>
+          `hr,site=${siteA},session=${cls.id},participant=${p},device_kind=hr-strap bpm=104,samples=20i ${t}`,
+      ),
+      'one_min',
+    );
     expect(await count(`"participant" = '${erin.id}'`)).toBeGreaterThan(0);
   }, 60_000);
 
@@ -177,11 +191,21 @@ describe('data rights: export and erasure', () => {
       [f.classSession, f.homeSession].sort(),
     );
     expect(a.telemetry.status).toBe('included');
-    expect(a.telemetry.measurements.hr).toHaveLength(40);
-    expect(a.telemetry.measurements.hr.every((p: { participant: string }) => p.participant === f.erin)).toBe(
-      true,
-    );
-    expect(a.telemetry.measurements.alert).toHaveLength(1);
+    expect(a.telemetry.measurements['autogen.hr']).toHaveLength(40);
+    expect(
+      a.telemetry.measurements['autogen.hr'].every((p: { participant: string }) => p.participant === f.erin),
+    ).toBe(true);
+    expect(a.telemetry.measurements['autogen.alert']).toHaveLength(1);
+    expect(a.telemetry.measurements['one_min.hr']).toEqual([
+      expect.objectContaining({ bpm: 104, participant: f.erin }),
+    ]);
+    // The record summary as PDF in both languages.
+    expect(a.pdfs.map((x: { name: string }) => x.name)).toEqual([
+      `record-${f.erin}.zh-CN.pdf`,
+      `record-${f.erin}.en.pdf`,
+    ]);
+    for (const pdf of a.pdfs)
+      expect(Buffer.from(pdf.base64, 'base64').subarray(0, 5).toString()).toBe('%PDF-');
     expect(JSON.stringify(a)).not.toContain(h.world.ann);
     const [entry] = await h.registry.audit.list({ entity: 'participant', entityId: f.erin, limit: 1 });
     expect(entry).toMatchObject({
@@ -252,6 +276,12 @@ describe('data rights: export and erasure', () => {
     expect(await count(`"participant" = '${f.erin}'`)).toBe(0);
     expect(await series(`"participant" = '${f.erin}'`)).toBe(0);
     expect(await series(`"session" = '${f.homeSession}'`)).toBe(0);
+    expect(
+      await influx.query(`SELECT count(*) FROM "one_min"."hr" WHERE "participant" = '${f.erin}'`),
+    ).toEqual([]);
+    expect(
+      await influx.query(`SELECT count(*) FROM "one_min"."hr" WHERE "participant" = '${h.world.ann}'`),
+    ).toHaveLength(1);
     // Everyone else's data is intact.
     expect(await series(`"participant" = '${h.world.ann}'`)).toBe(annSeriesBefore);
     expect(await influx.query(`SELECT count(bpm) FROM hr WHERE "participant" = '${h.world.ann}'`)).toEqual(

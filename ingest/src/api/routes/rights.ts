@@ -1,6 +1,9 @@
 import { eraseBodySchema, erasureResponseSchema, idParamsSchema } from '@zonewatch/protocol';
 import { z } from 'zod';
 import { requireRole, requireUser } from '../../auth/index.js';
+import { participantHistory } from '../../participant/history.js';
+import { recordSummaryPdf } from '../../pdf/record-summary.js';
+import { PDF_LANGS, translator } from '../../pdf/text.js';
 import { codes } from '../../registry/index.js';
 import { type ApiContext, audit, loaders, type ZodApp } from '../context.js';
 import { eraseTelemetry, exportTelemetry } from '../person-telemetry.js';
@@ -24,8 +27,18 @@ const exportSchema = z
     audit: z.array(z.record(z.string(), z.unknown())),
     telemetry: z.object({
       status: z.enum(['included', 'not-configured']),
+      /** Points per `{retention policy}.{measurement}`. */
       measurements: z.record(z.string(), z.array(z.unknown())),
     }),
+    /** The record summary as PDF, zh-CN and en (base64); empty when no CJK font is installed. */
+    pdfs: z.array(
+      z.object({
+        name: z.string(),
+        lang: z.string(),
+        contentType: z.literal('application/pdf'),
+        base64: z.string(),
+      }),
+    ),
   })
   .describe(
     'Everything zonewatch holds about one person: every registry row that references them (table by table, as ' +
@@ -70,13 +83,38 @@ export async function rightsRoutes(app: ZodApp, ctx: ApiContext): Promise<void> 
       const telemetry = ctx.telemetry
         ? { status: 'included' as const, measurements: await exportTelemetry(ctx.telemetry, p.id) }
         : { status: 'not-configured' as const, measurements: {} };
+      const pdfs = [];
+      const site = await registry.sites.get(p.siteId);
+      try {
+        const history = await participantHistory(registry, p, ctx.clock(), { weeks: 52, sessions: 10_000 });
+        for (const lang of PDF_LANGS) {
+          const meta = {
+            lang,
+            centreName: site?.name ?? p.siteId,
+            timezone: site?.timezone ?? 'UTC',
+            generatedAt: ctx.clock(),
+            title: translator(lang)('doc.recordSummary'),
+          };
+          const pdf = await recordSummaryPdf(meta, history);
+          pdfs.push({
+            name: `record-${p.id}.${lang}.pdf`,
+            lang,
+            contentType: 'application/pdf' as const,
+            base64: pdf.toString('base64'),
+          });
+        }
+      } catch (err) {
+        // The PDFs are a reader's copy of what the JSON holds; without a font the archive is still complete.
+        request.log.warn({ err }, 'export: record PDFs not made');
+        pdfs.length = 0;
+      }
       await registry.transaction((tx) =>
         audit(tx, user, {
           action: 'participant.export',
           entity: 'participant',
           entityId: p.id,
           siteId: p.siteId,
-          detail: { tables: Object.keys(rows.tables), telemetry: telemetry.status },
+          detail: { tables: Object.keys(rows.tables), telemetry: telemetry.status, pdfs: pdfs.length },
           requestId: request.id,
         }),
       );
@@ -91,6 +129,7 @@ export async function rightsRoutes(app: ZodApp, ctx: ApiContext): Promise<void> 
         sessions: JSON.parse(JSON.stringify(sessions)) as Record<string, unknown>[],
         audit: trail.map((e) => ({ ...e })),
         telemetry,
+        pdfs,
       };
     },
   );
