@@ -16,6 +16,14 @@ export default defineConfig({
     assetsDir: 'assets',
     target: 'es2022',
     sourcemap: true,
+    // The console, and the participant's phone page (issue 17) at /home/ — a separate entry so the phone
+    // downloads neither the console nor its charts.
+    rollupOptions: {
+      input: {
+        main: fileURLToPath(new URL('index.html', import.meta.url)),
+        home: fileURLToPath(new URL('home/index.html', import.meta.url)),
+      },
+    },
   },
   server: {
     proxy: {

@@ -14,6 +14,7 @@ export {
   type GatewayStats,
   STOP_GRACE_MS,
 } from './core.js';
+export { type DecodeOutcome, NotificationDecoder } from './decode.js';
 export { DECODE_ERROR_REASONS, type DecodeErrorReason, OutboxClosedError, OutboxSeqError } from './errors.js';
 export { MemoryOutbox, type Outbox, type OutboxStats, PendingIndex, RECORD_HEADER_BYTES } from './outbox.js';
 export { MAX_INFLIGHT } from './publisher.js';

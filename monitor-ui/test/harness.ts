@@ -47,6 +47,8 @@ export async function ensureBuilt(): Promise<void> {
     const sources = Math.max(
       await newestMtime(path.join(UI_ROOT, 'src')),
       (await stat(path.join(UI_ROOT, 'index.html'))).mtimeMs,
+      await newestMtime(path.join(UI_ROOT, 'home')),
+      await newestMtime(path.join(UI_ROOT, 'public')),
       (await stat(path.join(UI_ROOT, 'vite.config.ts'))).mtimeMs,
     );
     if (built < sources)
@@ -123,7 +125,7 @@ export async function startStack(
 }
 
 /** Debian's Chromium with the flags that work on these machines (FIELD-NOTES.md). */
-export function launchBrowser(): Promise<Browser> {
+export function launchBrowser(extraArgs: readonly string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
     args: [
@@ -135,6 +137,7 @@ export function launchBrowser(): Promise<Browser> {
       '--no-first-run',
       // Alarm sounds play in a headless test without a click.
       '--autoplay-policy=no-user-gesture-required',
+      ...extraArgs,
     ],
   });
 }
