@@ -4,6 +4,8 @@
  *
  *   npm run bench:chain -- --participants 2000 --seconds 40 [--gateways M] [--broker aedes|mosquitto|both]
  *                          [--ramp 1000,2500,5000] [--influx] [--name NAME]
+ *   npm run bench:chain -- --kill-owner-at S [--participants N] [--seconds S2] [--broker aedes|mosquitto|both]
+ *                          [--lease-ttl-ms MS]   (two ingest nodes; the owner of every site killed S s in)
  *
  * Writes bench/results/<timestamp>-<name>.json and .md and replaces bench/results/latest.md. See bench/README.md.
  */
@@ -16,6 +18,7 @@ import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { startPostgres } from '../ingest/test/registry/pg-server.js';
 import { startInflux } from '../ingest/test/telemetry/influx-server.js';
+import { type KillOwnerResult, runKillOwner } from './lib/kill-owner.js';
 import { startMosquitto } from './lib/mosquitto.js';
 import { type PlanOptions, planGateways } from './lib/plan.js';
 import { type Child, procStat, spawnChild } from './lib/procs.js';
@@ -40,6 +43,9 @@ const { values: a } = parseArgs({
     name: { type: 'string' },
     'connect-rate': { type: 'string', default: '100' },
     'no-cache': { type: 'boolean', default: false },
+    /** Issue 18: two ingest nodes, and the one holding every site killed with SIGKILL S s into the window. */
+    'kill-owner-at': { type: 'string' },
+    'lease-ttl-ms': { type: 'string', default: '5000' },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -464,6 +470,53 @@ function markdown(runs: RunResult[], meta: Record<string, unknown>, knee: string
     '',
   );
   return lines.join('\n');
+}
+
+if (a['kill-owner-at'] !== undefined) {
+  const killAtS = Math.max(1, Number(a['kill-owner-at']));
+  const results: KillOwnerResult[] = [];
+  for (const b of brokers) {
+    const r = await runKillOwner({
+      broker: b,
+      participants: steps[0]!,
+      perGateway: Number(a['per-gateway']),
+      gatewaysPerSite: Number(a['gateways-per-site']),
+      seconds: Math.max(seconds, killAtS + 15),
+      killAtS,
+      connectRatePerSec: Number(a['connect-rate']),
+      leaseTtlMs: Number(a['lease-ttl-ms']),
+      logger,
+      log,
+    });
+    results.push(r);
+    log(
+      `${b} ${r.participants}: takeover ${r.takeoverMs} ms (first site ${r.firstSiteMs} ms), sent ${r.sent}, taken ${r.taken}, lost ${r.lost}, duplicate batches ${r.duplicateBatches}${r.error ? `, FAILED: ${r.error}` : ''}`,
+    );
+  }
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
+  const name = a.name ?? `kill-owner-${brokers.join('-')}-${steps[0]}`;
+  mkdirSync(RESULTS, { recursive: true });
+  const lines = [
+    `# Failover benchmark — ${name} (${stamp})`,
+    '',
+    `Command: \`npm run bench:chain -- ${process.argv.slice(2).join(' ')}\`  `,
+    `Two ingest nodes (Postgres registry, Redis), node A holding every site killed with SIGKILL ${killAtS} s into the steady window; lease time ${a['lease-ttl-ms']} ms. Load average at start: ${results[0]?.loadAvgStart.join(' ')}.`,
+    '',
+    '| broker | participants (gateways, sites) | takeover: first site / every site (ms) | sent → taken (lost) | duplicate batches | late batches drained by B | taken by A / B |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    ...results.map(
+      (r) =>
+        `| ${r.broker} | ${r.participants} (${r.gateways}, ${r.sites})${r.error ? ` FAILED: ${r.error.replace(/\|/g, '/')}` : ''} | ${r.firstSiteMs ?? '—'} / ${r.takeoverMs ?? '—'} | ${r.sent} → ${r.taken} (${r.lost}) | ${r.duplicateBatches} | ${r.lateBatches} | ${r.takenByA} / ${r.takenByB} |`,
+    ),
+    '',
+  ];
+  writeFileSync(
+    path.join(RESULTS, `${stamp}-${name}.json`),
+    `${JSON.stringify({ killAtS, results }, null, 2)}\n`,
+  );
+  writeFileSync(path.join(RESULTS, `${stamp}-${name}.md`), lines.join('\n'));
+  process.stdout.write(`${lines.join('\n')}\n`);
+  process.exit(results.every((r) => !r.error) ? 0 : 1);
 }
 
 const startedAt = new Date();

@@ -5,6 +5,7 @@
  * `npm start`, but with the per-IP connection limit raised so hundreds of gateways on 127.0.0.1 can connect,
  * and an extra `ingest_bench` login for the benchmark's observer). Reports CPU, peak RSS and counters.
  */
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { type Broker, createBroker, hashSecret, type Principal } from '@zonewatch/broker';
 import pino from 'pino';
 import { loadConfig } from '../../ingest/src/config.js';
@@ -48,12 +49,26 @@ if (env.BENCH_EMBED_AEDES === '1') {
 }
 const config = loadConfig(env);
 platform = await startPlatform(config, { logger });
+if (env.BENCH_EVAL_LOG) {
+  // `--kill-owner-at`: every batch this node took, written with a plain write(2) so it outlives kill -9;
+  // the orchestrator counts (gateway, seq) over both nodes: lost = published − taken, and duplicates.
+  const fd = openSync(env.BENCH_EVAL_LOG, 'a');
+  const live = platform.live;
+  const onBatch = live.onBatch.bind(live);
+  live.onBatch = (siteId, batch) => {
+    const taken = onBatch(siteId, batch);
+    if (taken) writeSync(fd, `${batch.gatewayId} ${batch.seq} ${batch.samples.length}\n`);
+    return taken;
+  };
+  process.on('exit', () => closeSync(fd));
+}
 send({ type: 'ready', url: platform.url, mqttUrl: env.MQTT_URL });
 
 const stats = () => ({
   consumer: platform!.consumer.stats(),
   live: platform!.live.stats(),
   writer: platform!.writer.stats(),
+  sites: platform!.ownership.sites().length,
 });
 process.on('message', async (m: { type: string }) => {
   if (m.type === 'steady') monitor.markSteady();

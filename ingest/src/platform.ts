@@ -214,7 +214,13 @@ export async function startPlatform(config: IngestConfig, deps: PlatformDeps): P
       takeover: config.SITE_TAKEOVER,
       onAcquired: async (siteId, _token, gap) => {
         await liveRef!.takeSite(siteId);
+        // Lost while restoring (a very slow restore): never open the site's session, it is someone else's.
+        if (!ownership.owns(siteId)) return liveRef!.dropSite(siteId);
         await consumerRef!.addSite(siteId);
+        if (!ownership.owns(siteId)) {
+          liveRef!.dropSite(siteId);
+          return consumerRef!.removeSite(siteId, false);
+        }
         if (gap) {
           // Grafana: the gap as a step (interrupted from the last renewal of the old owner until now).
           writer.writeMetrics('site_gap', { site: siteId }, { interrupted: 1, gap_ms: 0 }, gap.from);

@@ -56,6 +56,11 @@ export class SiteOwnership implements SiteGate {
   private timer: NodeJS.Timeout | undefined;
   private expiryTimer: NodeJS.Timeout | undefined;
   private round: Promise<void> | undefined;
+  /**
+   * Sites being taken (their state restored, their session opened): outside the rounds, so renewals never
+   * wait for a slow restore, and sites taken together are restored together.
+   */
+  private readonly loading = new Map<string, Promise<void>>();
   private again = false;
   private stopped = false;
   /** Takeovers so far and the time each took from the previous holder's last renewal (ms). */
@@ -70,6 +75,7 @@ export class SiteOwnership implements SiteGate {
   /** Takes what it can now (awaited), then keeps renewing and looking every `renewMs`. */
   async start(): Promise<void> {
     await this.runRound();
+    await Promise.all(this.loading.values());
     this.timer = setInterval(() => this.kick(), this.o.renewMs);
     // Expiry is checked on its own timer: a renewal stuck on the database must not keep a site alive here.
     this.expiryTimer = setInterval(() => this.dropExpired(), Math.max(50, Math.floor(this.o.renewMs / 4)));
@@ -132,6 +138,7 @@ export class SiteOwnership implements SiteGate {
     while (this.round) await this.round.catch(() => undefined);
     if (this.stopped || this.owns(siteId)) return;
     await this.runRound();
+    await this.loading.get(siteId);
   }
 
   /** Sites held now, with their tokens. */
@@ -191,12 +198,15 @@ export class SiteOwnership implements SiteGate {
         { siteId: lease.siteId, token: got.token, ...(got.gap ? { gap: got.gap } : {}) },
         got.gap ? 'site taken over' : 'site lease acquired',
       );
-      try {
-        await this.o.onAcquired(lease.siteId, got.token, got.gap);
-      } catch (e) {
-        this.o.logger.error({ siteId: lease.siteId, err: (e as Error).message }, 'taking a site failed');
-        await this.giveBack(lease.siteId);
-      }
+      const siteId = lease.siteId;
+      const task = this.o
+        .onAcquired(siteId, got.token, got.gap)
+        .catch(async (e: unknown) => {
+          this.o.logger.error({ siteId, err: (e as Error).message }, 'taking a site failed');
+          await this.giveBack(siteId);
+        })
+        .finally(() => this.loading.delete(siteId));
+      this.loading.set(siteId, task);
     }
   }
 
@@ -215,6 +225,7 @@ export class SiteOwnership implements SiteGate {
     clearInterval(this.timer);
     clearInterval(this.expiryTimer);
     await this.round?.catch(() => undefined);
+    await Promise.all(this.loading.values());
     for (const siteId of [...this.held.keys()]) {
       const token = this.held.get(siteId)!.token;
       // Stop consuming and let queued writes finish while the lease is still ours, then release it.
