@@ -56,7 +56,7 @@ function io(): CliIo & { stdout: string; stderr: string } {
 }
 
 /** Waits until `cond` holds, checking on every message the subscriber receives. */
-function arrived(cond: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+function arrived(cond: () => boolean, what: string, timeoutMs = 90_000): Promise<void> {
   return new Promise((resolve, reject) => {
     const check = (): void => {
       if (!cond()) return;

@@ -79,7 +79,7 @@ describe('participants', () => {
     await page.getByText('Saved', { exact: true }).waitFor({ timeout: 10_000 });
     expect(await page.locator('label.field-invalid').count()).toBe(0);
     await page.context().close();
-  }, 90_000);
+  });
 });
 
 describe('gateways', () => {
@@ -126,7 +126,7 @@ describe('gateways', () => {
     await expect.poll(() => row.locator('button').count(), { timeout: 10_000 }).toBe(0);
     expect(await row.locator('td').nth(4).textContent()).not.toBe('--');
     await page.context().close();
-  }, 60_000);
+  });
 });
 
 describe('sessions', () => {
@@ -159,7 +159,7 @@ describe('sessions', () => {
     await row.locator('a.btn', { hasText: 'Open wall' }).click();
     await page.locator('.wall .status-active').waitFor({ timeout: 10_000 });
     await page.context().close();
-  }, 60_000);
+  });
 });
 
 describe('acknowledging with a note', () => {

@@ -129,7 +129,7 @@ describe('class wall', () => {
     // Sound on before any alarm (a real click: the browser's autoplay rule).
     await page.locator('.btn-sound-off').click();
     await expect.poll(() => page.locator('.sound-control').getAttribute('data-sound')).toBe('on');
-  }, 60_000);
+  });
 
   it('shows a tile per participant with the values the simulator sent', async () => {
     const tiles = page.locator('.tile');
@@ -170,7 +170,7 @@ describe('class wall', () => {
     // Every tile carries its zone as text (and shape), never by colour alone.
     for (const text of await page.locator('.tile [data-testid=zone]').allTextContents())
       expect(['Below zone', 'In zone', 'Above zone', 'Over ceiling']).toContain(text.trim());
-  }, 60_000);
+  });
 
   it('a scripted over-exertion raises a flashing critical alert on the wall soon after the rule fires', async () => {
     const fired = await until(
@@ -265,7 +265,7 @@ describe('class wall', () => {
         ),
       15_000,
     );
-  }, 30_000);
+  });
 
   it('pairs a device by "tap the strap": the device that appears is proposed and bound', async () => {
     await page.locator('button', { hasText: 'Roster & pairing' }).click();
@@ -302,7 +302,7 @@ describe('class wall', () => {
     ).toBe(true);
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
-  }, 40_000);
+  });
 
   it('moves a participant to another tile, and the arrangement survives a reload', async () => {
     await page.locator('button', { hasText: 'Arrange tiles' }).click();
@@ -316,7 +316,7 @@ describe('class wall', () => {
     await page.reload();
     await expect.poll(() => page.locator('.tile').count(), { timeout: 15_000 }).toBe(6);
     expect((await order()).indexOf(last)).toBe(before.length - 2);
-  }, 30_000);
+  });
 
   it('raises its own "live link lost" alarm after 10 s without a connection, and recovers with a fresh snapshot', async () => {
     const wall = page.locator('.wall');
@@ -340,7 +340,7 @@ describe('class wall', () => {
     await expect
       .poll(() => page.locator('.tile[data-freshness=live]').count(), { timeout: 10_000 })
       .toBeGreaterThan(0);
-  }, 60_000);
+  });
 
   it('fits a 1024×768 tablet without sideways scrolling', async () => {
     const ctx = await newContext(browser, { lang: 'zh-CN', width: 1024, height: 768 });
@@ -352,7 +352,7 @@ describe('class wall', () => {
     expect(await tablet.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1024);
     await shoot(tablet, 'wall-tablet-zh');
     await ctx.close();
-  }, 60_000);
+  });
 });
 
 describe('session controls', () => {
@@ -388,7 +388,7 @@ describe('session controls', () => {
     await page.locator('button', { hasText: 'Stop now' }).click();
     await page.locator('.wall .status-ended').waitFor({ timeout: 10_000 });
     await ctx.close();
-  }, 60_000);
+  });
 });
 
 describe('coach', () => {
@@ -437,7 +437,7 @@ describe('coach', () => {
     expect(csv.headers()['content-type']).toContain('text/csv');
     expect(await csv.text()).toContain('Walker 9');
     await ctx.close();
-  }, 90_000);
+  });
 });
 
 describe('administration', () => {
@@ -472,7 +472,7 @@ describe('administration', () => {
     await page.locator('button', { hasText: 'Show clinical details' }).click();
     await page.getByLabel(/^Full name/).waitFor();
     await ctx.close();
-  }, 60_000);
+  });
 
   it('a new gateway’s MQTT secret is shown once, and users are created with roles', async () => {
     const ctx = await newContext(browser, { lang: 'en' });
@@ -500,7 +500,7 @@ describe('administration', () => {
     await page.locator('button', { hasText: 'Create user' }).click();
     await page.locator('[data-testid=users] tr', { hasText: 'coach-li' }).waitFor({ timeout: 10_000 });
     await ctx.close();
-  }, 60_000);
+  });
 });
 
 describe('languages', () => {
@@ -577,5 +577,5 @@ describe('class report', () => {
       await ada.screenshot({ path: `${SCREENSHOTS}/report.png` });
     }
     await ctx.close();
-  }, 60_000);
+  });
 });

@@ -204,7 +204,7 @@ describe('registry migrations and restart', () => {
     } finally {
       await registry.db.close();
     }
-  }, 30_000);
+  });
 
   it('nodes starting together against one Postgres apply each migration once', async () => {
     const url = await server.createDatabase('race');
