@@ -397,7 +397,7 @@ export async function startPlatform(config: IngestConfig, deps: PlatformDeps): P
         const l = live.stats();
         writer.writeMetrics(
           'ingest',
-          { node: 'ingest' },
+          { node: holder },
           {
             batches: c.batches,
             samples: c.samples,

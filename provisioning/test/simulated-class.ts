@@ -354,6 +354,7 @@ export function simulateClass(end: number = Date.now(), seed = 7): SimulatedClas
         unbound_devices: Math.min(ingest.unbound, 2000),
         unbound_evicted: Math.max(0, ingest.unbound - 2000) + (s >= 500 ? 120 : 0),
         alerts_open: openAt(s),
+        sites_held: s === 570 ? 1 : 2,
         write_latency_ms: failures ? 850 : Math.round((4 + rnd() * 12) * 10) / 10,
         buffer_lines: failures ? 4200 : Math.round(rnd() * 300),
         write_failures: ingest.write_failures,
@@ -361,6 +362,35 @@ export function simulateClass(end: number = Date.now(), seed = 7): SimulatedClas
       },
       t: at(s),
     });
+    // Site leases (issue 18): ingest-1 holds both sites; at 570 s it dies for site A, which ingest-2 takes
+    // over at 576 s (a 6 s gap, recorded by the new owner).
+    points.push({
+      measurement: 'site_lease',
+      tags: { site: SITE_B, node: 'ingest-1' },
+      fields: { held: 1, token: 1 },
+      t: at(s),
+    });
+    if (s !== 570)
+      points.push({
+        measurement: 'site_lease',
+        tags: { site: SITE_A, node: s < 570 ? 'ingest-1' : 'ingest-2' },
+        fields: { held: 1, token: s < 570 ? 1 : 2 },
+        t: at(s),
+      });
+    if (s === 580) {
+      points.push({
+        measurement: 'site_gap',
+        tags: { site: SITE_A },
+        fields: { interrupted: 1, gap_ms: 0 },
+        t: at(590),
+      });
+      points.push({
+        measurement: 'site_gap',
+        tags: { site: SITE_A },
+        fields: { interrupted: 0, gap_ms: 6000 },
+        t: at(596),
+      });
+    }
     const rejected = authBurst(s);
     broker.auth += rejected;
     if (s > CLASS_S - 300) authRejectedLast5m += rejected;

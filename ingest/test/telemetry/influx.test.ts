@@ -113,6 +113,8 @@ beforeAll(async () => {
     },
   );
   writer.writeMetrics('gateway', { site, gateway: 'gw1' }, { online: 1, outbox_depth: 0, outbox_dropped: 0 });
+  writer.writeMetrics('site_lease', { site, node: 'n1' }, { held: 1, token: 2 });
+  writer.writeMetrics('site_gap', { site }, { interrupted: 0, gap_ms: 5400 });
   await writer.flush();
   writer.writeMetrics(
     'ingest',
@@ -128,6 +130,7 @@ beforeAll(async () => {
       unbound_devices: 1,
       unbound_evicted: 0,
       alerts_open: 1,
+      sites_held: 1,
       ...writerMetricFields(writer.stats()),
     },
   );
