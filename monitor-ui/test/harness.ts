@@ -79,7 +79,7 @@ export interface Stack {
  * `socketRevalidateMs`: how often open consoles' logins are checked again (default 30 s).
  */
 export async function startStack(
-  opts: { socketRevalidateMs?: number; scenarios?: readonly string[] } = {},
+  opts: { socketRevalidateMs?: number; scenarios?: readonly string[]; demoRecord?: boolean } = {},
 ): Promise<Stack> {
   await ensureBuilt();
   const dataDir = await mkdtemp(path.join(tmpdir(), 'zw-ui-e2e-'));
@@ -93,6 +93,8 @@ export async function startStack(
       .map((f) => path.join(FIXTURES, f))
       .join(','),
     LOG_LEVEL: 'silent',
+    // Issue 15: the demo's exercise-health record (ten past weeks through the real rules engine).
+    ...(opts.demoRecord ? { DEMO_RECORD: 'true' } : {}),
   });
   const platform = await startPlatform(config, {
     logger: pino({ level: 'silent' }),

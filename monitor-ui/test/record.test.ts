@@ -28,6 +28,29 @@ const SHOOT = process.env['ZW_SCREENSHOTS'] === '1';
 let stack: Stack;
 let browser: Browser;
 const DAY = 86_400_000;
+/** The demo's ten-week record (ingest `demo-record.ts`): sessions the real rules engine computed. */
+const DEMO = 'demo-record-0007';
+
+/** Waits until the demo record (seeded in the background at start) has its open proposal. */
+async function demoRecordReady(cookie: string): Promise<void> {
+  const deadline = Date.now() + 150_000;
+  for (;;) {
+    const res = await fetch(`${stack.url}api/participants/${DEMO}/record`, { headers: { cookie } });
+    if (res.ok) {
+      const r = (await res.json()) as { proposals: { status: string }[] };
+      if (r.proposals.some((p) => p.status === 'proposed')) return;
+    }
+    if (Date.now() > deadline) throw new Error('the demo record was not seeded');
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+function points(page: Page, id: string): Promise<number> {
+  return page
+    .locator(`[data-testid=${id}]`)
+    .getAttribute('data-points')
+    .then((v) => Number(v));
+}
 
 async function apiLogin(user: { username: string; password: string }): Promise<string> {
   const res = await fetch(`${stack.url}api/auth/login`, {
@@ -157,6 +180,7 @@ async function assessDeriveEnrol(page: Page, participantId: string, lang: 'en' |
     expect.arrayContaining(['hrMax.measured', 'ceiling.ischaemicThreshold', 'walkingPace.sixMinuteWalk']),
   );
   expect(steps.join(' ')).toContain('138');
+  expect(steps.join(' ')).not.toMatch(/\{\w+\}/);
   expect(steps.join(' ')).toContain('115');
   const versionsBefore = await page.locator('[data-testid=timeline] li[data-type=prescription]').count();
   await derivation.locator('[data-testid=derivation-save]').click();
@@ -185,7 +209,7 @@ async function assessDeriveEnrol(page: Page, participantId: string, lang: 'en' |
 }
 
 beforeAll(async () => {
-  [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
+  [stack, browser] = await Promise.all([startStack({ demoRecord: true }), launchBrowser()]);
 }, 180_000);
 
 afterAll(async () => {
@@ -249,6 +273,45 @@ describe('The exercise-health record', () => {
     await ctx.close();
   }, 120_000);
 
+  it('ten weeks of sessions: trends, baseline against re-assessment, and the proposal the clinician accepts', async () => {
+    await demoRecordReady(await apiLogin(stack.users.clinician));
+    const ctx = await newContext(browser, { lang: 'en' });
+    const page = await ctx.newPage();
+    await login(page, stack.url, stack.users.clinician);
+    await page.goto(`${stack.url}#/record/${DEMO}`);
+    await page.locator('[data-testid=progression]').waitFor({ timeout: 20_000 });
+    const n = Number(
+      /^Session (\d+) of 36$/.exec(
+        (await page.locator('[data-testid=session-of-n]').textContent()) ?? '',
+      )?.[1],
+    );
+    expect(n).toBeGreaterThanOrEqual(20);
+    expect(await points(page, 'trend-weekly')).toBeGreaterThanOrEqual(16);
+    expect(await points(page, 'trend-hr-zone')).toBeGreaterThanOrEqual(20);
+    expect(await points(page, 'trend-hrr')).toBeGreaterThanOrEqual(20);
+    expect(await points(page, 'trend-walk')).toBe(2);
+    // Baseline against the week-6 re-assessment, with the clinically meaningful mark.
+    const walk = page.locator('[data-testid=comparison] tr[data-measure="sixMinuteWalk.distanceM"]');
+    expect(['true', 'false']).toContain(await walk.getAttribute('data-meaningful'));
+    // The proposal names the sessions it rests on (links to their reports) and what changes.
+    const proposal = page.locator('[data-testid=progression]');
+    expect(await proposal.locator('.prog-reasons li').count()).toBeGreaterThan(0);
+    expect(await proposal.locator('.session-links a').count()).toBeGreaterThan(0);
+    const versions = await page.locator('[data-testid=timeline] li[data-type=prescription]').count();
+    await proposal.locator('[data-testid=progression-accept]').click();
+    await expect
+      .poll(() => page.locator('[data-testid=timeline] li[data-type=prescription]').count(), {
+        timeout: 10_000,
+      })
+      .toBe(versions + 1);
+    expect(await page.locator('[data-testid=progression]').count()).toBe(0);
+    expect(
+      await page.locator('[data-testid=timeline] li[data-type=proposal]').first().textContent(),
+    ).toContain('accepted');
+    expect(await overflowing(page, 'main.record-page')).toEqual([]);
+    await ctx.close();
+  }, 200_000);
+
   it('the same in zh-CN: no English word, nothing cut, and it prints on A4', async () => {
     const ctx = await newContext(browser, { lang: 'zh-CN' });
     const page = await ctx.newPage();
@@ -262,7 +325,6 @@ describe('The exercise-health record', () => {
     expect(await english(page)).toEqual([]);
     expect(await page.locator('main.record-page').textContent()).not.toMatch(/record\.|\{\w+\}/);
     expect(await overflowing(page, 'main.record-page')).toEqual([]);
-    if (SHOOT) await page.screenshot({ path: path.join(SCREENSHOTS, 'record-zh.png'), fullPage: true });
 
     // Printed: A4 portrait (186 mm between 12 mm margins ≈ 703 CSS px), nothing wider than the page.
     await page.setViewportSize({ width: 703, height: 1000 });
@@ -274,8 +336,46 @@ describe('The exercise-health record', () => {
     // The charts are drawn again in the paper palette (black axes on white).
     await page.locator('[data-testid=trend-walk] [data-palette=print]').waitFor({ timeout: 5_000 });
     const pdf = await page.pdf({ format: 'A4', printBackground: true });
-    if (process.env['ZW_RECORD_PDF']) await writeFile(process.env['ZW_RECORD_PDF'], pdf);
     expect(pdf.subarray(0, 4).toString()).toBe('%PDF');
+    if (process.env['ZW_RECORD_PDF']) await writeFile(process.env['ZW_RECORD_PDF'], pdf);
     await ctx.close();
   }, 180_000);
+
+  it('zh-CN, the ten-week record: no English word, nothing cut; a proposal rejected with its reason', async () => {
+    // A proposal for the week before the one accepted above (the weekly job would have written it then).
+    const clinician = await apiLogin(stack.users.clinician);
+    const r = (await api(clinician, 'GET', `/participants/${DEMO}/record`)) as {
+      proposals: { weekStart: number }[];
+    };
+    const weekStart = Math.min(...r.proposals.map((p) => p.weekStart)) - 7 * DAY;
+    const made = (await api(clinician, 'POST', `/participants/${DEMO}/proposals`, { weekStart })) as {
+      skipped: string | null;
+    };
+    expect(made.skipped).toBeNull();
+    const ctx = await newContext(browser, { lang: 'zh-CN' });
+    const page = await ctx.newPage();
+    await login(page, stack.url, stack.users.clinician);
+    await page.goto(`${stack.url}#/record/${DEMO}`);
+    const proposal = page.locator('[data-testid=progression]');
+    await proposal.waitFor({ timeout: 20_000 });
+    expect(await page.locator('[data-testid=session-of-n]').textContent()).toMatch(/^第 \d+ 次课，共 36 次$/);
+    await page.waitForTimeout(500);
+    expect(await english(page)).toEqual([]);
+    expect(await page.locator('main.record-page').textContent()).not.toMatch(/record\.|\{\w+\}/);
+    expect(await overflowing(page, 'main.record-page')).toEqual([]);
+    // Every compared measure and every prescription note is worded (none left as a raw name).
+    expect(await page.locator('[data-testid=comparison] td:first-child [translate=no]').count()).toBe(0);
+    expect(await page.locator('[data-testid=comparison] tbody tr').count()).toBeGreaterThan(3);
+    if (SHOOT) await page.screenshot({ path: path.join(SCREENSHOTS, 'record-zh.png'), fullPage: true });
+    await proposal.locator('button', { hasText: '拒绝' }).click();
+    await proposal.locator('input[name=reject-reason]').fill('膝关节不适，先维持两周');
+    await proposal.locator('button[type=submit]').click();
+    await page.locator('[data-testid=record-saved]').waitFor();
+    expect(await page.locator('[data-testid=record-saved]').textContent()).toBe('已拒绝建议，理由已保存。');
+    const decided = (await api(clinician, 'GET', `/participants/${DEMO}/record`)) as {
+      proposals: { status: string; reason: string | null }[];
+    };
+    expect(decided.proposals.find((p) => p.status === 'rejected')?.reason).toBe('膝关节不适，先维持两周');
+    await ctx.close();
+  }, 120_000);
 });

@@ -656,6 +656,7 @@ export const en = {
   'record.f.date': 'Date',
   'record.f.findings': 'Findings',
   'record.f.bmi': 'BMI (derived)',
+  'record.f.bmiShort': 'BMI',
   'record.f.height': 'Height',
   'record.f.weight': 'Weight',
   'record.f.waist': 'Waist',
@@ -843,6 +844,7 @@ export const en = {
   'record.tl.proposed': 'awaiting decision',
   'record.tl.superseded': 'superseded',
   'record.tl.accepted': 'accepted',
+  'record.tl.acceptedNote': 'from the accepted progression proposal ({kind})',
   'record.tl.rejected': 'rejected',
   // Failover between ingest nodes (issue 18): no server node evaluates the session while its owner is gone.
   'technical.monitoringInterrupted': 'MONITORING INTERRUPTED',

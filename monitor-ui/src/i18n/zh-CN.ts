@@ -640,6 +640,7 @@ export const zhCN: Readonly<Record<keyof typeof en, string>> = {
   'record.f.date': '日期',
   'record.f.findings': '所见',
   'record.f.bmi': '体重指数（计算）',
+  'record.f.bmiShort': '体重指数',
   'record.f.height': '身高',
   'record.f.weight': '体重',
   'record.f.waist': '腰围',
@@ -823,6 +824,7 @@ export const zhCN: Readonly<Record<keyof typeof en, string>> = {
   'record.tl.proposed': '待决定',
   'record.tl.superseded': '已被取代',
   'record.tl.accepted': '已接受',
+  'record.tl.acceptedNote': '来自已接受的进阶建议（{kind}）',
   'record.tl.rejected': '已拒绝',
   // Failover between ingest nodes (issue 18): no server node evaluates the session while its owner is gone.
   'technical.monitoringInterrupted': '监测中断',

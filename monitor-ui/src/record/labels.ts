@@ -29,6 +29,7 @@ export const FIELD_KEY: Readonly<Record<string, MessageKey>> = {
   'anthropometrics.heightCm': 'record.f.height',
   'anthropometrics.weightKg': 'record.f.weight',
   'anthropometrics.waistCm': 'record.f.waist',
+  'anthropometrics.bmi': 'record.f.bmiShort',
   restingHrBpm: 'record.f.restingHr',
   'restingBp.systolicMmHg': 'record.f.systolic',
   'restingBp.diastolicMmHg': 'record.f.diastolic',
@@ -90,6 +91,7 @@ export const UNIT_KEY: Readonly<Record<string, MessageKey>> = {
   METs: 'record.unit.mets',
   W: 'record.unit.watts',
   mm: 'record.unit.mm',
+  'kg/m²': 'record.unit.kgm2',
 };
 
 export const KIND_KEY: Readonly<Record<AssessmentKind, MessageKey>> = {

@@ -148,7 +148,9 @@ function Comparison({ r }: { r: RecordResponse }) {
           <tr key={row.measure} data-measure={row.measure} data-meaningful={String(row.meaningful)}>
             <td>
               {FIELD_KEY[row.measure] ? t(FIELD_KEY[row.measure] as never) : <Data>{row.measure}</Data>}{' '}
-              <span class="muted">{unitOf(row.measure)}</span>
+              <span class="muted">
+                {UNIT_KEY[row.unit] ? t(UNIT_KEY[row.unit] as never) : unitOf(row.measure)}
+              </span>
             </td>
             <td>{n(row.baseline)}</td>
             <td>{n(row.latest)}</td>

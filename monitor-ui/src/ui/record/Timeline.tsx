@@ -31,6 +31,13 @@ function headline(a: Assessment | undefined): string {
   return parts.join(t('common.listSep'));
 }
 
+/** A note the server writes itself (an accepted proposal's version), worded here; a person's note as typed. */
+function Note({ note }: { note: string }) {
+  const m = /^progression proposal accepted \((progress|hold|step-back)\)$/.exec(note);
+  if (m) return <>{t('record.tl.acceptedNote', { kind: t(PROGRESSION_KIND_KEY[m[1] as 'progress']) })}</>;
+  return <Data>{note}</Data>;
+}
+
 const STATUS_KEY = {
   proposed: 'record.tl.proposed',
   accepted: 'record.tl.accepted',
@@ -92,7 +99,7 @@ export function Timeline({
                   {i.note && (
                     <>
                       {' '}
-                      <Data>{i.note}</Data>
+                      <Note note={i.note} />
                     </>
                   )}
                 </span>
