@@ -326,6 +326,32 @@ describe('session metrics (section 3a "Metrics", 6)', () => {
     ]);
   });
 
+  it("each trace bucket's usable HR extremes keep a 2-s spike's peak that the bucket mean flattens", () => {
+    // The demo home walk's spike (issue 14): 162 is an artefact (a jump < 2 s after 123), 163 comes exactly
+    // 2 000 ms after the last usable 123, so it is usable (section 2) and is the session's hrPeak.
+    const st = new ParticipantMonitor(rx(), defaultRuleSettings, 0);
+    st.evaluateAll([
+      { t: 0, hr: 120 },
+      { t: 1000, hr: 123 },
+      { t: 2000, hr: 162, rrMs: [506, 496] },
+      { t: 3000, hr: 163, rrMs: [495, 508] },
+      { t: 4000, hr: 125, rrMs: [485, 483, 502] },
+      { t: 5000, hr: 126 },
+      { t: 11_000, hr: 127 },
+    ]);
+    const report = st.report(11_000);
+    expect(report.hrPeak).toBe(163);
+    expect(report.trace.map((p) => p.hr)).toEqual([132.8, 126, 127]);
+    const ext = st.traceHrExtremes();
+    expect(ext).toEqual([
+      { hrMin: 120, hrMax: 163 },
+      { hrMin: 126, hrMax: 126 },
+      { hrMin: 127, hrMax: 127 },
+    ]);
+    expect(ext.length).toBe(st.trace().points.length);
+    expect(Math.max(...ext.map((b) => b.hrMax ?? 0))).toBe(report.hrPeak);
+  });
+
   it('HR recovery 60 s after exercise end; a drop ≤ 12 bpm is flagged for review', () => {
     const samples = (after: number) => [...every(0, 60, { hr: 150 }), ...every(61, 130, { hr: after })];
     const st = new ParticipantMonitor(rx(), defaultRuleSettings, 0);

@@ -208,6 +208,26 @@ export function traceSoFar(m: MetricsAccumulator): TracePoint[] {
   return out;
 }
 
+/**
+ * The lowest and highest usable HR of each trace bucket, aligned with {@link traceSoFar} (null where a
+ * bucket has no usable HR), exactly as given like hrPeak. A pure read of the usable-HR history that leaves
+ * the trace itself (bucket means, section 6) as it is: a chart drawing these shows a short peak that a
+ * 5-s mean flattens, so the highest point it draws is the report's hrPeak (issue 14).
+ */
+export function traceHrExtremes(m: MetricsAccumulator): { hrMin: number | null; hrMax: number | null }[] {
+  const out: { hrMin: number | null; hrMax: number | null }[] = [];
+  for (let i = 0; i <= m.bucket; i++) out.push({ hrMin: null, hrMax: null });
+  for (let k = 0; k < m.hrHistT.length; k++) {
+    const idx = Math.max(0, Math.floor(((m.hrHistT[k] as number) - m.sessionStartMs) / m.bucketMs));
+    const b = out[idx];
+    if (!b) continue;
+    const v = m.hrHistV[k] as number;
+    if (b.hrMin === null || v < b.hrMin) b.hrMin = v;
+    if (b.hrMax === null || v > b.hrMax) b.hrMax = v;
+  }
+  return out;
+}
+
 function lowerBound(a: readonly number[], x: number): number {
   let lo = 0;
   let hi = a.length;

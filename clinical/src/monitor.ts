@@ -10,7 +10,7 @@ import {
   setBoundState,
   tickState,
 } from './lifecycle.js';
-import { type SessionMetrics, type TracePoint, traceSoFar } from './metrics.js';
+import { type SessionMetrics, type TracePoint, traceHrExtremes, traceSoFar } from './metrics.js';
 import type { ResolvedPrescription } from './prescription.js';
 import { swapPrescription } from './prescription-swap.js';
 import { metricsOf, reportOf, type SessionReport } from './reports.js';
@@ -222,6 +222,14 @@ export class ParticipantMonitor {
    */
   trace(): { sessionStartMs: number; points: TracePoint[] } {
     return { sessionStartMs: this.#s.sessionStartMs, points: traceSoFar(this.#s.metrics) };
+  }
+
+  /**
+   * The lowest and highest usable HR of each bucket of {@link trace} (same order and length; null where a
+   * bucket has none), so a chart keeps a short peak that the bucket mean flattens.
+   */
+  traceHrExtremes(): { hrMin: number | null; hrMax: number | null }[] {
+    return traceHrExtremes(this.#s.metrics);
   }
 
   /** The full session report at `endMs`. `exerciseEndMs` overrides a marked exercise end. */

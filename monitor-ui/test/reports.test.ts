@@ -163,6 +163,63 @@ describe('Reports disagree with themselves', () => {
   }, 60_000);
 });
 
+describe('Reports disagree with themselves: the peak HR', () => {
+  // fixtures/e2e-home.yaml puts motion artefacts in Walker 9's first minute: a spike two readings long has
+  // its second reading 2 s after the last good one, usable (CLINICAL-RULES.md section 2), so it is the
+  // report's peak; 5-s means flatten it to well below that.
+  it("the home report's chart reaches the report's peak HR, and over-ceiling time without an alert is explained", async () => {
+    const cookie = await apiLogin(stack.users.instructor);
+    const s = (await api(cookie, 'GET', `/sessions/${stack.homeSessionId}`)) as { status: string };
+    if (s.status === 'active') {
+      // Still running (this test alone): wait until the server's trace has a bucket whose highest usable
+      // HR stands well above its mean (the spike), then end the session.
+      await until(
+        'a spike in the home trace',
+        async () => {
+          const r = (await api(cookie, 'GET', `/sessions/${stack.homeSessionId}/trace`)) as {
+            items: { points: { hr: number | null; hrMax?: number | null }[] }[];
+          };
+          const pts = r.items[0]?.points ?? [];
+          return pts.some((p) => p.hr !== null && (p.hrMax ?? p.hr) - p.hr >= 10) ? true : undefined;
+        },
+        90_000,
+      );
+      await api(cookie, 'POST', `/sessions/${stack.homeSessionId}/stop`);
+    }
+    const texts = {
+      en: { peak: 'Peak HR', note: /^Over the ceiling for \d+:\d\d in all, never for the 10 s in a row/ },
+      'zh-CN': { peak: '最高心率', note: /^累计超过安全上限 \d+:\d\d，但从未连续达到触发警报所需的 10 秒/ },
+    } as const;
+    for (const lang of ['en', 'zh-CN'] as const) {
+      const ctx = await newContext(browser, { lang });
+      const page = await ctx.newPage();
+      await login(page, stack.url, stack.users.coach);
+      await page.goto(`${stack.url}#/report/${encodeURIComponent(stack.homeSessionId)}`);
+      const walker = page.locator('.report-participant[data-participant=e2e-h1]');
+      await walker.waitFor({ timeout: 20_000 });
+      const peakText = await walker
+        .locator('dl.metrics > div', { has: page.locator('dt', { hasText: texts[lang].peak }) })
+        .locator('dd')
+        .textContent();
+      const peak = Number.parseFloat(peakText ?? '');
+      expect(peak).toBeGreaterThan(0);
+      // The highest HR the chart draws is the reported peak, and the HR axis reaches it.
+      const chart = walker.locator('[data-testid=report-chart]');
+      await expect.poll(() => chart.getAttribute('data-hr-max'), { timeout: 10_000 }).not.toBeNull();
+      expect(Math.round(Number(await chart.getAttribute('data-hr-max')))).toBe(peak);
+      expect(Number(await chart.getAttribute('data-hr-scale-max'))).toBeGreaterThanOrEqual(peak);
+      // The spike is brief: the time over the ceiling adds up to less than the hold, and the page says why
+      // no alert came of it rather than leaving "over ceiling" and "no alerts" side by side.
+      const note = walker.locator('[data-testid=over-ceiling-note]');
+      expect(await note.textContent()).toMatch(texts[lang].note);
+      const box = await note.evaluate((el) => ({ sw: el.scrollWidth, cw: el.clientWidth }));
+      expect(box.sw).toBeLessThanOrEqual(box.cw);
+      if (lang === 'zh-CN') expect(await note.textContent()).not.toMatch(/[A-Za-z]/);
+      await ctx.close();
+    }
+  }, 150_000);
+});
+
 describe('The prescription form', () => {
   it('starts from the clinical details and refuses a ceiling above HRmax naming the field, in both languages', async () => {
     const cookie = await apiLogin(stack.users.clinician);

@@ -488,7 +488,16 @@ export const sessionTraceResponseSchema = z.object({
   items: z.array(
     z.object({
       participantId: id,
-      points: z.array(z.object({ at: epochMs, hr: z.number().nullable(), spo2: z.number().nullable() })),
+      points: z.array(
+        z.object({
+          at: epochMs,
+          hr: z.number().nullable(),
+          spo2: z.number().nullable(),
+          /** Lowest and highest usable HR of the bucket (`hr` is its mean). */
+          hrMin: z.number().nullable().optional(),
+          hrMax: z.number().nullable().optional(),
+        }),
+      ),
     }),
   ),
 });

@@ -12,6 +12,9 @@ export const tracePointSchema = z.object({
   tS: z.number(),
   hr: z.number().nullable(),
   spo2: z.number().nullable(),
+  /** Lowest and highest usable HR of the bucket (added by the live service, so a chart keeps short peaks). */
+  hrMin: z.number().nullable().optional(),
+  hrMax: z.number().nullable().optional(),
 });
 
 /** Summary metrics of section 6 / 3a "Metrics" (the replay `metrics` object). */
@@ -151,7 +154,13 @@ export const savedReportReadSchema = asObject(
       })
       .nullable()
       .catch(null),
-    trace: z.array(asObject(z.object({ tS: z.number().catch(0), hr: figure, spo2: figure }))).catch([]),
+    trace: z
+      .array(
+        asObject(
+          z.object({ tS: z.number().catch(0), hr: figure, spo2: figure, hrMin: figure, hrMax: figure }),
+        ),
+      )
+      .catch([]),
     alerts: z.array(alertReportReadSchema).catch([]),
     adherence: z
       .object({

@@ -216,10 +216,17 @@ export class LiveService {
     const from = now - withinMs;
     return [...rt.participants.values()].map((p) => {
       const { sessionStartMs, points } = p.monitor.trace();
+      const extremes = p.monitor.traceHrExtremes();
       return {
         participantId: p.participantId,
         points: points
-          .map((x) => ({ at: sessionStartMs + x.tS * 1000, hr: x.hr, spo2: x.spo2 }))
+          .map((x, i) => ({
+            at: sessionStartMs + x.tS * 1000,
+            hr: x.hr,
+            spo2: x.spo2,
+            hrMin: extremes[i]?.hrMin ?? null,
+            hrMax: extremes[i]?.hrMax ?? null,
+          }))
           .filter((x) => x.at >= from && x.at <= now),
       };
     });

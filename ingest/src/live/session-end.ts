@@ -28,7 +28,11 @@ export async function endLiveSession(
     // Reports outlive accounts: they name who acknowledged (display name, as the CSV), not an internal id.
     const reportAlerts = [];
     for (const a of raw.alerts) reportAlerts.push({ ...a, acknowledgedBy: await username(a.acknowledgedBy) });
-    const report = { ...raw, alerts: reportAlerts };
+    // Each trace bucket keeps its usable-HR extremes next to the mean, so the report's chart shows the peak
+    // the report states (issue 14); the engine's report itself is unchanged.
+    const extremes = p.monitor.traceHrExtremes();
+    const trace = raw.trace.map((x, i) => ({ ...x, ...(extremes[i] ?? { hrMin: null, hrMax: null }) }));
+    const report = { ...raw, trace, alerts: reportAlerts };
     await siteWrite(core, rt.info.siteId, (reg) =>
       reg.reports.save({
         sessionId,

@@ -157,3 +157,34 @@ describe('No structure in time (issue 14): phases drive HR recovery into the rep
     expect(bob.hrRecovery).toBeNull();
   });
 });
+
+describe('Reports disagree with themselves (issue 14): the peak HR is in the trace', () => {
+  it("each bucket's usable HR extremes reach the saved report and the live trace, so a chart shows the peak", async () => {
+    const w = await classRunning();
+    let seq = 0;
+    const hr = (s: number, bpm: number) => {
+      const t = T0 + s * 1000;
+      clock.now = t;
+      const samples = [{ kind: 'hr' as const, device: w.strapA.id, t, bpm }];
+      w.live.onBatch(w.site.id, { v: 1, gatewayId: 'gw-1', seq: seq++, sentAt: t, samples });
+      w.live.tick(t);
+    };
+    // A two-reading spike: 162 is an artefact, 163 (2 s after the last usable 120) is usable.
+    const bpm = (s: number) => (s === 11 ? 162 : s === 12 ? 163 : 120);
+    for (let s = 0; s <= 30; s++) hr(s, bpm(s));
+    const live = w.live.recentTrace(w.session.id, 600_000)?.find((x) => x.participantId === w.ann.id);
+    const spiked = live?.points.find((p) => p.hrMax === 163);
+    expect(spiked?.hr).toBeLessThan(140);
+    await registry.sessions.end(w.session.id, T0 + 30_000);
+    await w.live.sessionEnded(w.session.id);
+    const reports = await registry.reports.listBySession(w.session.id);
+    const ann = reports.find((r) => r.participantId === w.ann.id)?.body as {
+      hrPeak: number;
+      trace: { hr: number | null; hrMin: number | null; hrMax: number | null }[];
+    };
+    expect(ann.hrPeak).toBe(163);
+    expect(Math.max(...ann.trace.map((p) => p.hrMax ?? 0))).toBe(163);
+    expect(Math.max(...ann.trace.map((p) => p.hr ?? 0))).toBeLessThan(140);
+    expect(Math.min(...ann.trace.map((p) => p.hrMin ?? 999))).toBe(120);
+  });
+});

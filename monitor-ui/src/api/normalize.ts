@@ -1,4 +1,9 @@
-import { type AlertReportRead, prescriptionBaseSchema, savedReportReadSchema } from '@zonewatch/protocol';
+import {
+  type AlertReportRead,
+  hrModeSchema,
+  prescriptionBaseSchema,
+  savedReportReadSchema,
+} from '@zonewatch/protocol';
 import type { z } from 'zod';
 import type {
   ParticipantReport,
@@ -72,6 +77,7 @@ export function toParticipantReport(
   startedAt: number | null,
 ): ParticipantReport {
   const { hrRecovery, trace, alerts, zone, adherence, ...m } = savedReportReadSchema.parse(item.body);
+  const hrMode = hrModeSchema.safeParse((item.body as { zone?: { hrMode?: unknown } } | null)?.zone?.hrMode);
   return {
     participantId: item.participantId,
     alias: item.alias,
@@ -84,8 +90,11 @@ export function toParticipantReport(
     },
     hrRecovery,
     trace: { t: trace.map((p) => p.tS), hr: trace.map((p) => p.hr), spo2: trace.map((p) => p.spo2) },
+    // A report saved before buckets kept their extremes: the mean stands in for both.
+    hrRange: { min: trace.map((p) => p.hrMin ?? p.hr), max: trace.map((p) => p.hrMax ?? p.hr) },
     alerts: alerts.map((a) => alert(a, startedAt)),
     zone,
+    hrMode: hrMode.success ? hrMode.data : null,
     adherence,
   };
 }

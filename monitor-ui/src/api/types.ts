@@ -1,4 +1,4 @@
-import type { PrescriptionInput, RuleId, SavedReportRead, Severity } from '@zonewatch/protocol';
+import type { HrMode, PrescriptionInput, RuleId, SavedReportRead, Severity } from '@zonewatch/protocol';
 
 /**
  * REST types come from the wire contract (`protocol/src/api.ts`); only what the console derives for its
@@ -69,8 +69,12 @@ export interface ParticipantReport {
   metrics: ReportMetrics;
   hrRecovery: HrRecoveryView | null;
   trace: { t: number[]; hr: (number | null)[]; spo2: (number | null)[] };
+  /** Lowest and highest usable HR of each trace bucket (`trace.hr` is the bucket mean), same length. */
+  hrRange: { min: (number | null)[]; max: (number | null)[] };
   alerts: ReportAlert[];
   zone: ZoneView | null;
+  /** The prescription's HR alert mode that day (null in reports that do not say). */
+  hrMode: HrMode | null;
   /** This session against the FITT minutes-in-zone target. */
   adherence: SavedReportRead['adherence'];
 }

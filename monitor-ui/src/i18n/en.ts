@@ -897,4 +897,11 @@ export const en = {
   'home.link.queued': '{count} readings waiting to be sent',
   'home.link.dropped': '{count} oldest readings could not be kept',
   'home.sound.enable': 'Turn on warning sound',
+  // Report peak and over-ceiling time (issue 14): the chart's 5-s extremes and why no alert was raised.
+  'chart.hrMax': 'Highest HR in 5 s',
+  'chart.hrMin': 'Lowest HR in 5 s',
+  'report.overCeilingShortRuns':
+    'Over the ceiling for {duration} in all, never for the {hold} s in a row that raises an alert, so no alert was raised.',
+  'report.overCeilingHrAlertsOff':
+    'Over the ceiling for {duration} in all; heart-rate alerts are off in this prescription.',
 } as const;

@@ -877,4 +877,10 @@ export const zhCN: Readonly<Record<keyof typeof en, string>> = {
   'home.link.queued': '{count} 条读数等待发送',
   'home.link.dropped': '{count} 条最早的读数无法保留',
   'home.sound.enable': '打开警示声音',
+  // Report peak and over-ceiling time (issue 14): the chart's 5-s extremes and why no alert was raised.
+  'chart.hrMax': '每 5 秒最高心率',
+  'chart.hrMin': '每 5 秒最低心率',
+  'report.overCeilingShortRuns':
+    '累计超过安全上限 {duration}，但从未连续达到触发警报所需的 {hold} 秒，因此未触发警报。',
+  'report.overCeilingHrAlertsOff': '累计超过安全上限 {duration}；此处方已关闭心率警报。',
 };

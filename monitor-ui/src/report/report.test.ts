@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { groupRoster, toParticipantReport } from '../api/normalize.js';
-import { adherenceRows, mayReadAdherence, timeInZone } from './report.js';
+import { adherenceRows, mayReadAdherence, overCeilingWithoutAlert, timeInZone } from './report.js';
 
 describe('session report view', () => {
   it('reads the saved report body (engine SessionReport + alias + zone)', () => {
@@ -86,6 +86,53 @@ describe('session report view', () => {
       0,
     );
     expect(p.alerts.map((a) => a.ackNote)).toEqual(['sat her down', null]);
+  });
+
+  it("reads each trace bucket's HR extremes next to its mean; an older body's mean stands in for both", () => {
+    const r = toParticipantReport(
+      {
+        participantId: 'p1',
+        alias: 'Walker',
+        body: {
+          hrPeak: 163,
+          trace: [
+            { tS: 0, hr: 132.8, spo2: null, hrMin: 120, hrMax: 163 },
+            { tS: 5, hr: 126, spo2: null },
+            { tS: 10, hr: null, spo2: null, hrMin: null, hrMax: null },
+          ],
+        },
+      },
+      0,
+    );
+    expect(r.trace.hr).toEqual([132.8, 126, null]);
+    expect(r.hrRange).toEqual({ min: [120, 126, null], max: [163, 126, null] });
+    expect(Math.max(...r.hrRange.max.map((v) => v ?? 0))).toBe(r.metrics.hrPeak);
+  });
+
+  it('says why time over the ceiling raised no alert (runs shorter than the hold, or HR alerts off)', () => {
+    const base = toParticipantReport(
+      {
+        participantId: 'p1',
+        alias: 'Walker',
+        body: {
+          secondsOverCeiling: 3,
+          alerts: [],
+          zone: { lowBpm: 100, highBpm: 118, ceilingBpm: 133, hrMode: 'enforce' },
+        },
+      },
+      0,
+    );
+    expect(base.hrMode).toBe('enforce');
+    expect(overCeilingWithoutAlert(base)).toEqual({ kind: 'shortRuns', seconds: 3, holdS: 10 });
+    expect(overCeilingWithoutAlert({ ...base, hrMode: 'off' })).toEqual({ kind: 'hrAlertsOff', seconds: 3 });
+    const raised = {
+      ...base,
+      alerts: [{ ...(base.alerts[0] as never), rule: 'HR_OVER_CEILING' }],
+    };
+    expect(overCeilingWithoutAlert(raised)).toBeNull();
+    expect(
+      overCeilingWithoutAlert({ ...base, metrics: { ...base.metrics, secondsOverCeiling: 0 } }),
+    ).toBeNull();
   });
 
   it('an empty or odd body shows as unknowns, never a crash', () => {

@@ -1,5 +1,6 @@
+import { defaultRuleSettings } from '@zonewatch/clinical';
 import type { ZoneState } from '@zonewatch/protocol';
-import type { AdherenceResponse, ReportMetrics } from '../api/types.js';
+import type { AdherenceResponse, ParticipantReport, ReportMetrics } from '../api/types.js';
 
 export interface ZoneShare {
   zone: ZoneState;
@@ -22,6 +23,21 @@ export function timeInZone(m: ReportMetrics): ZoneShare[] {
     seconds,
     pct: total > 0 ? (Math.max(0, seconds) / total) * 100 : 0,
   }));
+}
+
+/**
+ * Why time over the ceiling raised no alert, stated so a reader does not take the two for a contradiction
+ * (issue 14): the seconds are every usable sample at or above the ceiling added up, while HR_OVER_CEILING
+ * needs the ceiling held for its hold time without a break (CLINICAL-RULES.md section 3). Null when there
+ * was no time over the ceiling or an over-ceiling alert was raised.
+ */
+export function overCeilingWithoutAlert(
+  r: Pick<ParticipantReport, 'metrics' | 'alerts' | 'hrMode'>,
+): { kind: 'shortRuns'; seconds: number; holdS: number } | { kind: 'hrAlertsOff'; seconds: number } | null {
+  const seconds = r.metrics.secondsOverCeiling;
+  if (!(seconds > 0) || r.alerts.some((a) => a.rule === 'HR_OVER_CEILING')) return null;
+  if (r.hrMode === 'off') return { kind: 'hrAlertsOff', seconds };
+  return { kind: 'shortRuns', seconds, holdS: defaultRuleSettings.hrOverCeiling.warningHoldMs / 1000 };
 }
 
 export interface AdherenceRow {

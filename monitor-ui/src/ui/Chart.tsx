@@ -16,13 +16,26 @@ export interface ChartMarker {
 export interface ChartProps {
   /** [x, hr, spo2] columns. */
   data: [number[], (number | null)[], (number | null)[]];
+  /**
+   * Lowest and highest HR of each point's bucket when `hr` is a bucket mean (same length as x): drawn as a
+   * band around the mean line, so a short peak the mean flattens is still on the chart.
+   */
+  hrRange?: { min: (number | null)[]; max: (number | null)[] } | null;
   /** x is seconds since the epoch (live) or seconds from the session start (report). */
   xKind: 'epoch' | 'relative';
   zone: { lowBpm: number; highBpm: number; ceilingBpm: number } | null;
   spo2Floor?: number | null;
   markers?: readonly ChartMarker[];
   height: number;
-  labels: { hr: string; spo2: string; zone: string; ceiling: string; time: string };
+  labels: {
+    hr: string;
+    spo2: string;
+    zone: string;
+    ceiling: string;
+    time: string;
+    hrMax?: string;
+    hrMin?: string;
+  };
   /** Fixed x window (s) for rolling charts. */
   windowS?: number;
   testid?: string;
@@ -44,7 +57,25 @@ const COLORS = {
   warning: '#ffd60a',
   advisory: '#37d4f0',
   unknown: '#ff4d42',
+  hrRange: 'rgba(244, 246, 250, 0.55)',
+  hrRangeFill: 'rgba(244, 246, 250, 0.16)',
 };
+
+/** uPlot's columns: x, hr, spo2, then (with a range) the bucket maxima and minima. */
+function columns(p: Pick<ChartProps, 'data' | 'hrRange'>): uPlot.AlignedData {
+  const [x, hr, spo2] = p.data;
+  return p.hrRange ? [x, hr, spo2, p.hrRange.max, p.hrRange.min] : [x, hr, spo2];
+}
+
+/** The highest HR value a chart plots (mean line and bucket maxima), or null with none. */
+export function plottedHrMax(data: uPlot.AlignedData): number | null {
+  let max: number | null = null;
+  for (const i of [1, 3]) {
+    for (const v of (data[i] ?? []) as (number | null | undefined)[])
+      if (typeof v === 'number' && Number.isFinite(v) && (max === null || v > max)) max = v;
+  }
+  return max;
+}
 
 /**
  * HR and SpO2 over time on uPlot, with the prescription's zone as a band, the ceiling as a dashed line,
@@ -56,6 +87,7 @@ export function TraceChart(props: ChartProps) {
   const latest = useRef(props);
   latest.current = props;
   const { zone, spo2Floor, markers, height, labels, xKind, windowS } = props;
+  const ranged = props.hrRange != null;
   const markerKey = (markers ?? []).map((m) => `${m.x}:${m.severity}:${m.label}`).join('|');
 
   useEffect(() => {
@@ -129,6 +161,10 @@ export function TraceChart(props: ChartProps) {
         ctx.fillText(text, tx, ty);
       });
       ctx.restore();
+      // What a test (or a person inspecting the page) can read: the highest HR drawn and the HR axis top.
+      const top_ = plottedHrMax(u.data);
+      el.dataset.hrMax = top_ === null ? '' : String(top_);
+      el.dataset.hrScaleMax = String(u.scales.hr?.max ?? '');
     };
     const fmtX = (v: number) =>
       xKind === 'relative' ? formatDuration(v) : new Date(v * 1000).toTimeString().slice(0, 8);
@@ -162,12 +198,31 @@ export function TraceChart(props: ChartProps) {
         { value: (_u, v) => (v === null ? '--' : fmtX(v)), label: labels.time },
         { label: labels.hr, scale: 'hr', stroke: COLORS.hr, width: 2.5, spanGaps: false },
         { label: labels.spo2, scale: 'spo2', stroke: COLORS.spo2, width: 2, spanGaps: false },
+        ...(ranged
+          ? [
+              {
+                label: labels.hrMax ?? labels.hr,
+                scale: 'hr',
+                stroke: COLORS.hrRange,
+                width: 1,
+                spanGaps: false,
+              },
+              {
+                label: labels.hrMin ?? labels.hr,
+                scale: 'hr',
+                stroke: COLORS.hrRange,
+                width: 1,
+                spanGaps: false,
+              },
+            ]
+          : []),
       ],
+      ...(ranged ? { bands: [{ series: [3, 4] as [number, number], fill: COLORS.hrRangeFill }] } : {}),
       legend: { show: true },
       cursor: { drag: { x: false, y: false } },
       hooks: { draw: [drawOverlay] },
     };
-    const u = new uPlot(opts, latest.current.data, el);
+    const u = new uPlot(opts, columns(latest.current), el);
     plot.current = u;
     const ro = new ResizeObserver(() => u.setSize({ width: el.clientWidth, height }));
     ro.observe(el);
@@ -187,14 +242,17 @@ export function TraceChart(props: ChartProps) {
     labels.time,
     labels.zone,
     labels.ceiling,
+    labels.hrMax,
+    labels.hrMin,
     xKind,
     windowS,
     markerKey,
+    ranged,
   ]);
 
   useEffect(() => {
-    plot.current?.setData(props.data);
-  }, [props.data]);
+    plot.current?.setData(columns(props));
+  }, [props.data, props.hrRange]);
 
   return <div ref={host} class="chart" data-testid={props.testid} data-points={props.data[0].length} />;
 }

@@ -5,7 +5,7 @@ import { endpoints } from '../api/endpoints.js';
 import type { AdherenceResponse, ParticipantReport, SessionReportView } from '../api/types.js';
 import { formatClock, formatDate, formatDateTime, formatDuration, formatNumber } from '../format.js';
 import { language, t } from '../i18n/store.js';
-import { adherenceRows, mayReadAdherence, timeInZone } from '../report/report.js';
+import { adherenceRows, mayReadAdherence, overCeilingWithoutAlert, timeInZone } from '../report/report.js';
 import { errorText } from './admin/common.js';
 import { type ChartMarker, TraceChart } from './Chart.js';
 import { AlarmIcon, ZoneShape } from './icons.js';
@@ -105,6 +105,7 @@ function ParticipantSection({ r, adherence }: { r: ParticipantReport; adherence:
     label: t(ruleKey(a.rule)),
   }));
   const rec = r.hrRecovery;
+  const overCeiling = overCeilingWithoutAlert(r);
   return (
     <section class="report-participant" data-participant={r.participantId}>
       <h2>
@@ -193,6 +194,7 @@ function ParticipantSection({ r, adherence }: { r: ParticipantReport; adherence:
       <TraceChart
         testid="report-chart"
         data={[r.trace.t, r.trace.hr, r.trace.spo2]}
+        hrRange={r.hrRange}
         xKind="relative"
         zone={r.zone}
         markers={markers}
@@ -203,10 +205,22 @@ function ParticipantSection({ r, adherence }: { r: ParticipantReport; adherence:
           zone: t('chart.zone'),
           ceiling: t('chart.ceiling'),
           time: t('chart.elapsed'),
+          hrMax: t('chart.hrMax'),
+          hrMin: t('chart.hrMin'),
         }}
       />
       <h3>{t('report.timeInZone')}</h3>
       <ZoneBars r={r} />
+      {overCeiling && (
+        <p class="muted" data-testid="over-ceiling-note">
+          {overCeiling.kind === 'shortRuns'
+            ? t('report.overCeilingShortRuns', {
+                duration: formatDuration(overCeiling.seconds),
+                hold: overCeiling.holdS,
+              })
+            : t('report.overCeilingHrAlertsOff', { duration: formatDuration(overCeiling.seconds) })}
+        </p>
+      )}
       <h3>{t('report.alerts')}</h3>
       {r.alerts.length === 0 ? (
         <p class="muted">{t('report.noAlerts')}</p>
