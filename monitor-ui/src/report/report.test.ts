@@ -125,11 +125,23 @@ describe('session report view', () => {
     expect(base.hrMode).toBe('enforce');
     expect(overCeilingWithoutAlert(base)).toEqual({ kind: 'shortRuns', seconds: 3, holdS: 10 });
     expect(overCeilingWithoutAlert({ ...base, hrMode: 'off' })).toEqual({ kind: 'hrAlertsOff', seconds: 3 });
-    const raised = {
-      ...base,
-      alerts: [{ ...(base.alerts[0] as never), rule: 'HR_OVER_CEILING' }],
+    const alert = {
+      id: 'a1',
+      rule: 'HR_OVER_CEILING',
+      severity: 'warning' as const,
+      raisedS: 40,
+      raisedAt: 40_000,
+      acknowledgedAt: null,
+      acknowledgedBy: null,
+      closedAt: null,
+      timeToAckS: null,
+      ackNote: null,
     };
-    expect(overCeilingWithoutAlert(raised)).toBeNull();
+    expect(overCeilingWithoutAlert({ ...base, alerts: [alert] })).toBeNull();
+    // Another rule's alert does not explain the time over the ceiling.
+    expect(overCeilingWithoutAlert({ ...base, alerts: [{ ...alert, rule: 'HR_ABOVE_ZONE' }] })?.kind).toBe(
+      'shortRuns',
+    );
     expect(
       overCeilingWithoutAlert({ ...base, metrics: { ...base.metrics, secondsOverCeiling: 0 } }),
     ).toBeNull();
