@@ -228,4 +228,53 @@ describe.each(ENGINES)('record storage on $name', (engine) => {
       'superseded',
     ]);
   });
+
+  it('erasing a person (issue 16) takes their record with them', async () => {
+    const w = await world(reg());
+    await reg().programmes.syncPresets(PRESETS);
+    const rx = await reg().prescriptions.create({
+      participantId: w.ann.id,
+      authorId: w.clinician.id,
+      body: RX,
+    });
+    await reg().assessments.create({
+      participantId: w.ann.id,
+      kind: 'baseline',
+      date: '2025-01-01',
+      authorId: w.clinician.id,
+      document: { restingHrBpm: 70 },
+    });
+    const e = await reg().programmes.enrol({
+      participantId: w.ann.id,
+      programmeId: 'preset-cardiac-rehab',
+      startDate: '2025-01-06',
+      enrolledBy: w.clinician.id,
+    });
+    await reg().assessments.grantHomeOverride({
+      participantId: w.ann.id,
+      enrolmentId: e.id,
+      authorId: w.clinician.id,
+      reason: 'x',
+    });
+    await reg().progression.create({
+      participantId: w.ann.id,
+      enrolmentId: e.id,
+      weekStart: T0,
+      weekEnd: T0 + 7 * DAY,
+      prescriptionId: rx.id,
+      kind: 'hold',
+      body: {},
+    });
+    const result = await reg().personData.erase(w.ann.id);
+    expect(result.rows).toMatchObject({
+      assessments: 1,
+      enrolments: 1,
+      home_overrides: 1,
+      progression_proposals: 1,
+    });
+    expect(await reg().assessments.list(w.ann.id)).toEqual([]);
+    expect(await reg().progression.list(w.ann.id)).toEqual([]);
+    // The presets are the centre's, not the person's.
+    expect(await reg().programmes.get('preset-cardiac-rehab')).toBeDefined();
+  });
 });

@@ -282,7 +282,7 @@ export async function programmeRoutes(app: ZodApp, ctx: ApiContext): Promise<voi
       schema: {
         tags,
         summary:
-          "Participants due (or soon due) a re-assessment, for the clinician's list and the instructor's roster notice: who and when, never values",
+          "Participants due a re-assessment now (or overdue), for the clinician's list and the instructor's roster notice: who and when, never values",
         querystring: reassessmentsDueQuerySchema,
         response: { 200: listOf(reassessmentDueItemSchema), ...errorResponses },
       },
