@@ -88,6 +88,17 @@ describe('data rights: export and erasure', () => {
       authorId: clinician,
       document: { sixMinuteWalk: { distanceM: 388 } },
     });
+    // Erin's phone, paired for home sessions (issue 17): a gateway whose name quotes her alias.
+    await r.gateways.create({
+      id: 'phone-erin',
+      siteId: siteA,
+      name: 'Home phone — Erin Quist',
+      secretHash: 'scrypt$1024$8$1$c2FsdHNhbHQ=$aGFzaGhhc2hoYXNoaGFzaA==',
+    });
+    await h.db.query(
+      'INSERT INTO home_gateways (gateway_id, participant_id, paired_at) VALUES ($1, $2, $3)',
+      ['phone-erin', erin.id, new Date(h.clock.now)],
+    );
     f.strap = (await r.devices.create({ id: 'C8:4F:E1:00:00:01', siteId: siteA, kind: 'hr-strap' })).id;
     await r.devices.setOwner(f.strap, erin.id);
     // A class with Ann and Erin; a home session of Erin's alone.
@@ -299,6 +310,8 @@ describe('data rights: export and erasure', () => {
     );
     expect(annAlerts[0]?.n).toBe(2);
     expect(await h.registry.devices.get(f.strap)).toMatchObject({ ownerParticipantId: null });
+    // Her phone can no longer connect, and its name no longer names her.
+    expect(await h.registry.gateways.get('phone-erin')).toMatchObject({ revokedAt: expect.any(Number) });
     expect(await h.registry.participants.get(h.world.ann)).toBeDefined();
     // Gone is gone.
     expect(

@@ -192,6 +192,7 @@ export async function rightsRoutes(app: ZodApp, ctx: ApiContext): Promise<void> 
         });
         return r;
       });
+      for (const g of result.gatewayIds) await ctx.gatewayCredentials?.changed(g);
       if (ctx.telemetry && result.sessionIds.some((s) => !ownSessions.includes(s))) {
         await eraseTelemetry(ctx.telemetry, p.id, result.sessionIds);
       }

@@ -42,6 +42,8 @@ export interface ErasureResult {
   siteId: string;
   /** Home sessions that were this person's alone, deleted with them (their telemetry goes too). */
   sessionIds: string[];
+  /** Gateways of their phone (issue 17), revoked: the caller closes their MQTT connections. */
+  gatewayIds: string[];
   rows: Record<string, number>;
 }
 
@@ -58,7 +60,7 @@ export interface PersonDataRepo {
   /**
    * Deletes the participant and every row about them, in one transaction: clinical details, consents,
    * prescriptions, roster bindings and removals, alerts and their events, reports, home sessions that were
-   * theirs alone; devices they owned stay with the centre, unassigned. The audit log is not touched (it holds
+   * theirs alone; devices they owned stay with the centre, unassigned; their phone's gateway is revoked. The audit log is not touched (it holds
    * ids, never values): the caller adds the erasure entry in the same transaction.
    * @throws ZW_ERR_NOT_FOUND
    */
@@ -66,7 +68,7 @@ export interface PersonDataRepo {
 }
 
 /** Person data repository over `ctx.db`. */
-export function personDataRepo({ db }: RepoContext): PersonDataRepo {
+export function personDataRepo({ db, clock }: RepoContext): PersonDataRepo {
   return {
     async collect(participantId) {
       const tables: PersonRows['tables'] = {};
@@ -138,9 +140,29 @@ export function personDataRepo({ db }: RepoContext): PersonDataRepo {
           [participantId],
         );
         const sessionIds = own.map((s) => s.id);
+        // Their phone's gateway (issue 17) is theirs too: its credential is revoked and its name, which
+        // quotes their alias, neutralised; the row stays for the fleet's history (the caller cuts its MQTT).
+        const phones = (
+          await tx.query<{ ok: boolean }>("SELECT to_regclass('home_gateways') IS NOT NULL AS ok")
+        )[0]?.ok
+          ? await tx.query<{ gateway_id: string }>(
+              'SELECT gateway_id FROM home_gateways WHERE participant_id = $1',
+              [participantId],
+            )
+          : [];
+        const gatewayIds = phones.map((g) => g.gateway_id);
+        if (gatewayIds.length) {
+          const r = await tx.query<{ n: number }>(
+            `WITH u AS (UPDATE gateways SET name = 'Home phone (erased participant)',
+               revoked_at = coalesce(revoked_at, $2) WHERE id = ANY($1::text[]) RETURNING 1)
+             SELECT count(*)::int AS n FROM u`,
+            [gatewayIds, new Date(clock())],
+          );
+          count('gateways.revoked', r[0]?.n ?? 0);
+        }
         await purge('participants', 'id = $1', participantId, 0);
         if (sessionIds.length) await purge('sessions', 'id = ANY($1::text[])', sessionIds, 0);
-        return { participantId, siteId: person.site_id, sessionIds, rows };
+        return { participantId, siteId: person.site_id, sessionIds, gatewayIds, rows };
       });
     },
   };
