@@ -174,6 +174,11 @@ export const savedReportReadSchema = asObject(
       .object({ lowBpm: z.number(), highBpm: z.number(), ceilingBpm: z.number() })
       .nullable()
       .catch(null),
+    /**
+     * Times no ingest node evaluated the session (its owner was gone until another node took the site over,
+     * issue 18), ms since epoch; the samples of the gap were evaluated after it. Absent from older reports.
+     */
+    monitoringGaps: z.array(z.object({ from: z.number(), to: z.number() })).catch([]),
   }),
 );
 

@@ -1,3 +1,4 @@
+import { SiteLeases } from '../cluster/leases.js';
 import type { AlertProjection } from './alerts.js';
 import { frameOf } from './frames.js';
 import { unloadSession } from './roster.js';
@@ -15,6 +16,10 @@ export async function endLiveSession(
   const s = await registry.sessions.get(sessionId);
   const endMs = s?.endedAt ?? core.clock();
   await alerts.drain();
+  // Times nobody evaluated the session (a dead owner until the takeover, issue 18): in every report.
+  const monitoringGaps = await new SiteLeases(registry.db)
+    .gaps(rt.info.siteId, rt.info.startedAt ?? endMs, endMs)
+    .catch(() => []);
   const usernames = new Map<string, string>();
   const username = async (userId: string | null) => {
     if (userId === null) return null;
@@ -40,6 +45,7 @@ export async function endLiveSession(
         body: {
           ...report,
           alias: p.alias,
+          monitoringGaps,
           zone: p.rx
             ? {
                 lowBpm: p.rx.zoneLowBpm,

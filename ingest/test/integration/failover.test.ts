@@ -144,5 +144,28 @@ describe.each(['aedes', 'mosquitto'] as const)('failover between ingest nodes (%
     expect(atKill.live.samples + after.live.samples).toBe(published);
     expect(published - publishedBefore).toBeGreaterThan(0);
     expect(after.consumer.late).toBeGreaterThan(0); // the gap's batches were drained late
+
+    // The session report says when nobody evaluated the class: from A's last renewal to B's takeover.
+    const token = await login(b.url, instructor.username, instructor.password);
+    const auth = { authorization: `Bearer ${token}` };
+    const stop = await fetch(new URL(`/api/sessions/${sessionId}/stop`, b.url), {
+      method: 'POST',
+      headers: auth,
+    });
+    expect(stop.status).toBe(200);
+    const report = await until('the session report', async () => {
+      const r = await fetch(new URL(`/api/sessions/${sessionId}/report`, b.url), { headers: auth });
+      const body = (await r.json()) as {
+        items?: { body: { monitoringGaps?: { from: number; to: number }[] } }[];
+      };
+      return body.items?.length ? body : undefined;
+    });
+    for (const item of report.items!) {
+      expect(item.body.monitoringGaps).toHaveLength(1);
+      const [gap] = item.body.monitoringGaps!;
+      expect(gap!.from).toBeLessThanOrEqual(killedAt);
+      expect(gap!.to).toBeGreaterThan(killedAt);
+      expect(gap!.to - gap!.from).toBeLessThanOrEqual(10_000);
+    }
   });
 });
