@@ -16,12 +16,14 @@ export default defineConfig({
     assetsDir: 'assets',
     target: 'es2022',
     sourcemap: true,
-    // The console, and the participant's phone page (issue 17) at /home/ — a separate entry so the phone
-    // downloads neither the console nor its charts.
+    // The console, the participant's phone page (issue 17) at /home/ — a separate entry so the phone
+    // downloads neither the console nor its charts — and the participant's own record view at /p/ (issue 16,
+    // opened from a link a clinician issues; its service worker is `public/p/sw.js`).
     rollupOptions: {
       input: {
         main: fileURLToPath(new URL('index.html', import.meta.url)),
         home: fileURLToPath(new URL('home/index.html', import.meta.url)),
+        participant: fileURLToPath(new URL('p/index.html', import.meta.url)),
       },
     },
   },

@@ -137,3 +137,20 @@ export async function participantHistory(
     sessions: sessions.slice(0, opts.sessions ?? 1000),
   };
 }
+
+/**
+ * The registry's count of each session's alerts for this participant (the report body is a snapshot taken
+ * when the session ended; the registry is what the staff saw, as the report page and CSV tell it).
+ */
+export async function withAlertCounts(
+  registry: Registry,
+  participantId: string,
+  sessions: readonly SessionSummary[],
+): Promise<SessionSummary[]> {
+  const out: SessionSummary[] = [];
+  for (const s of sessions) {
+    const alerts = await registry.alerts.listBySession(s.sessionId);
+    out.push({ ...s, alertCount: alerts.filter((a) => a.participantId === participantId).length });
+  }
+  return out;
+}

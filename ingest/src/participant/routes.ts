@@ -19,7 +19,7 @@ import { requireRole, requireUser } from '../auth/index.js';
 import { sessionReportPdf } from '../pdf/session-report.js';
 import { translator } from '../pdf/text.js';
 import { codes, type Participant, type Registry } from '../registry/index.js';
-import { participantHistory, readSaved, summaryOf } from './history.js';
+import { participantHistory, readSaved, summaryOf, withAlertCounts } from './history.js';
 import { linkCodes, linkState, type ParticipantLink, participantLinks } from './links.js';
 
 const DAY_MS = 86_400_000;
@@ -224,7 +224,7 @@ export async function participantViewRoutes(
         nextReassessmentAt: await nextReassessment(registry, participant.id, now),
         weeks: h.weeks,
         weeklyTargetMinutes: h.weeklyTargetMinutes,
-        sessions: h.sessions.slice(0, 10),
+        sessions: await withAlertCounts(registry, participant.id, h.sessions.slice(0, 10)),
       };
     },
   );
@@ -258,7 +258,7 @@ export async function participantViewRoutes(
       return {
         alias: participant.alias,
         centre: { name: site?.name ?? participant.siteId, timezone: site?.timezone ?? 'UTC' },
-        session: summaryOf(session, report.body),
+        session: { ...summaryOf(session, report.body), alertCount: alerts.length },
         zone: r.zone,
         trace: r.trace.map((p) => ({ tS: p.tS, hr: p.hr })),
         secondsBelow: r.secondsBelow,

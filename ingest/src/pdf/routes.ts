@@ -4,7 +4,7 @@ import { type ApiContext, audit, loaders, type ZodApp } from '../api/context.js'
 import { alertLines } from '../api/report-alerts.js';
 import { aliases } from '../api/views.js';
 import { requireRole, requireUser } from '../auth/index.js';
-import { participantHistory } from '../participant/history.js';
+import { participantHistory, withAlertCounts } from '../participant/history.js';
 import type { NextReassessment } from '../participant/routes.js';
 import { codes, type Site } from '../registry/index.js';
 import { classSummaryPdf } from './class-summary.js';
@@ -150,7 +150,10 @@ export async function pdfRoutes(
       const user = requireUser(request);
       const p = await load.participant(request, request.params.id);
       const now = ctx.clock();
-      const h = await participantHistory(registry, p, now, { weeks: 12 });
+      const all = await participantHistory(registry, p, now, { weeks: 12 });
+      // The table lists the newest 40 sessions: their alert counts are the registry's.
+      const counted = await withAlertCounts(registry, p.id, all.sessions.slice(0, 40));
+      const h = { ...all, sessions: [...counted, ...all.sessions.slice(40)] };
       const next = opts.nextReassessment ? await opts.nextReassessment(registry, p.id, now) : null;
       const pdf = await recordSummaryPdf(await meta(p.siteId, request.query.lang, 'doc.recordSummary'), h, {
         nextReassessmentAt: next,
