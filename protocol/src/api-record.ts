@@ -65,6 +65,18 @@ export const riskViewSchema = z.object({
     .object({ id, authorId: id, authorName: z.string().nullable(), reason: z.string(), createdAt: epochMs })
     .nullable(),
 });
+/**
+ * `GET /api/risk-classes`: each active participant's risk class for staff screens (an icon on the roster;
+ * never text on the shared wall), without the criteria or any value behind it.
+ */
+export const riskClassesQuerySchema = z.object({ siteId: z.string().min(1).max(64).optional() });
+export const riskClassItemSchema = z.object({
+  participantId: id,
+  riskClass: riskClassSchema.nullable(),
+  /** A clinician's override lets them exercise in home sessions despite a high class. */
+  homeOverride: z.boolean(),
+});
+export type RiskClassItem = z.infer<typeof riskClassItemSchema>;
 export const homeOverrideBodySchema = z.strictObject({
   reason: z.string().trim().min(1, 'must not be empty').max(1000, 'must be at most 1000 characters'),
 });

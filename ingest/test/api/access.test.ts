@@ -388,6 +388,13 @@ const MATRIX: Entry[] = [
     scope: 'param',
   },
   {
+    method: 'GET',
+    path: '/risk-classes',
+    roles: ['clinician', 'instructor'],
+    url: (w) => `/api/risk-classes?siteId=${w.siteA}`,
+    scope: 'query',
+  },
+  {
     method: 'POST',
     path: '/participants/:id/home-override',
     roles: ['clinician'],

@@ -159,6 +159,16 @@ describe('exercise-health record API', () => {
         granted: true,
         noticeVersion: 'v1',
       });
+      const classes = await h.as('instructor', {
+        method: 'GET',
+        url: `/api/risk-classes?siteId=${h.world.siteA}`,
+      });
+      expect(classes.json().items).toContainEqual({
+        participantId: hal,
+        riskClass: 'high',
+        homeOverride: false,
+      });
+      expect(classes.body).not.toMatch(/symptoms|criterion|Mets/);
       const home = await post('instructor', '/api/sessions', { siteId: h.world.siteA, kind: 'home' });
       const bind = () =>
         post('instructor', `/api/sessions/${home.json().id}/bindings`, {

@@ -12,12 +12,14 @@ import {
   type Prescription,
   prescriptionBaseSchema,
   recordResponseSchema,
+  riskClassesQuerySchema,
+  riskClassItemSchema,
   riskViewSchema,
 } from '@zonewatch/protocol';
 import { z } from 'zod';
-import { requireRole, requireUser } from '../../auth/index.js';
+import { requireRole, requireUser, siteScope } from '../../auth/index.js';
 import { codes, type Participant } from '../../registry/index.js';
-import { type ApiContext, audit, loaders, type ZodApp } from '../context.js';
+import { type ApiContext, assertSite, audit, loaders, type ZodApp } from '../context.js';
 import { validationError } from '../errors.js';
 import { recordParticipant } from '../record/access.js';
 import { buildRecord } from '../record/build.js';
@@ -218,6 +220,39 @@ export async function recordRoutes(app: ZodApp, ctx: ApiContext): Promise<void> 
       const risk = await riskOf(registry, p.id);
       await auditRead(request, p, 'participant.view-risk');
       return risk;
+    },
+  );
+
+  app.get(
+    '/risk-classes',
+    {
+      onRequest: requireRole('clinician', 'instructor'),
+      schema: {
+        tags,
+        summary:
+          "Each active participant's risk class (low / moderate / high, null when not stratified) for an icon on staff screens: no criteria, no values",
+        querystring: riskClassesQuerySchema,
+        response: { 200: listOf(riskClassItemSchema), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const user = requireUser(request);
+      const { siteId } = request.query;
+      if (siteId) assertSite(user, siteId);
+      const scope = siteId ? [siteId] : siteScope(user);
+      const participants = scope
+        ? (await Promise.all(scope.map((s) => registry.participants.list({ siteId: s })))).flat()
+        : await registry.participants.list();
+      const items = [];
+      for (const p of participants) {
+        const risk = await riskOf(registry, p.id);
+        items.push({
+          participantId: p.id,
+          riskClass: risk.riskClass,
+          homeOverride: risk.homeOverride !== null,
+        });
+      }
+      return { items };
     },
   );
 
