@@ -76,7 +76,9 @@ export function toParticipantReport(
   item: { participantId: string; alias: string; body: unknown },
   startedAt: number | null,
 ): ParticipantReport {
-  const { hrRecovery, trace, alerts, zone, adherence, ...m } = savedReportReadSchema.parse(item.body);
+  const { hrRecovery, trace, alerts, zone, adherence, monitoringGaps, ...m } = savedReportReadSchema.parse(
+    item.body,
+  );
   const hrMode = hrModeSchema.safeParse((item.body as { zone?: { hrMode?: unknown } } | null)?.zone?.hrMode);
   return {
     participantId: item.participantId,
@@ -96,6 +98,7 @@ export function toParticipantReport(
     zone,
     hrMode: hrMode.success ? hrMode.data : null,
     adherence,
+    monitoringGaps,
   };
 }
 

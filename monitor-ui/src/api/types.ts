@@ -36,7 +36,7 @@ export interface RosterParticipant {
 /** A stored report as the console reads it (protocol `savedReportReadSchema`): null = not recorded. */
 export type ReportMetrics = Omit<
   SavedReportRead,
-  'hrRecovery' | 'trace' | 'alerts' | 'zone' | 'adherence' | SecondsKey
+  'hrRecovery' | 'trace' | 'alerts' | 'zone' | 'adherence' | 'monitoringGaps' | SecondsKey
 > &
   Record<SecondsKey, number>;
 type SecondsKey = 'secondsBelow' | 'secondsIn' | 'secondsAbove' | 'secondsOverCeiling';
@@ -77,6 +77,8 @@ export interface ParticipantReport {
   hrMode: HrMode | null;
   /** This session against the FITT minutes-in-zone target. */
   adherence: SavedReportRead['adherence'];
+  /** Times no server evaluated the session (issue 18: a failed node until another took over), ms since epoch. */
+  monitoringGaps: SavedReportRead['monitoringGaps'];
 }
 
 export interface SessionReportView {

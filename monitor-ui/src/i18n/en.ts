@@ -957,4 +957,7 @@ export const en = {
   'me.print': 'Print',
   'me.pdf': 'Download PDF',
   'me.open': 'Details',
+  // Session report (issue 18): a time no server evaluated the session.
+  'report.monitoringGap':
+    'Monitoring interrupted {from}–{to}: no server evaluated this session then; its readings were evaluated after the takeover.',
 } as const;

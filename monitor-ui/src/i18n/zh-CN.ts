@@ -936,4 +936,6 @@ export const zhCN: Readonly<Record<keyof typeof en, string>> = {
   'me.print': '打印',
   'me.pdf': '下载 PDF',
   'me.open': '详情',
+  // Session report (issue 18): a time no server evaluated the session.
+  'report.monitoringGap': '监测中断 {from}–{to}：期间没有服务器评估本次课程；其间的读数在接管后已评估。',
 };

@@ -221,6 +221,14 @@ function ParticipantSection({ r, adherence }: { r: ParticipantReport; adherence:
             : t('report.overCeilingHrAlertsOff', { duration: formatDuration(overCeiling.seconds) })}
         </p>
       )}
+      {r.monitoringGaps.map((g) => (
+        <p class="muted" data-testid="monitoring-gap" key={g.from}>
+          {t('report.monitoringGap', {
+            from: formatClock(g.from, language.value),
+            to: formatClock(g.to, language.value),
+          })}
+        </p>
+      ))}
       <h3>{t('report.alerts')}</h3>
       {r.alerts.length === 0 ? (
         <p class="muted">{t('report.noAlerts')}</p>
