@@ -32,6 +32,26 @@ describe('backfill of a chart opened mid-session', () => {
   });
 });
 
+describe("backfill keeps each bucket's extremes (issue 14)", () => {
+  it("a 5-s mean that flattens a spike still carries the spike's peak, so the chart reaches it", () => {
+    const server = [
+      { at: 40_000, hr: 122, spo2: null, hrMin: 120, hrMax: 124 },
+      { at: 45_000, hr: 132.8, spo2: null, hrMin: 120, hrMax: 163 },
+      { at: 50_000, hr: 126, spo2: null }, // an older server: the mean stands in for the extremes
+    ];
+    const fromFrames = appendPoint(EMPTY_TRACE, 55_000, participant('p', { hr: 127 }));
+    const tr = backfill(fromFrames, server, 56_000, 60_000);
+    expect(tr.hr).toEqual([122, 132.8, 126, 127]);
+    expect(tr.hrMax).toEqual([124, 163, 126, 127]);
+    expect(tr.hrMin).toEqual([120, 120, 126, 127]);
+    expect(Math.max(...tr.hrMax.map((v) => v ?? 0))).toBe(163);
+    // The store gives the extremes back with the rest.
+    const store = new TraceStore();
+    store.remember('s', new Map([['p', tr]]));
+    expect(store.recall('s', 56_000, 60_000).get('p')?.hrMax).toEqual([124, 163, 126, 127]);
+  });
+});
+
 describe('rolling chart range', () => {
   it('shows what there is (at least a minute) until the window is full, then slides', () => {
     expect(rollingRange(1_000, 1_010, 600)).toEqual([950, 1_010]);

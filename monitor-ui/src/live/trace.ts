@@ -5,9 +5,15 @@ export interface RollingTrace {
   t: number[];
   hr: (number | null)[];
   spo2: (number | null)[];
+  /**
+   * Lowest and highest HR behind each point: a backfilled point is a 5-s bucket mean whose extremes keep a
+   * short peak on the chart (issue 14); a point from a frame is one reading, its own extremes.
+   */
+  hrMin: (number | null)[];
+  hrMax: (number | null)[];
 }
 
-export const EMPTY_TRACE: RollingTrace = { t: [], hr: [], spo2: [] };
+export const EMPTY_TRACE: RollingTrace = { t: [], hr: [], spo2: [], hrMin: [], hrMax: [] };
 
 /** Length of the coach view's rolling chart (ms). */
 export const ROLLING_WINDOW_MS = 10 * 60_000;
@@ -29,28 +35,44 @@ export function appendPoint(
   const from = x - windowMs / 1000;
   let start = 0;
   while (start < trace.t.length && (trace.t[start] as number) < from) start++;
+  const hr = live ? p.hr : null;
   return {
     t: [...trace.t.slice(start), x],
-    hr: [...trace.hr.slice(start), live ? p.hr : null],
+    hr: [...trace.hr.slice(start), hr],
     spo2: [...trace.spo2.slice(start), live ? p.spo2 : null],
+    hrMin: [...trace.hrMin.slice(start), hr],
+    hrMax: [...trace.hrMax.slice(start), hr],
   };
 }
 
 /**
  * Backfills a trace with what the server had before this view opened (`GET /sessions/:id/trace`: the rules
- * engine's bucket means, `at` = epoch ms): points older than the trace's first one and inside the window
- * (from `nowMs`) go in front; what the frames already brought is kept as is.
+ * engine's bucket means with their usable-HR extremes, `at` = epoch ms): points older than the trace's
+ * first one and inside the window (from `nowMs`) go in front; what the frames already brought is kept as is.
+ * A point without extremes (an older server) stands in for them with its mean.
  */
 export function backfill(
   trace: RollingTrace,
-  points: readonly { at: number; hr: number | null; spo2: number | null }[],
+  points: readonly {
+    at: number;
+    hr: number | null;
+    spo2: number | null;
+    hrMin?: number | null | undefined;
+    hrMax?: number | null | undefined;
+  }[],
   nowMs: number,
   windowMs: number = ROLLING_WINDOW_MS,
 ): RollingTrace {
   const first = trace.t[0] ?? Number.POSITIVE_INFINITY;
   const from = (nowMs - windowMs) / 1000;
   const older = points
-    .map((p) => ({ x: p.at / 1000, hr: p.hr, spo2: p.spo2 }))
+    .map((p) => ({
+      x: p.at / 1000,
+      hr: p.hr,
+      spo2: p.spo2,
+      hrMin: p.hrMin ?? p.hr,
+      hrMax: p.hrMax ?? p.hr,
+    }))
     .filter((p) => p.x < first && p.x >= from)
     .sort((a, b) => a.x - b.x);
   if (older.length === 0) return trace;
@@ -58,6 +80,8 @@ export function backfill(
     t: [...older.map((p) => p.x), ...trace.t],
     hr: [...older.map((p) => p.hr), ...trace.hr],
     spo2: [...older.map((p) => p.spo2), ...trace.spo2],
+    hrMin: [...older.map((p) => p.hrMin), ...trace.hrMin],
+    hrMax: [...older.map((p) => p.hrMax), ...trace.hrMax],
   };
 }
 
@@ -98,7 +122,13 @@ export class TraceStore {
       let start = 0;
       while (start < tr.t.length && (tr.t[start] as number) < from) start++;
       if (start < tr.t.length)
-        out.set(id, { t: tr.t.slice(start), hr: tr.hr.slice(start), spo2: tr.spo2.slice(start) });
+        out.set(id, {
+          t: tr.t.slice(start),
+          hr: tr.hr.slice(start),
+          spo2: tr.spo2.slice(start),
+          hrMin: tr.hrMin.slice(start),
+          hrMax: tr.hrMax.slice(start),
+        });
     }
     return out;
   }

@@ -28,6 +28,8 @@ export function CoachLive({ sessionId }: { sessionId: string }) {
     zone: t('chart.zone'),
     ceiling: t('chart.ceiling'),
     time: t('chart.time'),
+    hrMax: t('chart.hrMax'),
+    hrMin: t('chart.hrMin'),
   };
   return (
     <main
@@ -105,6 +107,7 @@ export function CoachLive({ sessionId }: { sessionId: string }) {
               <TraceChart
                 testid="rolling-chart"
                 data={[trace?.t ?? [], trace?.hr ?? [], trace?.spo2 ?? []]}
+                hrRange={{ min: trace?.hrMin ?? [], max: trace?.hrMax ?? [] }}
                 xKind="epoch"
                 zone={zone}
                 markers={markers}
