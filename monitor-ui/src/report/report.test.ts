@@ -194,7 +194,6 @@ describe('session report view', () => {
       steps: null,
       cadence: null,
       completeness: null,
-      monitoringGaps: [],
     });
     expect(shares.map((s) => s.zone)).toEqual(['below', 'in', 'above', 'overCeiling']);
     expect(shares.reduce((a, s) => a + s.pct, 0)).toBeCloseTo(100);
