@@ -1,6 +1,6 @@
 import type { Role } from './api/types.js';
 
-export type AdminSection = 'participants' | 'devices' | 'gateways' | 'users';
+export type AdminSection = 'participants' | 'devices' | 'gateways' | 'users' | 'audit';
 
 export type Route =
   | { name: 'login' }
@@ -16,7 +16,7 @@ export type Route =
   | { name: 'record'; participantId: string }
   | { name: 'not-found' };
 
-const SECTIONS: readonly AdminSection[] = ['participants', 'devices', 'gateways', 'users'];
+const SECTIONS: readonly AdminSection[] = ['participants', 'devices', 'gateways', 'users', 'audit'];
 
 /**
  * Routes live in the hash (`#/wall/s-1`) so the console works from any static server without rewrite
@@ -91,6 +91,8 @@ export const AREA_ROLES = {
   devices: ['ops', 'instructor'],
   gateways: ['ops'],
   users: [],
+  /** Who read or changed whose record (issue 16): admins only. */
+  audit: [],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Area = keyof typeof AREA_ROLES;

@@ -11,7 +11,7 @@ import { newLinkToken, participantLinks } from '../../ingest/src/participant/lin
 import { loginAs } from '../../ingest/test/integration/stack.js';
 import { ACK_NOTE, FIGURES, seedReports } from '../../ingest/test/pdf/fixtures.js';
 import { type DemoPlatform, startDemoPlatform } from '../../ingest/test/security/web-stack.js';
-import { ensureBuilt, launchBrowser, newContext, SCREENSHOTS, visibleUiText } from './harness.js';
+import { ensureBuilt, launchBrowser, login, newContext, SCREENSHOTS, visibleUiText } from './harness.js';
 
 let demo: DemoPlatform;
 let browser: Browser;
@@ -41,7 +41,7 @@ function overflowing(page: Page): Promise<string[]> {
 
 /** Latin words on a zh-CN page other than units and the PDF format's name. */
 async function englishWords(page: Page): Promise<string[]> {
-  const allowed = new Set(['PDF', 'bpm', 'SpO2']);
+  const allowed = new Set(['PDF', 'CSV', 'bpm', 'SpO2']);
   return (await visibleUiText(page))
     .flatMap((t) => t.match(/[A-Za-z]{2,}/g) ?? [])
     .filter((w) => !allowed.has(w));
@@ -179,6 +179,62 @@ describe('participant view on a phone', () => {
     body = await page.locator('body').innerText();
     expect(body).toContain('此链接无效');
     expect(body).not.toContain(ids.alias0);
+    await ctx.close();
+  });
+});
+
+describe('audit screen (admin)', () => {
+  it('lists who read or changed whose record, filters by person, user and time, exports CSV', async () => {
+    const { url } = await issueLink(ids.p0);
+    await fetch(new URL('/api/me', demo.platform.url), {
+      headers: { 'x-zw-link': new URL(url).hash.slice(1) },
+    });
+    const admin = demo.platform.demo!.seed.users.find((u) => u.role === 'admin')!;
+    const ctx = await newContext(browser, { lang: 'zh-CN', width: 1280, height: 900 });
+    const page = await ctx.newPage();
+    await login(page, demo.platform.url, admin);
+    await page.goto(new URL('#/admin/audit', demo.platform.url).toString());
+    await page.locator('.audit-table tbody tr').first().waitFor();
+    await page.locator('select[name=participant]').selectOption(ids.p0);
+    await page.locator('.audit-table tr[data-action="participant-link.use"]').first().waitFor();
+    const rows = await page.locator('.audit-table tbody tr').allTextContents();
+    expect(rows.some((r) => r.includes('参与者查看了自己的记录') && r.includes(ids.alias0))).toBe(true);
+    expect(rows.some((r) => r.includes('发放访问链接'))).toBe(true);
+    expect(rows.every((r) => r.includes(ids.alias0))).toBe(true);
+    // By user: the clinician's actions only.
+    const clinicianUser = demo.platform.demo!.seed.users.find((u) => u.role === 'clinician')!;
+    await page.locator('select[name=user]').selectOption(clinicianUser.userId);
+    await expect
+      .poll(() => page.locator('.audit-table tr[data-action="participant-link.use"]').count())
+      .toBe(0);
+    const mine = await page.locator('.audit-table tbody tr').count();
+    expect(mine).toBeGreaterThan(0);
+    // A time window in the future holds nothing.
+    await page.locator('input[name=since]').fill('2099-01-01T00:00');
+    await page.locator('input[name=since]').dispatchEvent('change');
+    await expect.poll(() => page.locator('.audit-table tbody tr').count()).toBe(0);
+    await page.locator('input[name=since]').fill('');
+    await page.locator('input[name=since]').dispatchEvent('change');
+    await page.locator('.audit-table tbody tr').first().waitFor();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('.audit-filter button').click(),
+    ]);
+    const csv = await new Promise<string>((resolve, reject) => {
+      download.createReadStream().then((s) => {
+        let out = '';
+        s.on('data', (c: Buffer) => {
+          out += c.toString('utf8');
+        });
+        s.on('end', () => resolve(out));
+        s.on('error', reject);
+      }, reject);
+    });
+    expect(csv.startsWith('\uFEFF时间,用户,操作,相关档案,代码')).toBe(true);
+    expect(csv).toContain('participant-link.create');
+    expect(csv).toContain(ids.alias0);
+    expect(await englishWords(page)).toEqual([]);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'audit-zh-CN.png') });
     await ctx.close();
   });
 });

@@ -1,6 +1,7 @@
 import type { Me } from '../../api/types.js';
 import { t } from '../../i18n/store.js';
 import { canUse, type Route } from '../../router.js';
+import { AuditPage } from './AuditPage.js';
 import { AdminNav } from './common.js';
 import { Devices, Gateways } from './Devices.js';
 import { ParticipantDetail } from './ParticipantDetail.js';
@@ -15,6 +16,7 @@ export function AdminArea({ user, r }: { user: Me; r: Extract<Route, { name: 'ad
       { id: 'devices', label: t('admin.devices') },
       { id: 'gateways', label: t('admin.gateways') },
       { id: 'users', label: t('admin.users') },
+      { id: 'audit', label: t('admin.audit') },
     ] as const
   ).filter((s) => canUse(s.id, user.roles));
   return (
@@ -26,6 +28,7 @@ export function AdminArea({ user, r }: { user: Me; r: Extract<Route, { name: 'ad
       {r.section === 'devices' && <Devices me={user} />}
       {r.section === 'gateways' && <Gateways me={user} />}
       {r.section === 'users' && <Users me={user} />}
+      {r.section === 'audit' && <AuditPage />}
     </main>
   );
 }

@@ -70,7 +70,7 @@ export function AdminNav({
   sections,
 }: {
   current: string;
-  sections: readonly { id: 'participants' | 'devices' | 'gateways' | 'users'; label: string }[];
+  sections: readonly { id: 'participants' | 'devices' | 'gateways' | 'users' | 'audit'; label: string }[];
 }) {
   return (
     <nav class="tabs" aria-label={t('admin.title')}>
