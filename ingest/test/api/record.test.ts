@@ -439,7 +439,7 @@ describe('exercise-health record API', () => {
       expect(await generateWeeklyProposals(h.registry, h.clock.now)).toBe(0);
       const open = await h.registry.progression.open(h.world.ann);
       expect(open).toMatchObject({ weekStart: LAST_WEEK + 7 * DAY, kind: 'hold' });
-      expect((open?.body as { reasons: { code: string }[] }).reasons.map((r) => r.code)).toContain(
+      expect((open!.body as { reasons: { code: string }[] }).reasons.map((r) => r.code)).toContain(
         'too-few-sessions',
       );
     });
