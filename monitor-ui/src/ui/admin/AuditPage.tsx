@@ -1,5 +1,6 @@
 import { useSignal } from '@preact/signals';
-import { type AuditEntry, auditEntrySchema, listOf } from '@zonewatch/protocol';
+import { auditEntrySchema, listOf } from '@zonewatch/protocol';
+import type { z } from 'zod';
 import { api } from '../../api/client.js';
 import { endpoints } from '../../api/endpoints.js';
 import { parseReply } from '../../api/normalize.js';
@@ -7,6 +8,8 @@ import type { MessageKey } from '../../i18n/i18n.js';
 import { t } from '../../i18n/store.js';
 import { Data } from '../Msg.js';
 import { ErrorLine, useLoad } from './common.js';
+
+type AuditEntry = z.infer<typeof auditEntrySchema>;
 
 /** Actions worded for the admin; any other is shown as its code. */
 const ACTION_KEYS: Readonly<Record<string, MessageKey>> = {
