@@ -273,6 +273,26 @@ describe('The exercise-health record', () => {
     await ctx.close();
   }, 120_000);
 
+  it('a coach reads the record of the home exerciser they follow, without the clinician’s actions', async () => {
+    const ctx = await newContext(browser, { lang: 'en' });
+    const page = await ctx.newPage();
+    const forbidden: string[] = [];
+    page.on('response', (r) => {
+      if (r.status() === 403) forbidden.push(r.url());
+    });
+    await login(page, stack.url, stack.users.coach);
+    await page.goto(`${stack.url}#/records`);
+    const walker = page.locator('[data-participant-row="e2e-h1"]');
+    await walker.waitFor({ timeout: 20_000 });
+    // Only the people of the home sessions they follow: none of the class.
+    expect(await page.locator('[data-participant-row="e2e-p2"]').count()).toBe(0);
+    await walker.locator('a.btn').click();
+    await page.locator('main.record-page .record-top').waitFor({ timeout: 20_000 });
+    expect(await page.locator('main.record-page .record-bar button').allTextContents()).toEqual(['Print']);
+    expect(forbidden).toEqual([]);
+    await ctx.close();
+  }, 60_000);
+
   it('ten weeks of sessions: trends, baseline against re-assessment, and the proposal the clinician accepts', async () => {
     await demoRecordReady(await apiLogin(stack.users.clinician));
     const ctx = await newContext(browser, { lang: 'en' });

@@ -11,6 +11,7 @@ import {
   progressionProposalRecordSchema,
   reassessmentDueItemSchema,
   recordResponseSchema,
+  rosterEntrySchema,
 } from '@zonewatch/protocol';
 import { api, enc } from '../api/client.js';
 import { parseReply } from '../api/normalize.js';
@@ -27,6 +28,10 @@ export const recordApi = {
   async due(siteId?: string) {
     const q = siteId ? `?siteId=${enc(siteId)}` : '';
     return parseReply(listOf(reassessmentDueItemSchema), await api.get(`/reassessments/due${q}`)).items;
+  },
+  /** Everyone who was on a session's roster (bound now or earlier), for a coach's list of records. */
+  async everyoneOn(sessionId: string) {
+    return parseReply(listOf(rosterEntrySchema), await api.get(`/sessions/${enc(sessionId)}/roster`)).items;
   },
   async createAssessment(body: AssessmentInput) {
     return parseReply(

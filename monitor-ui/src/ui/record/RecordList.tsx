@@ -7,18 +7,32 @@ import { dateMs } from '../../record/programme.js';
 import { href } from '../../router.js';
 import { useLoad } from '../admin/common.js';
 import { Data } from '../Msg.js';
+import { me } from '../session.js';
 import { programmeName } from './Enrol.js';
 import './record.css';
+
+/** The participants of the home sessions a coach follows (the API lists only those sessions to them). */
+async function followed(): Promise<{ id: string; alias: string }[]> {
+  const sessions = (await endpoints.sessions({ kind: 'home' })).slice(0, 50);
+  const rosters = await Promise.all(sessions.map((s) => recordApi.everyoneOn(s.id).catch(() => [])));
+  const byId = new Map<string, string>();
+  for (const r of rosters.flat()) byId.set(r.participantId, r.alias);
+  return [...byId].map(([id, alias]) => ({ id, alias })).sort((a, b) => a.alias.localeCompare(b.alias));
+}
 
 /**
  * The participants whose records the reader may open (the API filters: a coach sees their own), with the
  * programme and a re-assessment that is due.
  */
 export function RecordList() {
+  const user = me.value;
+  // Clinicians list their sites' participants; a coach (who may not list them) the people of the home
+  // sessions they follow, from those sessions' rosters.
+  const listsParticipants = !!user && user.roles.some((r) => r === 'clinician' || r === 'admin');
   const { data, error } = useLoad('records', async () => {
     const [participants, due] = await Promise.all([
-      endpoints.participants(),
-      recordApi.due().catch((): ReassessmentDueItem[] => []),
+      listsParticipants ? endpoints.participants() : followed(),
+      listsParticipants ? recordApi.due().catch((): ReassessmentDueItem[] => []) : [],
     ]);
     return participants.map((p) => ({ p, due: due.find((d) => d.participantId === p.id) ?? null }));
   });
