@@ -231,7 +231,12 @@ export function Exercise() {
     over: 'home.zone.over',
   } as const;
   return (
-    <main class="home" data-page="exercise" data-zone={zone.value}>
+    <main
+      class="home"
+      data-page="exercise"
+      data-zone={zone.value}
+      data-state={state.value ? 'loaded' : 'loading'}
+    >
       <header class="home-head">
         <h1>
           {t('home.hello')}

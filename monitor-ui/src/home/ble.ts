@@ -44,10 +44,12 @@ const copy = (v: DataView): Uint8Array =>
 export class WebBluetoothLink implements DeviceLink {
   private emit: ((n: DeviceNotification) => void) | undefined;
   private readonly devices = new Map<DeviceRole, Connected>();
+  /** Characteristics already listened to: a reconnect may hand back the same object (no double samples). */
+  private readonly listening = new WeakSet<BluetoothRemoteGATTCharacteristic>();
 
   constructor(
     private readonly onState: (role: DeviceRole, state: LinkState, device?: PairedDevice) => void,
-    private readonly clock: () => number = Date.now,
+    private readonly clock: () => number = () => Date.now(),
   ) {}
 
   async start(onNotification: (n: DeviceNotification) => void): Promise<void> {
@@ -97,9 +99,12 @@ export class WebBluetoothLink implements DeviceLink {
     const main = await (await server.getPrimaryService(service)).getCharacteristic(characteristic);
     // A read answered with bytes fires `characteristicvaluechanged` too (Web Bluetooth spec), so reads and
     // notifications take one path.
-    main.addEventListener('characteristicvaluechanged', () => {
-      if (main.value) this.deliver(c.info.id, kind, main.value);
-    });
+    if (!this.listening.has(main)) {
+      this.listening.add(main);
+      main.addEventListener('characteristicvaluechanged', () => {
+        if (main.value) this.deliver(c.info.id, kind, main.value);
+      });
+    }
     await main.startNotifications();
     c.main = main;
     this.onState(c.info.role, 'connected', c.info);
@@ -109,9 +114,12 @@ export class WebBluetoothLink implements DeviceLink {
   private async battery(server: BluetoothRemoteGATTServer, deviceId: string): Promise<void> {
     try {
       const level = await (await server.getPrimaryService(GATT.battery)).getCharacteristic(GATT.batteryLevel);
-      level.addEventListener('characteristicvaluechanged', () => {
-        if (level.value) this.deliver(deviceId, '0x2A19', level.value);
-      });
+      if (!this.listening.has(level)) {
+        this.listening.add(level);
+        level.addEventListener('characteristicvaluechanged', () => {
+          if (level.value) this.deliver(deviceId, '0x2A19', level.value);
+        });
+      }
       await level.readValue();
       if (level.properties.notify) await level.startNotifications().catch(() => undefined);
     } catch {
