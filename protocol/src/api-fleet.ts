@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { epochMsSchema as epochMs, entityIdSchema as id, queryBoolSchema, siteIdSchema } from './api.js';
+import { fieldCheck } from './field-checks.js';
 import { deviceIdSchema } from './telemetry.js';
 import { idSchema as wireIdSchema } from './topics.js';
 import { deviceKindSchema } from './vocabulary.js';
@@ -37,6 +38,7 @@ export const patchDeviceBodySchema = z
   })
   .refine((v) => Object.values(v).some((x) => x !== undefined), {
     message: 'must change at least one field',
+    ...fieldCheck('NO_CHANGE'),
   });
 export const devicesQuerySchema = z.object({
   siteId: siteIdSchema.optional(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { fieldCheck } from './field-checks.js';
 import { alertSchema, sessionInfoSchema } from './live.js';
 import { prescriptionBaseSchema } from './prescription.js';
 import { deviceIdSchema } from './telemetry.js';
@@ -112,7 +113,7 @@ export const timeZoneSchema = z
         return false;
       }
     },
-    { message: 'must be an IANA time zone such as Europe/Berlin' },
+    { message: 'must be an IANA time zone such as Europe/Berlin', ...fieldCheck('TIME_ZONE_UNKNOWN') },
   );
 
 export const siteSchema = z.object({
@@ -165,6 +166,7 @@ export const patchUserBodySchema = z
   })
   .refine((v) => Object.values(v).some((x) => x !== undefined), {
     message: 'must change at least one field',
+    ...fieldCheck('NO_CHANGE'),
   });
 
 // ---------------------------------------------------------------------------------------------- participants
@@ -216,6 +218,7 @@ export const patchParticipantBodySchema = z
   .strictObject({ alias: aliasSchema.optional(), active: z.boolean().optional() })
   .refine((v) => v.alias !== undefined || v.active !== undefined, {
     message: 'must change alias or active',
+    ...fieldCheck('NO_CHANGE'),
   });
 export const participantsQuerySchema = z.object({
   siteId: siteIdSchema.optional(),
@@ -351,6 +354,7 @@ export const patchClassBodySchema = z
   })
   .refine((v) => Object.values(v).some((x) => x !== undefined), {
     message: 'must change at least one field',
+    ...fieldCheck('NO_CHANGE'),
   });
 export const classesQuerySchema = z.object({
   siteId: siteIdSchema.optional(),
@@ -393,9 +397,19 @@ export const createSessionBodySchema = z
   })
   .superRefine((v, ctx) => {
     if (v.kind === 'class' && !v.classId)
-      ctx.addIssue({ code: 'custom', path: ['classId'], message: 'is required for a class session' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['classId'],
+        message: 'is required for a class session',
+        ...fieldCheck('CLASS_REQUIRED'),
+      });
     if (v.kind === 'home' && v.classId)
-      ctx.addIssue({ code: 'custom', path: ['classId'], message: 'must be absent for a home session' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['classId'],
+        message: 'must be absent for a home session',
+        ...fieldCheck('CLASS_NOT_FOR_HOME'),
+      });
   });
 
 /** One device → participant binding of a session. */

@@ -7,6 +7,7 @@ export * from './api-record.js';
 export * from './assessment.js';
 export * from './broker-metrics.js';
 export * from './device-link.js';
+export * from './field-checks.js';
 export * from './gatt/index.js';
 export * from './live.js';
 export * from './prescription.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { fieldCheck } from './field-checks.js';
 import { ruleSettingsOverrideSchema } from './rule-settings.js';
 import { hrMaxSourceSchema, hrModeSchema, presetNameSchema, zoneMethodSchema } from './vocabulary.js';
 
@@ -21,7 +22,12 @@ const hrMaxSchema = z
   })
   .superRefine((v, ctx) => {
     if ((v.source === 'measured' || v.source === 'override') && v.bpm === undefined)
-      ctx.addIssue({ code: 'custom', path: ['bpm'], message: `is required when source is "${v.source}"` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['bpm'],
+        message: `is required when source is "${v.source}"`,
+        ...fieldCheck('HRMAX_BPM_REQUIRED', { source: v.source }),
+      });
   });
 
 const zoneSchema = z
@@ -37,12 +43,18 @@ const zoneSchema = z
       const x = v[k];
       if (v.method === 'bpm') {
         if (x < 30 || x > 250)
-          ctx.addIssue({ code: 'custom', path: [k], message: `must be 30–250 bpm (got ${x})` });
+          ctx.addIssue({
+            code: 'custom',
+            path: [k],
+            message: `must be 30–250 bpm (got ${x})`,
+            ...fieldCheck('ZONE_BPM_RANGE', { value: x }),
+          });
       } else if (!(x > 0 && x <= 1)) {
         ctx.addIssue({
           code: 'custom',
           path: [k],
           message: `must be a fraction in (0, 1] for method "${v.method}" (got ${x})`,
+          ...fieldCheck('ZONE_FRACTION_RANGE', { value: x, method: v.method }),
         });
       }
     }
@@ -51,6 +63,7 @@ const zoneSchema = z
         code: 'custom',
         path: ['low'],
         message: `must be below zone.high (${v.low} ≥ ${v.high})`,
+        ...fieldCheck('ZONE_LOW_NOT_BELOW_HIGH', { low: v.low, high: v.high }),
       });
   });
 

@@ -47,16 +47,35 @@ function refusalParams(params: unknown): Record<string, string | number> | undef
   return inner.values as Record<string, string | number>;
 }
 
+/**
+ * What a console needs to word one of zod's own checks itself: the bound of a `too_small` / `too_big` and
+ * what it counts (`string`: characters, `array`: items, else the value).
+ */
+function boundParams(keyword: string, params: unknown): Record<string, string | number> | undefined {
+  const p = (params ?? {}) as { minimum?: unknown; maximum?: unknown; origin?: unknown };
+  const bound = keyword === 'too_small' ? p.minimum : keyword === 'too_big' ? p.maximum : undefined;
+  if (typeof bound !== 'number' && typeof bound !== 'bigint') return undefined;
+  return {
+    [keyword === 'too_small' ? 'min' : 'max']: Number(bound),
+    origin: typeof p.origin === 'string' ? p.origin : 'number',
+  };
+}
+
 export function apiErrorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   if (hasZodFastifySchemaValidationErrors(err)) {
     const part = err.validationContext ?? 'body';
-    const issues: ApiIssue[] = err.validation.map((v) => ({
-      path: fieldPath(part, v.instancePath),
-      message: friendly(v.message ?? 'is invalid', v.instancePath === '/' || v.instancePath === ''),
-      // A refusal a console words itself (e.g. the prescription's ZONE_ABOVE_CEILING) keeps its own code.
-      code: refusalOf(v.params) ?? v.keyword,
-      ...(refusalParams(v.params) ? { params: refusalParams(v.params) } : {}),
-    }));
+    const issues: ApiIssue[] = err.validation.map((v) => {
+      const message = friendly(v.message ?? 'is invalid', v.instancePath === '/' || v.instancePath === '');
+      const params = refusalParams(v.params) ?? boundParams(v.keyword, v.params);
+      return {
+        path: fieldPath(part, v.instancePath),
+        message,
+        // A refusal a console words itself (the prescription's ZONE_ABOVE_CEILING, protocol's field checks
+        // such as ZONE_LOW_NOT_BELOW_HIGH) keeps its own code; a missing value is `required`.
+        code: refusalOf(v.params) ?? (message === 'is required' ? 'required' : v.keyword),
+        ...(params ? { params } : {}),
+      };
+    });
     request.log.info({ code: 'ZW_ERR_VALIDATION', statusCode: 400 }, 'request refused');
     return reply.code(400).send(validationBody(issues));
   }

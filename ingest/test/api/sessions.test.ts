@@ -130,6 +130,33 @@ describe('classes, sessions, rosters, alerts and reports', () => {
       });
       expect(noClass.statusCode).toBe(400);
       expect(errorOf(noClass).message).toBe('body.classId: is required for a class session');
+      // The console words the reason from its code (protocol's field check), not from the message.
+      expect(errorOf(noClass).issues).toEqual([
+        expect.objectContaining({ path: 'body.classId', code: 'CLASS_REQUIRED' }),
+      ]);
+      const home = await h.as('instructor', {
+        method: 'POST',
+        url: '/api/sessions',
+        payload: { siteId: h.world.siteA, kind: 'home', classId: h.world.classA, name: 'x'.repeat(201) },
+      });
+      expect(errorOf(home).issues).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ path: 'body.classId', code: 'CLASS_NOT_FOR_HOME' }),
+          expect.objectContaining({
+            path: 'body.name',
+            code: 'too_big',
+            params: { max: 200, origin: 'string' },
+          }),
+        ]),
+      );
+      const noSite = await h.as('instructor', {
+        method: 'POST',
+        url: '/api/sessions',
+        payload: { kind: 'home' },
+      });
+      expect(errorOf(noSite).issues).toEqual([
+        expect.objectContaining({ path: 'body.siteId', code: 'required' }),
+      ]);
       const badKind = await h.as('instructor', {
         method: 'POST',
         url: '/api/sessions',

@@ -1,7 +1,9 @@
+import { FIELD_CHECK_CODES } from '@zonewatch/protocol';
 import { describe, expect, it } from 'vitest';
 import { en } from '../i18n/en.js';
+import { translate } from '../i18n/i18n.js';
 import { zhCN } from '../i18n/zh-CN.js';
-import { describeError, ERROR_KEY, fieldErrors } from './errors.js';
+import { describeError, ERROR_KEY, fieldErrors, issueWording } from './errors.js';
 
 describe('server error messages', () => {
   it('every known code has a message in both languages', () => {
@@ -60,5 +62,32 @@ describe('fieldErrors', () => {
     expect(fieldErrors([{ path: 'querystring.siteId', message: 'bad' }], 'querystring')).toEqual({
       siteId: 'bad',
     });
+  });
+});
+
+describe("refused values (issue 14: worded from their code, never the server's English)", () => {
+  it('every field check of the contract has its own wording in both languages', () => {
+    const keys = new Set(FIELD_CHECK_CODES.map((code) => issueWording({ code }).key));
+    expect(keys.size).toBe(FIELD_CHECK_CODES.length);
+    expect(keys.has('check.invalid')).toBe(false);
+    for (const key of keys) {
+      expect(en[key], key).toBeTruthy();
+      expect(zhCN[key], key).toBeTruthy();
+    }
+  });
+
+  it("zod's own checks are worded with their bound; an unknown code is a plain refusal", () => {
+    const zh = (i: Parameters<typeof issueWording>[0]) => {
+      const w = issueWording(i);
+      return translate(zhCN, w.key, w.params);
+    };
+    expect(zh({ code: 'too_big', params: { max: 40, origin: 'string' } })).toBe('最多 40 个字符');
+    expect(zh({ code: 'too_small', params: { min: 60, origin: 'number' } })).toBe('不能小于 60');
+    expect(zh({ code: 'required' })).toBe('必填');
+    expect(zh({ code: 'ZONE_LOW_NOT_BELOW_HIGH', params: { low: 130, high: 120 } })).toBe(
+      '区间下限须低于区间上限',
+    );
+    expect(zh({ code: 'something_new' })).toBe('此数值未被接受');
+    expect(zh({})).toBe('此数值未被接受');
   });
 });

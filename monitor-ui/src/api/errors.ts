@@ -1,3 +1,4 @@
+import { FIELD_CHECK_CODES, type FieldCheckCode } from '@zonewatch/protocol';
 import type { MessageKey } from '../i18n/i18n.js';
 
 /**
@@ -67,11 +68,74 @@ export function fieldErrors(
   issues: readonly { path: string; message: string }[],
   part = 'body',
 ): Record<string, string> {
-  const out: Record<string, string> = {};
+  return Object.fromEntries(Object.entries(fieldIssues(issues, part)).map(([f, i]) => [f, i.message]));
+}
+
+/** One reason of a refused request, as the console words it: a message key and its parameters. */
+export interface IssueWording {
+  key: MessageKey;
+  params: Readonly<Record<string, string | number>>;
+}
+
+const FIELD_CHECK_KEY = {
+  NO_CHANGE: 'check.NO_CHANGE',
+  TIME_ZONE_UNKNOWN: 'check.TIME_ZONE_UNKNOWN',
+  CLASS_REQUIRED: 'check.CLASS_REQUIRED',
+  CLASS_NOT_FOR_HOME: 'check.CLASS_NOT_FOR_HOME',
+  HRMAX_BPM_REQUIRED: 'check.HRMAX_BPM_REQUIRED',
+  ZONE_BPM_RANGE: 'check.ZONE_BPM_RANGE',
+  ZONE_FRACTION_RANGE: 'check.ZONE_FRACTION_RANGE',
+  ZONE_LOW_NOT_BELOW_HIGH: 'check.ZONE_LOW_NOT_BELOW_HIGH',
+} as const satisfies Readonly<Record<FieldCheckCode, MessageKey>>;
+
+/**
+ * The console's wording of one issue of a 400, from its code (protocol's field checks, zod's own checks);
+ * never the server's English message. A code the console does not know reads "this value was refused".
+ */
+export function issueWording(issue: {
+  code?: string | undefined;
+  params?: Readonly<Record<string, string | number>> | undefined;
+}): IssueWording {
+  const code = issue.code ?? '';
+  const params = issue.params ?? {};
+  if ((FIELD_CHECK_CODES as readonly string[]).includes(code))
+    return { key: FIELD_CHECK_KEY[code as FieldCheckCode], params };
+  const origin = params['origin'];
+  switch (code) {
+    case 'required':
+      return { key: 'check.required', params };
+    case 'too_small':
+      if (origin === 'string') return { key: 'check.tooShort', params };
+      if (origin === 'array' || origin === 'set') return { key: 'check.tooFew', params };
+      return { key: 'min' in params ? 'check.tooSmall' : 'check.invalid', params };
+    case 'too_big':
+      if (origin === 'string') return { key: 'check.tooLong', params };
+      if (origin === 'array' || origin === 'set') return { key: 'check.tooMany', params };
+      return { key: 'max' in params ? 'check.tooBig' : 'check.invalid', params };
+    case 'invalid_type':
+      return { key: 'check.invalidType', params };
+    case 'invalid_value':
+    case 'invalid_union':
+      return { key: 'check.invalidValue', params };
+    case 'invalid_format':
+      return { key: 'check.invalidFormat', params };
+    case 'unrecognized_keys':
+      return { key: 'check.unrecognizedKeys', params };
+    default:
+      return { key: 'check.invalid', params };
+  }
+}
+
+/** A 400's issues by form field, as {@link fieldErrors} picks them (first per field), with their codes. */
+export function fieldIssues<I extends { path: string }>(
+  issues: readonly I[],
+  part = 'body',
+): Record<string, I> {
+  const out: Record<string, I> = {};
   for (const i of issues) {
     if (!i.path.startsWith(`${part}.`)) continue;
     const field = i.path.slice(part.length + 1);
-    if (field && !(field in out)) out[field] = i.message;
+    if (field && !(field in out)) out[field] = i;
   }
   return out;
 }

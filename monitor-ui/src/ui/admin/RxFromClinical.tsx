@@ -6,9 +6,10 @@ import {
   type WarningCode,
 } from '../../admin/prescriptionForm.js';
 import { ApiError } from '../../api/client.js';
+import { fieldIssues } from '../../api/errors.js';
 import type { MessageKey } from '../../i18n/i18n.js';
 import { t } from '../../i18n/store.js';
-import { errorText } from './common.js';
+import { errorText, issueText } from './common.js';
 
 const REFUSAL_KEY: Readonly<Record<RefusalCode, MessageKey>> = {
   CEILING_ABOVE_HRMAX: 'rx.refused.ceilingAboveHrMax',
@@ -75,11 +76,13 @@ const SUGGESTION_KEY: Readonly<Record<ClinicalSuggestion, MessageKey>> = {
 function fieldLabel(field: string, zoneUnit: string): string {
   if (field === 'ceilingBpm') return t('rx.ceiling');
   if (field === 'zone.high' || field === 'zone') return t('rx.zoneHigh', { unit: zoneUnit });
+  if (field === 'zone.low') return t('rx.zoneLow', { unit: zoneUnit });
+  if (field === 'hrMax.bpm' || field === 'hrMax') return t('rx.hrMaxBpm');
   if (field === 'ischaemicThresholdBpm') return t('rx.ischaemic');
   if (field === 'age') return t('rx.age');
   if (field === 'hrRest') return t('rx.hrRest');
   if (field === 'spo2Floor') return t('rx.spo2Floor');
-  return field;
+  return t('rx.otherField');
 }
 
 /**
@@ -89,7 +92,21 @@ function fieldLabel(field: string, zoneUnit: string): string {
  */
 export function rxRefusal(e: unknown, zoneUnit: string): { text: string; fields: Record<string, string> } {
   const coded = e instanceof ApiError ? codedRefusals(e.issues) : [];
-  if (coded.length === 0) return { text: errorText(e), fields: {} };
+  if (coded.length === 0) {
+    // The contract's own field checks (zone low below high, bpm range…) and zod's: worded from their code,
+    // each after the field it names.
+    const other = e instanceof ApiError && e.status === 400 ? fieldIssues(e.issues, 'body') : {};
+    const entries = Object.entries(other);
+    if (entries.length === 0) return { text: errorText(e), fields: {} };
+    const fields: Record<string, string> = {};
+    const lines = entries.map(([path, issue]) => {
+      const field = path.replace(/^(prescription|body)\.?/, '');
+      const reason = issueText(issue);
+      fields[field] = reason;
+      return t('rx.refusedField', { field: fieldLabel(field, zoneUnit), reason });
+    });
+    return { text: lines.join(' '), fields };
+  }
   const fields: Record<string, string> = {};
   const lines = coded.map((c) => {
     const line = t(REFUSAL_KEY[c.code], { ...worded(c.params), field: fieldLabel(c.field, zoneUnit) });

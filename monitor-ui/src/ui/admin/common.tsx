@@ -2,7 +2,7 @@ import { type Signal, useSignal } from '@preact/signals';
 import type { ComponentChildren } from 'preact';
 import { useEffect } from 'preact/hooks';
 import { ApiError } from '../../api/client.js';
-import { describeError, fieldErrors } from '../../api/errors.js';
+import { describeError, fieldIssues, issueWording } from '../../api/errors.js';
 import { ContractError } from '../../api/normalize.js';
 import { t } from '../../i18n/store.js';
 import { href } from '../../router.js';
@@ -16,14 +16,28 @@ export function errorText(e: unknown): string {
   if (e instanceof ApiError) {
     const v = describeError(e.code, e.status, e.message);
     if (v.key === null) return v.detail ?? String(e.status);
-    return v.detail ? t('error.withDetail', { message: t(v.key), detail: v.detail }) : t(v.key);
+    // A 400 with issues: each reason worded by the console from its code, never the server's sentence.
+    const detail = e.issues.length > 0 ? issuesText(e.issues) : v.detail;
+    return detail ? t('error.withDetail', { message: t(v.key), detail }) : t(v.key);
   }
   return e instanceof ContractError ? e.message : String(e);
 }
 
-/** The server's per-field reasons of a refused request (`body.alias` → `alias`); empty for other errors. */
+/** One issue's reason in the console's language (from its code). */
+export function issueText(issue: Parameters<typeof issueWording>[0]): string {
+  const w = issueWording(issue);
+  return t(w.key, w.params);
+}
+
+/** The distinct reasons of a 400's issues, in the console's language. */
+function issuesText(issues: readonly Parameters<typeof issueWording>[0][]): string {
+  return [...new Set(issues.map(issueText))].join(t('common.listSep'));
+}
+
+/** The per-field reasons of a refused request (`body.alias` → `alias`), worded by the console; empty for other errors. */
 export function errorFields(e: unknown, part = 'body'): Record<string, string> {
-  return e instanceof ApiError ? fieldErrors(e.issues, part) : {};
+  if (!(e instanceof ApiError)) return {};
+  return Object.fromEntries(Object.entries(fieldIssues(e.issues, part)).map(([f, i]) => [f, issueText(i)]));
 }
 
 /** Runs a loader whenever `key` changes (null: not yet), with reload; `data` is null while loading. */
