@@ -212,6 +212,9 @@ export const timelineItemSchema = z.discriminatedUnion('type', [
     id,
     sessionKind: z.enum(['class', 'home']),
     name: z.string(),
+    /** A name the server made up, by code (as on sessions: `sessionInfoSchema.nameCode`). */
+    nameCode: z.enum(['home', 'class', 'homeOf']).nullable().optional(),
+    nameAlias: z.string().nullable().optional(),
     minutesInZone: z.number().nullable(),
     alerts: z.number().int(),
   }),

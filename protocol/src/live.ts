@@ -80,10 +80,20 @@ export const phasePlanSchema = z.object({
   startedAt: z.number().nullable(),
 });
 
+/** Names the server makes up, by code (issue 14): consoles word them in their language. */
+export const SESSION_NAME_CODES = ['home', 'class', 'homeOf'] as const;
+
 export const sessionInfoSchema = z.object({
   id,
   siteId: id,
   name: z.string().max(200),
+  /**
+   * Set when the server made `name` up (`name` is then its English form): `home` "Home session", `class`
+   * "Class session", `homeOf` "Home session — {nameAlias}". Null or absent: a name someone typed.
+   */
+  nameCode: z.enum(SESSION_NAME_CODES).nullable().optional(),
+  /** The alias of a `homeOf` name. */
+  nameAlias: z.string().max(200).nullable().optional(),
   kind: sessionKindSchema,
   status: sessionStatusSchema,
   startedAt: z.number().nullable(),

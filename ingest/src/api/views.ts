@@ -28,6 +28,8 @@ export function sessionView(s: SessionRecord): ApiSession {
     id: s.id,
     siteId: s.siteId,
     name: s.name,
+    nameCode: s.nameCode ?? null,
+    nameAlias: s.nameAlias ?? null,
     kind: s.kind,
     status: s.status,
     classId: s.classId,

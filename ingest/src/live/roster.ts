@@ -33,6 +33,8 @@ export async function loadSession(core: LiveCore, alerts: AlertProjection, sessi
     id: s.id,
     siteId: s.siteId,
     name: s.name,
+    nameCode: s.nameCode ?? null,
+    nameAlias: s.nameAlias ?? null,
     kind: s.kind,
     status: 'active',
     startedAt: s.startedAt,

@@ -89,6 +89,8 @@ export class LiveRouter {
           id: s.id,
           siteId: s.siteId,
           name: s.name,
+          nameCode: s.nameCode ?? null,
+          nameAlias: s.nameAlias ?? null,
           kind: s.kind,
           status: s.status,
           startedAt: s.startedAt,

@@ -236,6 +236,8 @@ export async function seedDemo(registry: Registry, demo: DemoInput): Promise<Dem
           siteId,
           kind: 'home',
           name: `Home session — ${p.alias}`,
+          nameCode: 'homeOf',
+          nameAlias: p.alias,
           coachId: idOf('coach'),
         }),
       );

@@ -170,7 +170,14 @@ export interface SessionRecord {
   phaseStarts: Partial<Record<SessionPhase, number>>;
   /** Planned phase lengths (s), fixed at the first phase move; empty before. */
   phasePlan: Partial<Record<SessionPhase, number>>;
+  /** The server made the name up (`name` is its English form): consoles word it from this code. */
+  nameCode?: SessionNameCode | null;
+  /** The alias of a `homeOf` name. */
+  nameAlias?: string | null;
 }
+
+/** Names the server makes up: "Home session", "Class session", "Home session — {alias}" (migration 0009). */
+export type SessionNameCode = 'home' | 'class' | 'homeOf';
 
 /** One device → participant binding of a session. */
 export interface RosterBinding {

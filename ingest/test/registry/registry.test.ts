@@ -640,10 +640,30 @@ describe.each(ENGINES)('registry on $name', (engine) => {
         constraint: 'sessions_class_site_fkey',
       });
       const home = await reg().sessions.create({ siteId: site.id, kind: 'home', scheduledAt: T0 + MIN });
-      expect(home).toMatchObject({ name: 'Home session', classId: null, scheduledAt: T0 + MIN });
+      // A name the server made up is marked, so consoles word it; the same words typed are a typed name.
+      expect(home).toMatchObject({
+        name: 'Home session',
+        nameCode: 'home',
+        nameAlias: null,
+        classId: null,
+        scheduledAt: T0 + MIN,
+      });
+      const typed = await reg().sessions.create({ siteId: site.id, kind: 'home', name: 'Home session' });
+      expect(typed).toMatchObject({ name: 'Home session', nameCode: null });
+      const seeded = await reg().sessions.create({
+        siteId: site.id,
+        kind: 'home',
+        name: 'Home session — Ann',
+        nameCode: 'homeOf',
+        nameAlias: 'Ann',
+      });
+      expect(seeded).toMatchObject({ nameCode: 'homeOf', nameAlias: 'Ann' });
+      expect(
+        (await reg().sessions.create({ siteId: site.id, kind: 'class', classId: cls.id })).nameCode,
+      ).toBeNull();
       await reg().rosters.bind({ sessionId: home.id, participantId: ann.id, deviceId: strapA.id });
       expect((await reg().sessions.list({ participantId: ann.id })).map((s) => s.id)).toEqual([home.id]);
-      expect((await reg().sessions.list({ siteId: site.id, status: 'scheduled' })).length).toBe(2);
+      expect((await reg().sessions.list({ siteId: site.id, status: 'scheduled' })).length).toBe(5);
       expect(await reg().sessions.list({ siteId: site.id, status: 'ended' })).toEqual([]);
       expect(await reg().sessions.get(home.id)).toEqual(home);
     });

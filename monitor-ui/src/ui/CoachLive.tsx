@@ -43,7 +43,7 @@ export function CoachLive({ sessionId }: { sessionId: string }) {
           {t('common.back')}
         </a>
         <h1 class="wall-title">
-          <Data>{sessionDisplayName(s.session?.name, sessionId, t)}</Data>
+          <Data>{sessionDisplayName(s.session, sessionId, t)}</Data>
         </h1>
         {s.session && (
           <span class={`status status-${s.session.status}`}>{t(STATUS_KEY[s.session.status])}</span>

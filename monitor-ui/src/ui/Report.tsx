@@ -299,7 +299,7 @@ export function Report({ sessionId }: { sessionId: string }) {
           {t('common.back')}
         </button>
         <h1 class="wall-title">
-          {t('report.title')} <Data>{sessionDisplayName(r?.session?.name, sessionId, t)}</Data>
+          {t('report.title')} <Data>{sessionDisplayName(r?.session, sessionId, t)}</Data>
         </h1>
         <span class="spacer" />
         <a class="btn" href={endpoints.reportCsvUrl(sessionId, 'alerts')} download>

@@ -94,7 +94,7 @@ export function SessionTable({
         {sessions.map((s) => (
           <tr key={s.id} data-session={s.id}>
             <td>
-              <Data>{sessionDisplayName(s.name, s.id, t)}</Data>
+              <Data>{sessionDisplayName(s, s.id, t)}</Data>
             </td>
             <td>
               <span class={`status status-${s.status}`}>{t(STATUS_KEY[s.status])}</span>
@@ -165,7 +165,7 @@ export function WallLobby({ me }: { me: Me }) {
               class="btn btn-primary"
               data-action="start"
               disabled={starting.value === s.id}
-              aria-label={t('lobby.startLabel', { name: sessionDisplayName(s.name, s.id, t) })}
+              aria-label={t('lobby.startLabel', { name: sessionDisplayName(s, s.id, t) })}
               onClick={() => void start(s)}
             >
               {t('lobby.start')}

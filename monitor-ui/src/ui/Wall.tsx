@@ -213,7 +213,7 @@ export function Wall({ sessionId, canControl }: { sessionId: string; canControl:
     <div class="wall" data-session={sessionId} data-snapshots={s.snapshots} data-link={live.link.value}>
       <div class="wall-bar">
         <h1 class="wall-title">
-          <Data>{sessionDisplayName(s.session?.name, sessionId, t)}</Data>
+          <Data>{sessionDisplayName(s.session, sessionId, t)}</Data>
         </h1>
         {status && <span class={`status status-${status}`}>{t(STATUS_KEY[status])}</span>}
         <ClassTimer session={s.session} serverNow={now + skew} />

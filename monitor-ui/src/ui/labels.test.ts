@@ -19,12 +19,22 @@ describe('alert qualifier', () => {
 describe('session names the server made up', () => {
   const zh = (key: Parameters<typeof translate>[1], p?: Parameters<typeof translate>[2]) =>
     translate(DICTIONARIES['zh-CN'], key, p);
-  it('are worded in the language shown; a typed name is kept as typed', () => {
-    expect(sessionDisplayName('Home session — Walker 142', 's-1', zh)).toBe('居家训练 — Walker 142');
-    expect(sessionDisplayName('Home session', 's-1', zh)).toBe('居家训练');
-    expect(sessionDisplayName('Class session', 's-1', zh)).toBe(zh('lobby.kindClass'));
-    expect(sessionDisplayName('Cardiac rehab Tuesday', 's-1', zh)).toBe('Cardiac rehab Tuesday');
+  it('are recognised by their code and worded in the language shown; a typed name is kept as typed', () => {
+    expect(
+      sessionDisplayName(
+        { name: 'Home session — Walker 142', nameCode: 'homeOf', nameAlias: 'Walker 142' },
+        's-1',
+        zh,
+      ),
+    ).toBe('居家训练 — Walker 142');
+    expect(sessionDisplayName({ name: 'Home session', nameCode: 'home' }, 's-1', zh)).toBe('居家训练');
+    expect(sessionDisplayName({ name: 'Class session', nameCode: 'class' }, 's-1', zh)).toBe(
+      zh('lobby.kindClass'),
+    );
+    // Someone typed the very words the server uses: a typed name, shown as typed.
+    expect(sessionDisplayName({ name: 'Home session', nameCode: null }, 's-1', zh)).toBe('Home session');
+    expect(sessionDisplayName({ name: 'Cardiac rehab Tuesday' }, 's-1', zh)).toBe('Cardiac rehab Tuesday');
     expect(sessionDisplayName(null, 's-1', zh)).toBe('s-1');
-    expect(sessionDisplayName('', 's-1', zh)).toBe('s-1');
+    expect(sessionDisplayName({ name: '' }, 's-1', zh)).toBe('s-1');
   });
 });

@@ -97,20 +97,27 @@ export function deviceKindKey(kind: string | null): MessageKey {
 /** Battery at or below this (%) is flagged on the tile. */
 export const BATTERY_LOW_PCT = 20;
 
+/** A session's name as the server sends it: the name, and the code of a name the server made up. */
+export interface SessionNameInfo {
+  name: string;
+  nameCode?: 'home' | 'class' | 'homeOf' | null | undefined;
+  nameAlias?: string | null | undefined;
+}
+
 /**
- * A session's name as shown: the names the server makes up when none was given ("Home session",
- * "Class session", "Home session — {alias}" from the demo seed) are worded in the language shown (issue 14:
- * zh-CN pages showed "Home session — Walker 142"); a name someone typed is shown as typed.
+ * A session's name as shown: a name the server made up is marked by its `nameCode` ("Home session",
+ * "Class session", the demo seed's "Home session — {alias}") and worded in the language shown (issue 14:
+ * zh-CN pages showed "Home session — Walker 142"); a name someone typed is shown as typed, whatever it says.
  */
 export function sessionDisplayName(
-  name: string | null | undefined,
+  session: SessionNameInfo | null | undefined,
   fallback: string,
   tr: (key: MessageKey, params?: Readonly<Record<string, string | number>>) => string,
 ): string {
-  if (!name) return fallback;
-  if (name === 'Home session') return tr('lobby.kindHome');
-  if (name === 'Class session') return tr('lobby.kindClass');
-  const home = /^Home session — (.+)$/.exec(name);
-  if (home?.[1]) return tr('session.homeOf', { alias: home[1] });
-  return name;
+  if (!session?.name) return fallback;
+  if (session.nameCode === 'home') return tr('lobby.kindHome');
+  if (session.nameCode === 'class') return tr('lobby.kindClass');
+  if (session.nameCode === 'homeOf' && session.nameAlias)
+    return tr('session.homeOf', { alias: session.nameAlias });
+  return session.name;
 }

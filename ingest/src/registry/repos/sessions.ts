@@ -2,7 +2,7 @@ import type { SessionPhase } from '@zonewatch/protocol';
 import { at, atOrNull, found, ms, msOrNull, type RepoContext } from '../context.js';
 import { codes } from '../errors.js';
 import { newId } from '../ids.js';
-import type { SessionKind, SessionRecord, SessionStatus } from '../types.js';
+import type { SessionKind, SessionNameCode, SessionRecord, SessionStatus } from '../types.js';
 
 interface SessionRow {
   id: string;
@@ -20,10 +20,12 @@ interface SessionRow {
   phase_started_at: Date | null;
   phase_starts: Partial<Record<SessionPhase, number>>;
   phase_plan: Partial<Record<SessionPhase, number>>;
+  name_code: SessionNameCode | null;
+  name_alias: string | null;
 }
 
 const COLS =
-  'id, site_id, kind, class_id, name, coach_id, status, scheduled_at, started_at, ended_at, created_at, phase, phase_started_at, phase_starts, phase_plan';
+  'id, site_id, kind, class_id, name, coach_id, status, scheduled_at, started_at, ended_at, created_at, phase, phase_started_at, phase_starts, phase_plan, name_code, name_alias';
 const toSession = (r: SessionRow): SessionRecord => ({
   id: r.id,
   siteId: r.site_id,
@@ -40,6 +42,8 @@ const toSession = (r: SessionRow): SessionRecord => ({
   phaseStartedAt: msOrNull(r.phase_started_at),
   phaseStarts: r.phase_starts ?? {},
   phasePlan: r.phase_plan ?? {},
+  nameCode: r.name_code ?? null,
+  nameAlias: r.name_alias ?? null,
 });
 
 /** Input of {@link SessionsRepo.create}. */
@@ -49,8 +53,14 @@ export interface NewSession {
   kind: SessionKind;
   /** Required for a class session, absent for a home session. */
   classId?: string;
-  /** Shown on consoles; default: the class name, or "Home session". */
+  /** Shown on consoles; default: the class name, or "Home session" / "Class session" (marked `nameCode`). */
   name?: string;
+  /**
+   * The server made `name` up (the demo seed's "Home session — {alias}": `homeOf` with `nameAlias`):
+   * consoles word it in their language (issue 14). Ignored without `name`.
+   */
+  nameCode?: 'homeOf';
+  nameAlias?: string;
   /** Remote coach (home sessions) or supervising coach. */
   coachId?: string | null;
   scheduledAt?: number | null;
@@ -125,15 +135,19 @@ export function sessionsRepo({ db, clock }: RepoContext): SessionsRepo {
       if (input.kind === 'home' && input.classId)
         throw new codes.ZW_ERR_INVALID_INPUT('a home session has no classId');
       let name = input.name;
+      const typed = name !== undefined;
       if (name === undefined && input.classId) {
         const [c] = await db.query<{ name: string }>('SELECT name FROM classes WHERE id = $1', [
           input.classId,
         ]);
         name = c?.name;
       }
+      // No name and no class name to borrow: the server's own, marked so consoles word it (issue 14).
+      const made = name === undefined;
+      const marked = typed && input.nameCode === 'homeOf' && !!input.nameAlias;
       const [row] = await db.query<SessionRow>(
-        `INSERT INTO sessions (id, site_id, kind, class_id, name, coach_id, scheduled_at, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${COLS}`,
+        `INSERT INTO sessions (id, site_id, kind, class_id, name, coach_id, scheduled_at, created_at, name_code, name_alias)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${COLS}`,
         [
           input.id ?? newId('s'),
           input.siteId,
@@ -143,6 +157,8 @@ export function sessionsRepo({ db, clock }: RepoContext): SessionsRepo {
           input.coachId ?? null,
           atOrNull('scheduledAt', input.scheduledAt),
           at('createdAt', clock()),
+          made ? input.kind : marked ? input.nameCode : null,
+          marked ? input.nameAlias : null,
         ],
       );
       return toSession(row!);

@@ -125,7 +125,7 @@ export function Timeline({
                 <span class="tl-what">
                   <a href={href({ name: 'report', sessionId: i.id })}>
                     {i.sessionKind === 'home' ? t('record.tl.home') : t('record.tl.class')}{' '}
-                    <Data>{sessionDisplayName(i.name, i.id, t)}</Data>
+                    <Data>{sessionDisplayName(i, i.id, t)}</Data>
                   </a>{' '}
                   {i.minutesInZone !== null &&
                     t('record.tl.minutes', { minutes: formatNumber(i.minutesInZone, 0) })}
