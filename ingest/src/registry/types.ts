@@ -176,7 +176,7 @@ export interface SessionRecord {
   nameAlias?: string | null;
 }
 
-/** Names the server makes up: "Home session", "Class session", "Home session — {alias}" (migration 0009). */
+/** Names the server makes up: "Home session", "Class session", "Home session — {alias}" (migration 0010). */
 export type SessionNameCode = 'home' | 'class' | 'homeOf';
 
 /** One device → participant binding of a session. */

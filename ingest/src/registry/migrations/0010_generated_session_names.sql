@@ -1,4 +1,4 @@
--- 0009 (issue 14, zh-CN): a session name the server made up is marked by a code, so consoles word it in
+-- 0010 (issue 14, zh-CN): a session name the server made up is marked by a code, so consoles word it in
 -- their language instead of recognising English text: 'home' ("Home session"), 'class' ("Class session"),
 -- 'homeOf' ("Home session — {alias}", the demo seed's, with the alias kept beside it). A typed name has none.
 ALTER TABLE sessions
