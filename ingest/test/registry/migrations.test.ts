@@ -211,7 +211,7 @@ describe('registry migrations and restart', () => {
     const dbs = await Promise.all([1, 2, 3].map(() => openPostgres(url)));
     toClose.push(...dbs);
     const results = await Promise.all(dbs.map((db) => migrate(db)));
-    expect(results.flatMap((r) => r.applied).sort()).toEqual(ALL);
+    expect(results.flatMap((r) => r.applied).sort((a, b) => a - b)).toEqual(ALL);
     const rows = await dbs[0]!.query<{ version: number }>(
       'SELECT version FROM schema_migrations ORDER BY version',
     );
