@@ -78,7 +78,7 @@ describe('a class of 12', () => {
     stack = await startStack({ scenarios: ['e2e-wall-12.yaml', 'e2e-home.yaml'] });
     page = await openWall(stack, { lang: 'en' });
     await page.locator('.tile').nth(11).waitFor({ timeout: 20_000 });
-  }, 180_000);
+  }, 300_000);
   afterAll(async () => {
     await page?.context().close();
     await stack?.close();
@@ -338,7 +338,7 @@ describe('a class of 24', () => {
     stack = await startStack({ scenarios: ['e2e-wall-24.yaml', 'e2e-home.yaml'] });
     page = await openWall(stack, { lang: 'en' });
     await page.locator('.tile').nth(23).waitFor({ timeout: 20_000 });
-  }, 180_000);
+  }, 300_000);
   afterAll(async () => {
     await page?.context().close();
     await stack?.close();
