@@ -520,6 +520,10 @@ export type SessionTraceResponse = z.infer<typeof sessionTraceResponseSchema>;
 export const reportCsvQuerySchema = z.object({
   /** `participants` (default): one row per participant; `alerts`: one row per alert. */
   kind: z.enum(['participants', 'alerts']).default('participants'),
+  /** Language of the headers and labels; default: the request's Accept-Language, else en. */
+  lang: z.enum(['zh-CN', 'en']).optional(),
+  /** `human` (default): headers and coded values in `lang`; `machine`: stable snake_case headers and codes. */
+  header: z.enum(['human', 'machine']).default('human'),
 });
 
 // ---------------------------------------------------------------------------------------------- audit

@@ -614,7 +614,7 @@ describe('classes, sessions, rosters, alerts and reports', () => {
       // Bound before the session ended but without a saved report: a row with empty metrics.
       const res = await h.as('instructor', {
         method: 'GET',
-        url: `/api/sessions/${s.classSession}/report.csv`,
+        url: `/api/sessions/${s.classSession}/report.csv?header=machine`,
       });
       expect(res.statusCode).toBe(200);
       expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
@@ -638,19 +638,113 @@ describe('classes, sessions, rosters, alerts and reports', () => {
     it('exports every alert with acknowledgement and times in the site time zone', async () => {
       const res = await h.as('clinician', {
         method: 'GET',
-        url: `/api/sessions/${s.classSession}/report.csv?kind=alerts`,
+        url: `/api/sessions/${s.classSession}/report.csv?kind=alerts&header=machine`,
       });
       expect(res.statusCode).toBe(200);
       const lines = res.body.replace(/^\uFEFF/, '').split('\r\n');
       expect(lines[0]).toBe(
-        'alert_id,alias,participant_id,rule,severity,unconfirmed,state,raised_at (Asia/Shanghai),acknowledged_by,acknowledged_at (Asia/Shanghai),time_to_ack_s,ack_note,cleared_at (Asia/Shanghai),closed_at (Asia/Shanghai),escalation_level',
+        'alert_id,alias,participant_id,rule,severity,unconfirmed,state,raised_at,acknowledged_by,acknowledged_at,time_to_ack_s,ack_note,cleared_at,closed_at,escalation_level',
       );
       const crit = lines.find((l) => l.includes('HR_OVER_CEILING'));
-      // Raised 2025-01-06 09:00:01 UTC = 17:00:01 in Shanghai; acknowledged 19 s later.
+      // Raised 2025-01-06 09:00:01 UTC = 17:00:01 in Shanghai (+08:00); acknowledged 19 s later.
       expect(crit).toMatch(
-        /^al-[a-z0-9]+,"O""Neil, Pat",p-[a-z0-9]+,HR_OVER_CEILING,critical,false,acknowledged,2025-01-06 17:00:01,inst user,2025-01-06 17:00:20,19,"sat down, rests",,,0$/,
+        /^al-[a-z0-9]+,"O""Neil, Pat",p-[a-z0-9]+,HR_OVER_CEILING,critical,false,acknowledged,2025-01-06 17:00:01\+08:00,inst user,2025-01-06 17:00:20\+08:00,19,"sat down, rests",,,0$/,
       );
       expect(lines.filter((l) => l.includes('NO_CONTACT'))[0]).toContain(',closed,');
+    });
+
+    it("speaks the user's language: zh-CN headers, rules and states, BOM, site times with offset, the report's figures", async () => {
+      const get = (url: string, headers: Record<string, string> = {}) =>
+        h.as('clinician', { method: 'GET', url, headers });
+      const report = (await get(`/api/sessions/${s.classSession}/report`)).json().items as {
+        participantId: string;
+        body: Record<string, unknown> & { alerts: Record<string, unknown>[] };
+      }[];
+      // By Accept-Language (zh first), and by the lang parameter whatever the browser says.
+      for (const [url, headers] of [
+        [`/api/sessions/${s.classSession}/report.csv`, { 'accept-language': 'zh-CN,zh;q=0.9,en;q=0.8' }],
+        [`/api/sessions/${s.classSession}/report.csv?lang=zh-CN`, { 'accept-language': 'en-GB' }],
+      ] as const) {
+        const res = await get(url, headers);
+        expect(res.statusCode).toBe(200);
+        expect(res.rawPayload.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+        const [head, ...rows] = parseCsv(res.rawPayload.toString('utf8').slice(1));
+        expect(head?.slice(0, 4)).toEqual(['代号', '参与者编号', '时长（秒）', '低于区间（秒）']);
+        expect(head?.join('')).not.toMatch(/[A-Za-z]{2,}/);
+        const col = (name: string) => head!.indexOf(name);
+        // Every figure is the report's.
+        for (const r of report) {
+          const row = rows.find((x) => x[col('参与者编号')] === r.participantId)!;
+          for (const [name, field] of [
+            ['时长（秒）', 'durationS'],
+            ['区间内（秒）', 'secondsIn'],
+            ['平均心率（次/分）', 'hrMean'],
+            ['最高心率（次/分）', 'hrPeak'],
+            ['数据完整度（%）', 'completeness'],
+          ] as const)
+            expect(row[col(name)], `${r.participantId} ${name}`).toBe(
+              r.body[field] === null || r.body[field] === undefined ? '' : String(r.body[field]),
+            );
+          expect(row[col('警报数')]).toBe(String(r.body.alerts.length));
+          expect(row[col('报告已保存')]).toBe('是');
+        }
+      }
+      const alerts = await get(`/api/sessions/${s.classSession}/report.csv?kind=alerts&lang=zh-CN`);
+      const [head, ...rows] = parseCsv(alerts.rawPayload.toString('utf8').slice(1));
+      expect(head).toEqual([
+        '警报编号',
+        '代号',
+        '参与者编号',
+        '警报',
+        '优先级',
+        '数据存疑',
+        '状态',
+        '触发时间',
+        '确认人',
+        '确认时间',
+        '确认用时（秒）',
+        '确认备注',
+        '条件解除时间',
+        '关闭时间',
+        '升级级别',
+      ]);
+      const crit = rows.find((r) => r[3] === '心率超过安全上限');
+      // Raised 2025-01-06 09:00:01 UTC: 17:00:01 in the site's zone (Asia/Shanghai, +08:00).
+      expect(crit?.slice(3, 12)).toEqual([
+        '心率超过安全上限',
+        '危急',
+        '否',
+        '已确认',
+        '2025-01-06 17:00:01+08:00',
+        'inst user',
+        '2025-01-06 17:00:20+08:00',
+        '19',
+        'sat down, rests',
+      ]);
+      // No rule id, priority or state code is left in the human form.
+      for (const r of rows) expect(r.slice(3, 7).join(' ')).not.toMatch(/[A-Za-z]{2,}/);
+      // The same alerts as the report JSON, with the same figures.
+      const lines = report.flatMap((r) => r.body.alerts);
+      for (const a of lines) {
+        const row = rows.find((r) => r[0] === a['alertId'])!;
+        expect(row[10]).toBe(a['timeToAcknowledgeS'] === null ? '' : String(a['timeToAcknowledgeS']));
+        expect(row[8]).toBe(a['acknowledgedBy'] ?? '');
+      }
+      // English headers for an English browser; machine headers on request.
+      const en = await get(`/api/sessions/${s.classSession}/report.csv?kind=alerts`, {
+        'accept-language': 'en-US',
+      });
+      expect(parseCsv(en.body.slice(1))[0]?.slice(0, 4)).toEqual([
+        'Alert ID',
+        'Alias',
+        'Participant ID',
+        'Alert',
+      ]);
+      expect(parseCsv(en.body.slice(1)).find((r) => r[3] === 'Heart rate over ceiling')?.[4]).toBe(
+        'Critical',
+      );
+      const bad = await get(`/api/sessions/${s.classSession}/report.csv?lang=fr`);
+      expect(bad.statusCode).toBe(400);
     });
 
     it("the report page's alert lines are the CSV's (registry): state, closing, display name and note", async () => {
@@ -658,7 +752,7 @@ describe('classes, sessions, rosters, alerts and reports', () => {
       expect(res.statusCode).toBe(200);
       const csv = await h.as('clinician', {
         method: 'GET',
-        url: `/api/sessions/${s.classSession}/report.csv?kind=alerts`,
+        url: `/api/sessions/${s.classSession}/report.csv?kind=alerts&header=machine`,
       });
       const csvRows = csv.body
         .replace(/^\uFEFF/, '')
@@ -718,7 +812,10 @@ describe('classes, sessions, rosters, alerts and reports', () => {
         deviceId: h.world.strapA,
       });
       await h.registry.rosters.bind({ sessionId: home.id, participantId: li.id, deviceId: h.world.strapB });
-      const res = await h.as('coach', { method: 'GET', url: `/api/sessions/${home.id}/report.csv` });
+      const res = await h.as('coach', {
+        method: 'GET',
+        url: `/api/sessions/${home.id}/report.csv?header=machine`,
+      });
       expect(res.statusCode).toBe(200);
       const rows = res.body.replace(/^\uFEFF/, '').split('\r\n');
       expect(rows).toContain(`"'=HYPERLINK(""x"")",${s.formula},,,,,,,,,,,,,0,,,false`);
@@ -730,3 +827,33 @@ describe('classes, sessions, rosters, alerts and reports', () => {
     });
   });
 });
+
+/** RFC 4180 rows (quoted fields with doubled quotes, CRLF line ends), as a spreadsheet reads them. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+      i++;
+    } else cell += c;
+  }
+  if (cell !== '' || row.length > 0) rows.push([...row, cell]);
+  return rows;
+}

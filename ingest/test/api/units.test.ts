@@ -1,7 +1,7 @@
 /** Pure helpers of the API and auth: CSV encoding, site-time-zone calendars, the login limiter. */
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { BOM, csvCell, toCsv } from '../../src/api/csv.js';
+import { BOM, csvCell, csvLanguage, formatLocalWithOffset, toCsv } from '../../src/api/csv.js';
 import { apiCodes } from '../../src/api/index.js';
 import { addWeeks, formatLocal, startOfWeek, tzOffsetMs } from '../../src/api/time.js';
 import { authCodes, LoginLimiter } from '../../src/auth/index.js';
@@ -25,6 +25,29 @@ describe('error codes', () => {
 });
 
 describe('csv', () => {
+  it('is written in the lang parameter, else the first language of Accept-Language that is ours, else English', () => {
+    expect(csvLanguage('zh-CN', 'en-US,en;q=0.9')).toBe('zh-CN');
+    expect(csvLanguage('en', 'zh-CN')).toBe('en');
+    expect(csvLanguage(undefined, 'zh-CN,zh;q=0.9,en;q=0.8')).toBe('zh-CN');
+    expect(csvLanguage(undefined, 'zh-Hans-CN')).toBe('zh-CN');
+    expect(csvLanguage(undefined, 'fr-FR, en;q=0.5, zh;q=0.7')).toBe('zh-CN');
+    expect(csvLanguage(undefined, 'en-GB;q=0.9, zh;q=0')).toBe('en');
+    expect(csvLanguage(undefined, 'de')).toBe('en');
+    expect(csvLanguage(undefined, undefined)).toBe('en');
+  });
+
+  it("writes times as the site's wall time with its offset, across DST and on the half hour", () => {
+    const t = Date.UTC(2025, 0, 6, 9, 0, 1, 999);
+    expect(formatLocalWithOffset(t, 'Asia/Shanghai')).toBe('2025-01-06 17:00:01+08:00');
+    expect(formatLocalWithOffset(t, 'UTC')).toBe('2025-01-06 09:00:01+00:00');
+    expect(formatLocalWithOffset(t, 'America/New_York')).toBe('2025-01-06 04:00:01-05:00');
+    expect(formatLocalWithOffset(Date.UTC(2025, 6, 6, 9), 'America/New_York')).toBe(
+      '2025-07-06 05:00:00-04:00',
+    );
+    expect(formatLocalWithOffset(t, 'Asia/Kolkata')).toBe('2025-01-06 14:30:01+05:30');
+    expect(formatLocalWithOffset(null, 'UTC')).toBe('');
+  });
+
   it('quotes commas, quotes and line breaks (RFC 4180) and leaves plain text alone', () => {
     expect(csvCell('Ann')).toBe('Ann');
     expect(csvCell('a,b')).toBe('"a,b"');

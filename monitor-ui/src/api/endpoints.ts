@@ -97,9 +97,10 @@ export const endpoints = {
   async sessionAlerts(id: string) {
     return parseReply(listOf(alertWithEventsSchema), await api.get(`/sessions/${enc(id)}/alerts`)).items;
   },
-  reportCsvUrl(id: string, kind: 'participants' | 'alerts' = 'participants'): string {
-    if (kind === 'alerts') return `/api/sessions/${enc(id)}/report.csv?kind=alerts`;
-    return `/api/sessions/${enc(id)}/report.csv`;
+  /** The report as CSV, its headers and labels in `lang` (the console's language). */
+  reportCsvUrl(id: string, kind: 'participants' | 'alerts' = 'participants', lang?: 'en' | 'zh-CN'): string {
+    const q = new URLSearchParams({ kind, ...(lang ? { lang } : {}) });
+    return `/api/sessions/${enc(id)}/report.csv?${q}`;
   },
   async ackAlert(alertId: string, note?: string) {
     return parseReply(alertSchema, await api.post(`/alerts/${enc(alertId)}/ack`, note ? { note } : {}));

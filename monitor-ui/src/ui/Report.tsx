@@ -302,10 +302,14 @@ export function Report({ sessionId }: { sessionId: string }) {
           {t('report.title')} <Data>{sessionDisplayName(r?.session, sessionId, t)}</Data>
         </h1>
         <span class="spacer" />
-        <a class="btn" href={endpoints.reportCsvUrl(sessionId, 'alerts')} download>
+        <a class="btn" href={endpoints.reportCsvUrl(sessionId, 'alerts', language.value)} download>
           {t('report.csvAlerts')}
         </a>
-        <a class="btn btn-primary" href={endpoints.reportCsvUrl(sessionId)} download>
+        <a
+          class="btn btn-primary"
+          href={endpoints.reportCsvUrl(sessionId, 'participants', language.value)}
+          download
+        >
           {t('report.csv')}
         </a>
       </div>

@@ -26,6 +26,7 @@ import {
 import { authCodes, coachOnly, requireRole, requireUser, siteScope } from '../../auth/index.js';
 import { codes, type RosterBinding, type SessionRecord } from '../../registry/index.js';
 import { type ApiContext, assertSite, assertStaffOfSite, audit, loaders, type ZodApp } from '../context.js';
+import { csvLanguage } from '../csv.js';
 import { bindOwnedDevices } from '../owned-devices.js';
 import { assertHomeSessionsAllowed } from '../record/risk.js';
 import { alertLines } from '../report-alerts.js';
@@ -536,7 +537,7 @@ export async function sessionRoutes(app: ZodApp, ctx: ApiContext): Promise<void>
       schema: {
         tags,
         summary:
-          'The session report as CSV (UTF-8 with BOM): one row per participant, or with kind=alerts one row per alert (audited)',
+          'The session report as CSV (UTF-8 with BOM): one row per participant, or with kind=alerts one row per alert (audited). Headers, rules, priorities and states in the language of `lang` (else Accept-Language, else en), or with header=machine stable snake_case headers and codes; times in the site time zone with its offset',
         params: idParamsSchema,
         querystring: reportCsvQuerySchema,
       },
@@ -545,8 +546,11 @@ export async function sessionRoutes(app: ZodApp, ctx: ApiContext): Promise<void>
       const user = requireUser(request);
       const s = await load.session(request, request.params.id);
       const tz = (await registry.sites.get(s.siteId))?.timezone ?? 'UTC';
-      const kind = request.query.kind;
-      const csv = kind === 'alerts' ? await alertsCsv(registry, s, tz) : await participantsCsv(registry, s);
+      const { kind, header } = request.query;
+      const lang = csvLanguage(request.query.lang, request.headers['accept-language']);
+      const opts = { lang, header, tz };
+      const csv =
+        kind === 'alerts' ? await alertsCsv(registry, s, opts) : await participantsCsv(registry, s, opts);
       await registry.transaction((tx) =>
         audit(tx, user, {
           action: 'session.export-report',
@@ -560,6 +564,7 @@ export async function sessionRoutes(app: ZodApp, ctx: ApiContext): Promise<void>
       const file = `session-${s.id}-${kind}.csv`;
       return reply
         .header('content-type', 'text/csv; charset=utf-8')
+        .header('vary', 'Accept-Language')
         .header('content-disposition', `attachment; filename="${file}"`)
         .header('cache-control', 'no-store')
         .send(csv);
