@@ -65,11 +65,12 @@ async function apiCookie(stack: Stack): Promise<string> {
   return (res.headers.getSetCookie().find((c) => c.startsWith(`${SESSION_COOKIE}=`)) ?? '').split(';')[0]!;
 }
 
-// Issue 14 is open: five checks below are skipped (it.skip) because they failed on the final runs with
-// stress-ng beside the suite — with the alert strip at its limit, 12-tile names fell to 31.6 px and 24-tile
-// heart rates to 82 px, the tablet's HR row clipped by 4 px, and the note and card-acknowledge checks lost
-// their alert rows. They are product defects to fix (wall/grid.ts tileSizes against the strip's height),
-// not tests to loosen; the next session un-skips them with the fix.
+/**
+ * The wall sizes its tiles for the alert list at its largest, so the size checks hold whenever they run,
+ * however many alerts are shown by then (they failed under load when the list had grown by the time they
+ * ran). The interaction checks wait for the state they act on (the cards' alerts, the note field, the
+ * acknowledgements in the registry), never for a time.
+ */
 describe('a class of 12', () => {
   let stack: Stack;
   let page: Page;
@@ -108,7 +109,7 @@ describe('a class of 12', () => {
   });
 
   describe('Too small across a room', () => {
-    it.skip('at 1920 × 1080 with 12 tiles the name and zone label are ≥ 40 px and SpO₂/steps ≥ 32 px', async () => {
+    it('at 1920 × 1080 with 12 tiles the name and zone label are ≥ 40 px and SpO₂/steps ≥ 32 px', async () => {
       for (const px of await fontSizes(page, '.tile-alias')) expect(px).toBeGreaterThanOrEqual(40);
       for (const px of await fontSizes(page, '.tile-zone')) expect(px).toBeGreaterThanOrEqual(40);
       for (const px of await fontSizes(page, '[data-testid=spo2], [data-testid=steps]'))
@@ -126,7 +127,7 @@ describe('a class of 12', () => {
         expect(c).toMatch(/^\d{2,3}$/);
     });
 
-    it.skip('nothing in a tile is cut on a 1024 × 768 tablet, in either language', async () => {
+    it('nothing in a tile is cut on a 1024 × 768 tablet, in either language', async () => {
       for (const lang of ['zh-CN', 'en'] as const) {
         const tablet = await openWall(stack, { lang, width: 1024, height: 768 });
         await expect
@@ -139,22 +140,38 @@ describe('a class of 12', () => {
   });
 
   describe('The alert strip', () => {
-    it.skip('"Add note" keeps the alert text its width and leaves the neighbouring card as it was', async () => {
+    it('"Add note" keeps the alert text its width and leaves the neighbouring card as it was', async () => {
       const ada = page.locator('.alert-row[data-participant="w12-p01"]');
       const bo = page.locator('.alert-row[data-participant="w12-p02"]');
+      // Both cards are there and Ada's is still waiting (its buttons are shown).
       await bo.waitFor({ timeout: 60_000 });
-      const boBefore = await bo.boundingBox();
+      const addNote = ada.locator('button[data-action=add-note]');
+      await addNote.waitFor({ timeout: 60_000 });
       const ruleBefore = await ada.locator('.alert-main .alert-rule').boundingBox();
-      await ada.locator('button[data-action=add-note]').click();
-      await ada.locator('[data-testid=ack-note]').waitFor();
+      await addNote.click();
+      // The note field is open and has the focus (typing goes into it, not to the wall's A key).
+      const field = ada.locator('[data-testid=ack-note] input[name=note]');
+      await expect.poll(() => field.evaluate((el) => el === document.activeElement)).toBe(true);
       const rule = await ada.locator('.alert-main .alert-rule').boundingBox();
       // The rule's text keeps one line of its width (it collapsed to one character per line).
       expect(rule!.width).toBeGreaterThanOrEqual(ruleBefore!.width - 1);
       expect(rule!.height).toBeLessThanOrEqual(ruleBefore!.height + 1);
-      // The neighbour keeps its size and its text.
-      const boAfter = await bo.boundingBox();
-      expect(Math.abs(boAfter!.height - boBefore!.height)).toBeLessThanOrEqual(1);
+      // The neighbour keeps its own size (the open form does not stretch it: its box ends where its
+      // content does, whatever its alerts are by now) and its text.
+      const boFit = await bo.evaluate((li) => {
+        const box = li.getBoundingClientRect();
+        const style = getComputedStyle(li);
+        const contentBottom = Math.max(...[...li.children].map((c) => c.getBoundingClientRect().bottom));
+        return (
+          box.bottom -
+          contentBottom -
+          Number.parseFloat(style.paddingBottom) -
+          Number.parseFloat(style.borderBottomWidth)
+        );
+      });
+      expect(Math.abs(boFit)).toBeLessThanOrEqual(1);
       expect((await bo.locator('.alert-main').boundingBox())!.width).toBeGreaterThan(200);
+      expect(await bo.locator('.alert-main .alert-rule').textContent()).not.toBe('');
       await page.keyboard.press('Escape');
       await ada.locator('[data-testid=ack-note]').waitFor({ state: 'detached' });
     }, 90_000);
@@ -287,22 +304,36 @@ describe('a class of 12', () => {
   });
 
   describe('one acknowledgement per card', () => {
-    it.skip("acknowledging Ada's card acknowledges each of her waiting alerts, each recorded on its own", async () => {
+    it("acknowledging Ada's card acknowledges each of her waiting alerts, each recorded on its own", async () => {
       const card = page.locator('.alert-row[data-participant="w12-p01"]');
+      // Her card holds both alerts (over ceiling, above zone), both waiting.
+      await expect
+        .poll(async () => (await card.getAttribute('data-alerts'))?.split(' ').length ?? 0, {
+          timeout: 60_000,
+        })
+        .toBe(2);
+      await expect.poll(() => card.getAttribute('data-state'), { timeout: 60_000 }).toBe('waiting');
       const ids = ((await card.getAttribute('data-alerts')) ?? '').split(' ');
       await card.locator('.btn-ack').click();
-      await expect.poll(() => card.getAttribute('data-state'), { timeout: 10_000 }).toBe('acknowledged');
+      // Each of the two lines says who acknowledged it…
+      for (const id of ids)
+        await card.locator(`.alert-line[data-alert="${id}"] .alert-acked`).waitFor({ timeout: 30_000 });
+      // …and the registry has one acknowledgement for each, recorded on its own.
       const cookie = await apiCookie(stack);
-      const res = await fetch(`${stack.url}api/sessions/${encodeURIComponent(stack.classSessionId)}/alerts`, {
-        headers: { cookie },
-      });
-      const body = (await res.json()) as {
-        items: { id: string; events: { event: string; actor?: string | null }[] }[];
+      const acks = async () => {
+        const res = await fetch(
+          `${stack.url}api/sessions/${encodeURIComponent(stack.classSessionId)}/alerts`,
+          { headers: { cookie } },
+        );
+        const body = (await res.json()) as {
+          items: { id: string; events: { event: string; actor?: string | null }[] }[];
+        };
+        return ids.map(
+          (id) =>
+            body.items.find((a) => a.id === id)?.events.filter((e) => e.event === 'acknowledged').length,
+        );
       };
-      for (const id of ids) {
-        const acks = body.items.find((a) => a.id === id)?.events.filter((e) => e.event === 'acknowledged');
-        expect(acks, id).toHaveLength(1);
-      }
+      await expect.poll(acks, { timeout: 30_000 }).toEqual(ids.map(() => 1));
     }, 60_000);
   });
 
@@ -376,7 +407,7 @@ describe('a class of 24', () => {
   });
 
   describe('Too small across a room', () => {
-    it.skip('at 24 tiles the heart rate stays at least 96 px, with a full alert list', async () => {
+    it('at 24 tiles the heart rate stays at least 96 px, with a full alert list', async () => {
       const sizes = await fontSizes(page, '.hr-value');
       expect(sizes).toHaveLength(24);
       for (const px of sizes) expect(px).toBeGreaterThanOrEqual(96);

@@ -25,6 +25,11 @@ import { SoundControl } from './SoundControl.js';
 import { Tile } from './Tile.js';
 import { useLiveSession } from './useLive.js';
 
+/** Space between tiles (px), as the grid lays them out and gridFor counts them. */
+const TILE_GAP_PX = 10;
+/** A tile row never gets lower than this: a screen too small for its class scrolls rather than squash the HR. */
+const MIN_ROW_PX = 120;
+
 const arrangeKey = (id: string) => `zw.arrange.${id}`;
 
 function loadArrangement(id: string): string[] {
@@ -127,16 +132,24 @@ export function Wall({ sessionId, canControl }: { sessionId: string; canControl:
   const confirmStop = useSignal(false);
   /** Assigned devices at start: how many were bound automatically, and the ones not seen (issue 14). */
   const owned = useSignal<OwnedDeviceStart[] | null>(null);
-  const gridRef = useRef<HTMLDivElement>(null);
+  const liveRef = useRef<HTMLDivElement>(null);
+  const reserveRef = useRef<HTMLDivElement>(null);
+  /** The tiles' area: what the alert list and the tiles share, less the list at its largest. */
   const box = useSignal({ w: 1600, h: 800 });
 
+  // Tiles are sized for the alert list at its limit, not at its current height (issue 14): text sizes
+  // hold however many alerts come and go, and a tile never shrinks when a card appears.
   useEffect(() => {
-    const el = gridRef.current;
-    if (!el) return;
-    const ro = new ResizeObserver(([e]) => {
-      if (e) box.value = { w: e.contentRect.width, h: e.contentRect.height };
-    });
-    ro.observe(el);
+    const live = liveRef.current;
+    const reserve = reserveRef.current;
+    if (!live || !reserve) return;
+    const measure = () => {
+      box.value = { w: live.clientWidth, h: Math.max(0, live.clientHeight - reserve.offsetHeight) };
+    };
+    const ro = new ResizeObserver(measure);
+    ro.observe(live);
+    ro.observe(reserve);
+    measure();
     return () => ro.disconnect();
   }, []);
 
@@ -150,8 +163,8 @@ export function Wall({ sessionId, canControl }: { sessionId: string; canControl:
   const byId = new Map(s.participants.map((p) => [p.participantId, p]));
   const skew = s.serverAt !== null && s.receivedAt !== null ? s.serverAt - s.receivedAt : 0;
   const frameAge = s.receivedAt === null ? Number.POSITIVE_INFINITY : now - s.receivedAt;
-  const grid = gridFor(order.length, box.value.w, box.value.h);
-  const rowH = Math.max(120, Math.floor(grid.tileH));
+  const grid = gridFor(order.length, box.value.w, box.value.h, TILE_GAP_PX);
+  const rowH = Math.max(MIN_ROW_PX, Math.floor(grid.tileH));
   const sizes = tileSizes(grid.tileW, rowH);
 
   useEffect(() => {
@@ -320,63 +333,66 @@ export function Wall({ sessionId, canControl }: { sessionId: string; canControl:
       <LinkBanner link={ended ? 'ended' : live.link.value} />
       <TechnicalBanner alarms={s.technical} />
       <InterruptedBanner since={ended ? null : live.interruptedSince.value} />
-      <AlertStrip
-        alerts={alertList}
-        now={now}
-        skewMs={skew}
-        pending={live.pending.value}
-        errors={live.ackErrors.value}
-        onAck={(id, note) => void live.ack(id, note)}
-      />
-      <div
-        ref={gridRef}
-        class={`wall-grid${arranging.value ? ' arranging' : ''}`}
-        style={{
-          gridTemplateColumns: `repeat(${grid.cols}, minmax(0, 1fr))`,
-          gridAutoRows: `${rowH}px`,
-          '--tile-name': `${sizes.name}px`,
-          '--tile-metric': `${sizes.metric}px`,
-          '--tile-small': `${sizes.small}px`,
-          '--tile-border': `${sizes.border}px`,
-          '--tile-pad-x': `${sizes.padX}px`,
-          '--tile-pad-y': `${sizes.padY}px`,
-          '--tile-gap': `${sizes.gap}px`,
-        }}
-      >
-        {s.snapshots === 0 && <p class="wall-empty">{t('wall.waiting')}</p>}
-        {s.snapshots > 0 && order.length === 0 && <p class="wall-empty">{t('wall.noParticipants')}</p>}
-        {order.map((id) => {
-          const p = byId.get(id);
-          if (!p) return null;
-          const fresh = displayFreshness(p.freshness, frameAge);
-          const ageS =
-            p.lastSampleAt === null ? null : Math.max(0, Math.round((now + skew - p.lastSampleAt) / 1000));
-          return (
-            // biome-ignore lint/a11y/noStaticElementInteractions: drag and drop is a pointer shortcut; the tile's move buttons are the keyboard path
-            <div
-              key={id}
-              class="tile-slot"
-              draggable={arranging.value}
-              onDragStart={(e) => e.dataTransfer?.setData('text/plain', id)}
-              onDragOver={(e) => arranging.value && e.preventDefault()}
-              onDrop={(e) => {
-                const dragged = e.dataTransfer?.getData('text/plain');
-                if (dragged && dragged !== id) dropOn(id, dragged);
-              }}
-            >
-              <Tile
-                p={p}
-                alerts={byP.get(id) ?? []}
-                freshness={fresh}
-                ageS={ageS}
-                pending={live.pending.value}
-                onAck={(a) => void live.ack(a)}
-                ended={ended}
-                {...(arranging.value && !byP.has(id) ? { onMove: (d: -1 | 1) => move(id, d) } : {})}
-              />
-            </div>
-          );
-        })}
+      <div class="wall-live" ref={liveRef}>
+        <div class="alert-reserve" ref={reserveRef} aria-hidden="true" />
+        <AlertStrip
+          alerts={alertList}
+          now={now}
+          skewMs={skew}
+          pending={live.pending.value}
+          errors={live.ackErrors.value}
+          onAck={(id, note) => void live.ack(id, note)}
+        />
+        <div
+          class={`wall-grid${arranging.value ? ' arranging' : ''}`}
+          style={{
+            gap: `${TILE_GAP_PX}px`,
+            gridTemplateColumns: `repeat(${grid.cols}, minmax(0, 1fr))`,
+            gridAutoRows: `${rowH}px`,
+            '--tile-name': `${sizes.name}px`,
+            '--tile-metric': `${sizes.metric}px`,
+            '--tile-small': `${sizes.small}px`,
+            '--tile-border': `${sizes.border}px`,
+            '--tile-pad-x': `${sizes.padX}px`,
+            '--tile-pad-y': `${sizes.padY}px`,
+            '--tile-gap': `${sizes.gap}px`,
+          }}
+        >
+          {s.snapshots === 0 && <p class="wall-empty">{t('wall.waiting')}</p>}
+          {s.snapshots > 0 && order.length === 0 && <p class="wall-empty">{t('wall.noParticipants')}</p>}
+          {order.map((id) => {
+            const p = byId.get(id);
+            if (!p) return null;
+            const fresh = displayFreshness(p.freshness, frameAge);
+            const ageS =
+              p.lastSampleAt === null ? null : Math.max(0, Math.round((now + skew - p.lastSampleAt) / 1000));
+            return (
+              // biome-ignore lint/a11y/noStaticElementInteractions: drag and drop is a pointer shortcut; the tile's move buttons are the keyboard path
+              <div
+                key={id}
+                class="tile-slot"
+                draggable={arranging.value}
+                onDragStart={(e) => e.dataTransfer?.setData('text/plain', id)}
+                onDragOver={(e) => arranging.value && e.preventDefault()}
+                onDrop={(e) => {
+                  const dragged = e.dataTransfer?.getData('text/plain');
+                  if (dragged && dragged !== id) dropOn(id, dragged);
+                }}
+              >
+                <Tile
+                  p={p}
+                  alerts={byP.get(id) ?? []}
+                  freshness={fresh}
+                  ageS={ageS}
+                  pending={live.pending.value}
+                  onAck={(a) => void live.ack(a)}
+                  ended={ended}
+                  {...(arranging.value && !byP.has(id) ? { onMove: (d: -1 | 1) => move(id, d) } : {})}
+                />
+              </div>
+            );
+          })}
+        </div>
       </div>
       {rosterOpen.value && (
         <RosterDialog

@@ -78,6 +78,29 @@ describe('tile sizes (issue 14: readable across a room)', () => {
     expect(s.metric).toBeGreaterThanOrEqual(32);
   });
 
+  // What a 1920 × 1080 wall leaves the tiles once the alert list is counted at its largest (Wall.tsx sizes
+  // the tiles for that, whatever the list holds now): 1896 × 750 px.
+  const hrRow = (s: ReturnType<typeof tileSizes>, h: number) =>
+    h -
+    2 * (s.border + s.padY) -
+    (1.05 * s.name + 1.6 * s.small + 3 + 1.12 * s.name + 1.05 * s.metric + 4 * s.gap);
+
+  it('12 tiles beside a full alert list: name and zone 40 px, metrics 32 px, the HR still 80 px', () => {
+    const g = gridFor(12, 1896, 750, 10);
+    expect([g.cols, g.rows]).toEqual([4, 3]);
+    const s = tileSizes(g.tileW, Math.floor(g.tileH));
+    expect(s.name).toBeGreaterThanOrEqual(40);
+    expect(s.metric).toBeGreaterThanOrEqual(32);
+    expect(hrRow(s, Math.floor(g.tileH)) * 1.25).toBeGreaterThanOrEqual(80);
+  });
+
+  it('24 tiles beside a full alert list keep a 96 px HR (the name cannot reach 40 px there anyway)', () => {
+    const g = gridFor(24, 1896, 750, 10);
+    const s = tileSizes(g.tileW, Math.floor(g.tileH));
+    expect(s.name).toBeLessThan(40);
+    expect(hrRow(s, Math.floor(g.tileH)) * 1.25).toBeGreaterThanOrEqual(96);
+  });
+
   it('24 tiles keep the HR row for a 96 px number, even under a full alert list', () => {
     for (const h of [160, 200, 230]) {
       const s = tileSizes(306, h);
