@@ -136,7 +136,7 @@ describe('a class of 12', () => {
         expect(await clippedInTiles(tablet), lang).toEqual([]);
         await tablet.context().close();
       }
-    }, 60_000);
+    }, 150_000);
   });
 
   describe('The alert strip', () => {
@@ -174,7 +174,7 @@ describe('a class of 12', () => {
       expect(await bo.locator('.alert-main .alert-rule').textContent()).not.toBe('');
       await page.keyboard.press('Escape');
       await ada.locator('[data-testid=ack-note]').waitFor({ state: 'detached' });
-    }, 90_000);
+    }, 150_000);
 
     it('the "+n more" badge is not hidden under the No contact badge', async () => {
       const tile = page.locator('.tile[data-participant="w12-p02"]');
@@ -192,7 +192,7 @@ describe('a class of 12', () => {
         };
       });
       expect(seen).toEqual({ inside: true, onTop: true, fits: true });
-    }, 120_000);
+    }, 150_000);
   });
 
   describe('Zone minutes, not vanity points', () => {
@@ -211,7 +211,7 @@ describe('a class of 12', () => {
           { timeout: 90_000 },
         )
         .toBeGreaterThan(0);
-    }, 120_000);
+    }, 150_000);
   });
 
   describe('No structure in time', () => {
@@ -238,7 +238,7 @@ describe('a class of 12', () => {
         await zh.screenshot({ path: `${SCREENSHOTS}/wall-12-zh.png` });
       }
       await zh.context().close();
-    }, 90_000);
+    }, 150_000);
 
     it('the prescription preview words a missing age and the β-blocker advice in Chinese only', async () => {
       const ctx = await newContext(browser, { lang: 'zh-CN' });
@@ -269,7 +269,7 @@ describe('a class of 12', () => {
       expect(await latin('[data-testid=rx-preview]')).toBe('');
       expect(await latin('[data-testid=rx-form] [data-testid=field-error]')).toBe('');
       await ctx.close();
-    }, 90_000);
+    }, 150_000);
   });
 
   describe("zh-CN leaks English: the contract's field checks", () => {
@@ -300,7 +300,7 @@ describe('a class of 12', () => {
       expect(await latin('[data-testid=rx-preview]')).toBe('');
       expect(await latin('[data-testid=rx-form] [data-testid=field-error]')).toBe('');
       await ctx.close();
-    }, 90_000);
+    }, 150_000);
   });
 
   describe('one acknowledgement per card', () => {
@@ -334,7 +334,7 @@ describe('a class of 12', () => {
         );
       };
       await expect.poll(acks, { timeout: 30_000 }).toEqual(ids.map(() => 1));
-    }, 60_000);
+    }, 150_000);
   });
 
   describe('Zone minutes, not vanity points: the class summary', () => {
@@ -357,7 +357,7 @@ describe('a class of 12', () => {
         expect(minutes).toMatch(/^\d+$/);
         expect(target).toBe('20');
       }
-    }, 60_000);
+    }, 150_000);
   });
 });
 
