@@ -248,6 +248,7 @@ export async function runKillOwner(o: KillOwnerOptions): Promise<KillOwnerResult
     Object.assign(base, counts, { lost: Math.max(0, base.sent - counts.taken) });
     return base;
   } catch (e) {
+    o.log(`run failed: ${String(e).slice(0, 4000)}`);
     return { ...base, error: String(e).split('\n')[0]?.slice(0, 500) ?? 'failed' };
   } finally {
     for (const c of children) c.kill();

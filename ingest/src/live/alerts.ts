@@ -57,9 +57,13 @@ export class AlertProjection {
     this.broadcaster?.frame?.(frame);
   }
 
-  /** Waits for every registry write queued so far. */
+  /** Waits for every registry write queued so far, and for those queued meanwhile (a hand-over loses none). */
   async drain(): Promise<void> {
-    await this.chain;
+    let seen: Promise<unknown>;
+    do {
+      seen = this.chain;
+      await seen;
+    } while (seen !== this.chain);
   }
 
   /**
