@@ -346,6 +346,12 @@ describe('The exercise-health record', () => {
     expect(await page.locator('main.record-page').textContent()).not.toMatch(/record\.|\{\w+\}/);
     expect(await overflowing(page, 'main.record-page')).toEqual([]);
 
+    // On a 1024 × 768 tablet nothing is cut and nothing scrolls sideways either.
+    await page.setViewportSize({ width: 1024, height: 768 });
+    await page.waitForTimeout(300);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1024);
+    expect(await overflowing(page, 'main.record-page')).toEqual([]);
+
     // Printed: A4 portrait (186 mm between 12 mm margins ≈ 703 CSS px), nothing wider than the page.
     await page.setViewportSize({ width: 703, height: 1000 });
     await page.emulateMedia({ media: 'print' });
