@@ -238,3 +238,31 @@ describe('audit screen (admin)', () => {
     await ctx.close();
   });
 });
+
+describe('issuing a link in the console (clinician)', () => {
+  it('issues a link shown once, the phone opens it, revoking it closes it', async () => {
+    const user = demo.platform.demo!.seed.users.find((u) => u.role === 'clinician')!;
+    const ctx = await newContext(browser, { lang: 'zh-CN', width: 1280, height: 900 });
+    const page = await ctx.newPage();
+    await login(page, demo.platform.url, user);
+    await page.goto(new URL(`#/admin/participants/${ids.p0}`, demo.platform.url).toString());
+    await page.locator('.access-links button.btn-primary').click();
+    const link = await page.locator('input.link-once').inputValue();
+    expect(link).toMatch(/\/p\/#[A-Za-z0-9_-]{43}$/);
+    const phone = await newContext(browser, { width: 360, height: 740 });
+    const p = await phone.newPage();
+    await p.goto(link);
+    expect(await p.locator('.p-alias').innerText()).toBe(ids.alias0);
+    const id = link.split('#')[1]!;
+    const row = page.locator('.access-links tr[data-state="active"]').first();
+    await row.waitFor();
+    expect(await visibleUiText(page)).not.toContain(id);
+    const n = await page.locator('.access-links tr[data-state="active"]').count();
+    await row.locator('button').click();
+    await expect.poll(() => page.locator('.access-links tr[data-state="active"]').count()).toBe(n - 1);
+    await p.reload();
+    await p.locator('.p-refused[data-refused="revoked"]').waitFor();
+    await phone.close();
+    await ctx.close();
+  });
+});

@@ -1013,4 +1013,18 @@ export const en = {
   'check.invalid': 'this value was refused',
   'rx.refusedField': '{field}: {reason}',
   'rx.otherField': 'A value',
+  // Access links to the participant's own view, on the participant's page (issue 16).
+  'links.title': 'The participant’s own view',
+  'links.recordPdf': 'Record summary (PDF)',
+  'links.validDays': 'Link valid for (days)',
+  'links.issue': 'Issue a link',
+  'links.issued': 'Give this link to the participant now — it is shown only once:',
+  'links.created': 'Issued',
+  'links.expires': 'Expires',
+  'links.state': 'State',
+  'links.uses': 'Uses',
+  'links.revoke': 'Revoke',
+  'links.active': 'Active',
+  'links.expired': 'Expired',
+  'links.revoked': 'Revoked',
 } as const;

@@ -990,4 +990,18 @@ export const zhCN: Readonly<Record<keyof typeof en, string>> = {
   'check.invalid': '此数值未被接受',
   'rx.refusedField': '{field}：{reason}',
   'rx.otherField': '某项数值',
+  // Access links to the participant's own view, on the participant's page (issue 16).
+  'links.title': '参与者本人查看',
+  'links.recordPdf': '档案摘要（PDF）',
+  'links.validDays': '链接有效天数',
+  'links.issue': '发放链接',
+  'links.issued': '请现在把此链接交给参与者，它只显示这一次：',
+  'links.created': '发放时间',
+  'links.expires': '到期时间',
+  'links.state': '状态',
+  'links.uses': '使用次数',
+  'links.revoke': '撤销',
+  'links.active': '有效',
+  'links.expired': '已过期',
+  'links.revoked': '已撤销',
 };

@@ -19,6 +19,7 @@ import type { PrescriptionBody, PrescriptionRecordView, ResolvedPrescriptionView
 import { formatDateTime, formatNumber } from '../../format.js';
 import type { MessageKey } from '../../i18n/i18n.js';
 import { language, t } from '../../i18n/store.js';
+import { AccessLinks } from '../../participant/AccessLinks.js';
 import { href } from '../../router.js';
 import { Data } from '../Msg.js';
 import { me } from '../session.js';
@@ -510,6 +511,12 @@ export function ParticipantDetail({ participantId }: { participantId: string }) 
         )}
       <h3>{t('clinical.title')}</h3>
       <Clinical participantId={participantId} />
+      {me.value?.roles.some((r) => r === 'admin' || r === 'clinician') && (
+        <>
+          <h3>{t('links.title')}</h3>
+          <AccessLinks participantId={participantId} />
+        </>
+      )}
       <h3>{t('rx.title')}</h3>
       <ErrorLine error={versions.error.value} />
       {versions.data.value && sorted.length === 0 && <p class="muted">{t('rx.none')}</p>}
