@@ -376,7 +376,11 @@ export async function startPlatform(config: IngestConfig, deps: PlatformDeps): P
       gapAfterMs: Math.floor(renewMs * 2.5),
       intervalMs: 500,
       clock,
-      emit: (notice) => app.io.local.to(`session:${notice.sessionId}`).emit(SOCKET_EVENTS.notice, notice),
+      emit: (notice) =>
+        app.io.local
+          .to(`session:${notice.sessionId}`)
+          .to(`wall:${notice.sessionId}`)
+          .emit(SOCKET_EVENTS.notice, notice),
     });
     gapWatch.start();
     gapWatchRef = gapWatch;

@@ -17,10 +17,25 @@ import {
 
 const id = z.string().min(1).max(128);
 
+/**
+ * On a shared screen (the class wall), a participant without wall-name consent is shown without their alias
+ * (issue 16): `alias` then holds a neutral `#seat` and this says which seat (their place in the session's
+ * roster, 1-based) and device, so the console can word it in its language and the instructor can still tell
+ * who it is in the room.
+ */
+export const unnamedSchema = z.object({
+  kind: z.literal('unnamed'),
+  seat: z.number().int().positive(),
+  deviceId: z.string().max(128).nullable(),
+});
+export type Unnamed = z.infer<typeof unnamedSchema>;
+
 /** One participant's latest state as a console shows it; carries the display alias, never a real name. */
 export const participantLiveSchema = z.object({
   participantId: id,
   alias: z.string().max(64),
+  /** Shown without a name on a shared screen (no wall-name consent; see {@link unnamedSchema}). */
+  unnamed: unnamedSchema.optional(),
   hr: z.number().nullable(),
   spo2: z.number().nullable(),
   steps: z.number().nullable(),
@@ -56,6 +71,8 @@ export const alertSchema = z.object({
   sessionId: id,
   participantId: id,
   alias: z.string().max(64),
+  /** Shown without a name on a shared screen (no wall-name consent; see {@link unnamedSchema}). */
+  unnamed: unnamedSchema.optional(),
   rule: ruleIdSchema,
   severity: severitySchema,
   /** Raised on doubtful data (contact false or an artefact neighbour): shown as warning, labelled. */
@@ -179,8 +196,15 @@ export const sessionNoticeSchema = z.object({
 });
 export type SessionNotice = z.infer<typeof sessionNoticeSchema>;
 
-/** Client → server: join a session room. */
-export const joinSessionSchema = z.strictObject({ sessionId: id });
+/**
+ * Client → server: join a session room. `view`: `wall` (the default) is a shared screen, where participants
+ * without wall-name consent never get their alias (issue 16); `private` is one person's console (the coach's
+ * view of a home session), which shows aliases.
+ */
+export const joinSessionSchema = z.strictObject({
+  sessionId: id,
+  view: z.enum(['wall', 'private']).optional(),
+});
 /** Client → server: acknowledge an alert. */
 export const ackAlertSchema = z.strictObject({ alertId: id, note: z.string().max(500).optional() });
 

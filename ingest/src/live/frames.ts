@@ -1,4 +1,4 @@
-import type { ParticipantLive, SessionFrame, SessionSnapshot } from '@zonewatch/protocol';
+import type { ParticipantLive, SessionFrame, SessionSnapshot, Unnamed } from '@zonewatch/protocol';
 import { currentClockFaults, hasClockFault, sessionTechnicalAlarms } from './clock-skew.js';
 import { type LiveCore, type LiveStats, ownsSite, type ParticipantRuntime } from './types.js';
 
@@ -24,6 +24,24 @@ export function snapshotOf(core: LiveCore, sessionId: string, now: number): Sess
   const f = frameOf(core, sessionId, now);
   if (!rt || !f) return undefined;
   return { ...f, session: rt.info, alerts: [...rt.alerts.values()] };
+}
+
+/**
+ * Who the session's shared screens show without a name (no wall-name consent in force), and how: by seat
+ * and the device they wear (issue 16).
+ */
+export function wallHiddenOf(core: LiveCore, sessionId: string): Map<string, Unnamed> {
+  const hidden = new Map<string, Unnamed>();
+  const rt = core.sessions.get(sessionId);
+  if (!rt) return hidden;
+  for (const p of rt.participants.values())
+    if (!p.wallName)
+      hidden.set(p.participantId, {
+        kind: 'unnamed',
+        seat: p.seat,
+        deviceId: [...p.deviceIds].sort()[0] ?? null,
+      });
+  return hidden;
 }
 
 export function statsOf(core: LiveCore): LiveStats {

@@ -159,6 +159,7 @@ export async function syncRoster(
       r,
     ]),
   );
+  const unnamed = new Set(newIds.length ? await reg.consent.missing(newIds, 'wall-name') : []);
   for (const id of newIds) {
     const person = await reg.participants.get(id);
     const rx = resolveFor(core, id, rxs.get(id)?.body);
@@ -178,6 +179,8 @@ export async function syncRoster(
     rt.participants.set(id, {
       participantId: id,
       alias: person?.alias ?? id,
+      seat: Math.max(0, ...[...rt.participants.values()].map((x) => x.seat)) + 1,
+      wallName: !unnamed.has(id),
       rx,
       monitor,
       deviceIds: new Set(),
@@ -247,21 +250,25 @@ export async function prescriptionChanged(core: LiveCore, participantId: string)
 }
 
 /**
- * A participant's alias changed in the registry (a real name typed by mistake, say): every live session of
- * the participant shows the new one from the next frame, snapshot and alert event on (issue 13, hole 10).
+ * A participant's alias changed in the registry (a real name typed by mistake, say), or their wall-name
+ * consent (issue 16): every live session of the participant shows the new alias, or none on shared screens,
+ * from the next frame, snapshot and alert event on (issue 13, hole 10).
  */
 export async function participantChanged(core: LiveCore, participantId: string): Promise<void> {
   const live = [...core.sessions.values()].filter((rt) => rt.participants.has(participantId));
   if (live.length === 0) return;
   const person = await core.deps.registry.participants.get(participantId);
   if (!person) return;
+  const wallName = await core.deps.registry.consent.has(participantId, 'wall-name');
   for (const rt of live) {
-    rt.participants.get(participantId)!.alias = person.alias;
+    const p = rt.participants.get(participantId)!;
+    p.alias = person.alias;
+    p.wallName = wallName;
     for (const [id, a] of rt.alerts)
       if (a.participantId === participantId) rt.alerts.set(id, { ...a, alias: person.alias });
   }
   core.log.info(
     { participantId, sessions: live.length },
-    'participant changed; alias applied to live sessions',
+    'participant changed; alias and wall-name consent applied to live sessions',
   );
 }

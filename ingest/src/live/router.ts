@@ -2,7 +2,8 @@ import { phasesOf, type SessionInfo, type SessionSnapshot } from '@zonewatch/pro
 import type { Logger } from 'pino';
 import type { Server as SocketServer } from 'socket.io';
 import type { Registry } from '../registry/index.js';
-import type { AckActor, AckResult, LiveService } from './service.js';
+import type { AckActor, AckResult, LiveAudience, LiveService } from './service.js';
+import { wallFrame } from './wall-names.js';
 
 /** How long a node waits for the other nodes' answers (ms). */
 export const CLUSTER_TIMEOUT_MS = 2_000;
@@ -36,8 +37,10 @@ export class LiveRouter {
     private readonly log: Logger,
   ) {
     if (!clustered) return;
-    io.on(EV.snapshot, (sessionId: string, reply: (s: SessionSnapshot | null) => void) =>
-      reply(live.snapshot(sessionId) ?? null),
+    io.on(
+      EV.snapshot,
+      (sessionId: string, audience: LiveAudience, reply: (s: SessionSnapshot | null) => void) =>
+        reply(live.snapshot(sessionId, undefined, audience) ?? null),
     );
     io.on(
       EV.ack,
@@ -105,9 +108,14 @@ export class LiveRouter {
   /**
    * What a console joining a session no node runs (ended, or not started) is shown: the session as the
    * registry has it and everyone who was on its roster, with no values (issue 14: an ended session's wall
-   * says it ended and who took part, never "nobody is in this session").
+   * says it ended and who took part, never "nobody is in this session"). On a wall, those without wall-name
+   * consent are shown by seat (issue 16).
    */
-  async registrySnapshot(info: SessionInfo, at: number): Promise<SessionSnapshot> {
+  async registrySnapshot(
+    info: SessionInfo,
+    at: number,
+    audience: LiveAudience = 'private',
+  ): Promise<SessionSnapshot> {
     const roster = await this.registry.rosters.list(info.id, { includeUnbound: true });
     const removed = new Set(await this.registry.rosters.removed(info.id));
     const ids = [...new Set(roster.map((b) => b.participantId))].filter((id) => !removed.has(id));
@@ -135,7 +143,17 @@ export class LiveRouter {
         bound: roster.some((b) => b.participantId === id && b.unboundAt === null),
       });
     }
-    return { sessionId: info.id, at, session: info, participants, alerts: [] };
+    const snap: SessionSnapshot = { sessionId: info.id, at, session: info, participants, alerts: [] };
+    if (audience !== 'wall') return snap;
+    const unnamed = new Set(await this.registry.consent.missing(ids, 'wall-name'));
+    const hidden = new Map(
+      ids.flatMap((id, i) => {
+        if (!unnamed.has(id)) return [];
+        const deviceId = roster.find((b) => b.participantId === id && b.unboundAt === null)?.deviceId ?? null;
+        return [[id, { kind: 'unnamed' as const, seat: i + 1, deviceId }] as const];
+      }),
+    );
+    return wallFrame(snap, hidden);
   }
 
   /** The session an alert belongs to (this node's live state first, then the registry). */
@@ -146,10 +164,14 @@ export class LiveRouter {
     return a ? this.session(a.sessionId) : undefined;
   }
 
-  async snapshot(sessionId: string): Promise<SessionSnapshot | undefined> {
-    const local = this.live.snapshot(sessionId);
+  /** The live snapshot for a console: `wall` (a shared screen) hides aliases without wall-name consent. */
+  async snapshot(
+    sessionId: string,
+    audience: LiveAudience = 'private',
+  ): Promise<SessionSnapshot | undefined> {
+    const local = this.live.snapshot(sessionId, undefined, audience);
     if (local) return local;
-    const answers = await this.remote<SessionSnapshot | null>(EV.snapshot, sessionId);
+    const answers = await this.remote<SessionSnapshot | null>(EV.snapshot, sessionId, audience);
     return answers.find((a) => a !== null) ?? undefined;
   }
 

@@ -7,7 +7,7 @@ import type {
 } from '@zonewatch/protocol';
 import { acknowledgeAlert } from './acknowledge.js';
 import { AlertProjection } from './alerts.js';
-import { frameOf, sessionHealthOf, snapshotOf, statsOf } from './frames.js';
+import { frameOf, sessionHealthOf, snapshotOf, statsOf, wallHiddenOf } from './frames.js';
 import {
   loadSession,
   participantChanged,
@@ -31,6 +31,10 @@ import {
   type UnboundList,
 } from './types.js';
 import { UNBOUND_LIST_LIMIT } from './unbound.js';
+import { type WallHidden, wallFrame } from './wall-names.js';
+
+/** Who a view is for: `wall` (a shared screen: no alias without wall-name consent) or `private`. */
+export type LiveAudience = 'wall' | 'private';
 
 export {
   type AckActor,
@@ -194,12 +198,27 @@ export class LiveService {
 
   // ---- views ------------------------------------------------------------------------------------------
 
-  frame(sessionId: string, now = this.core.clock()): SessionFrame | undefined {
-    return frameOf(this.core, sessionId, now);
+  frame(
+    sessionId: string,
+    now = this.core.clock(),
+    audience: LiveAudience = 'private',
+  ): SessionFrame | undefined {
+    const f = frameOf(this.core, sessionId, now);
+    return f && audience === 'wall' ? wallFrame(f, this.wallHidden(sessionId)) : f;
   }
 
-  snapshot(sessionId: string, now = this.core.clock()): SessionSnapshot | undefined {
-    return snapshotOf(this.core, sessionId, now);
+  snapshot(
+    sessionId: string,
+    now = this.core.clock(),
+    audience: LiveAudience = 'private',
+  ): SessionSnapshot | undefined {
+    const s = snapshotOf(this.core, sessionId, now);
+    return s && audience === 'wall' ? wallFrame(s, this.wallHidden(sessionId)) : s;
+  }
+
+  /** Who the session's shared screens show without a name (no wall-name consent), and how (issue 16). */
+  wallHidden(sessionId: string): WallHidden {
+    return wallHiddenOf(this.core, sessionId);
   }
 
   /**

@@ -115,6 +115,10 @@ export interface LiveStats {
 export interface ParticipantRuntime {
   participantId: string;
   alias: string;
+  /** Their place in the session (1-based, in the order they joined): how a wall shows them without a name. */
+  seat: number;
+  /** Wall-name consent in force: shared screens may show the alias (issue 16). */
+  wallName: boolean;
   rx: ResolvedPrescription | null;
   monitor: ParticipantMonitor;
   deviceIds: Set<string>;

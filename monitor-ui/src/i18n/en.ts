@@ -1027,4 +1027,7 @@ export const en = {
   'links.active': 'Active',
   'links.expired': 'Expired',
   'links.revoked': 'Revoked',
+  // Wall-name consent (issue 16): a participant the wall shows without their name.
+  'live.unnamed': 'Participant {seat}',
+  'live.unnamedDevice': 'Participant {seat} · {device}',
 } as const;

@@ -1004,4 +1004,7 @@ export const zhCN: Readonly<Record<keyof typeof en, string>> = {
   'links.active': '有效',
   'links.expired': '已过期',
   'links.revoked': '已撤销',
+  // Wall-name consent (issue 16): a participant the wall shows without their name.
+  'live.unnamed': '{seat} 号学员',
+  'live.unnamedDevice': '{seat} 号学员 · {device}',
 };

@@ -86,25 +86,33 @@ export function restAckRefusal(e: unknown): AckReply {
  * session cookie) and re-joins after every reconnection, which brings a fresh snapshot. Every payload is
  * checked against the protocol's schema; a malformed one is dropped, never half-applied.
  */
-export function connectLive(sessionId: string, on: LiveHandlers): LiveConnection {
+export function connectLive(
+  sessionId: string,
+  on: LiveHandlers,
+  opts: { view?: 'wall' | 'private' } = {},
+): LiveConnection {
   const socket: Socket = io({ path: '/socket.io', reconnectionDelay: 500, reconnectionDelayMax: 3_000 });
 
   socket.on('connect', () => {
     socket
       .timeout(JOIN_TIMEOUT_MS)
-      .emit(SOCKET_EVENTS.join, { sessionId }, (err: unknown, reply: unknown) => {
-        if (err) {
-          // No answer: drop the connection so the client reconnects and tries again.
-          socket.disconnect().connect();
-          return;
-        }
-        const r = joinReplySchema.safeParse(reply);
-        if (!r.success) {
-          on.invalid?.(SOCKET_EVENTS.join);
-          on.refused('unexpected reply from the server');
-        } else if (r.data.ok) on.joined(true);
-        else on.refused(r.data.message ?? r.data.error);
-      });
+      .emit(
+        SOCKET_EVENTS.join,
+        { sessionId, ...(opts.view ? { view: opts.view } : {}) },
+        (err: unknown, reply: unknown) => {
+          if (err) {
+            // No answer: drop the connection so the client reconnects and tries again.
+            socket.disconnect().connect();
+            return;
+          }
+          const r = joinReplySchema.safeParse(reply);
+          if (!r.success) {
+            on.invalid?.(SOCKET_EVENTS.join);
+            on.refused('unexpected reply from the server');
+          } else if (r.data.ok) on.joined(true);
+          else on.refused(r.data.message ?? r.data.error);
+        },
+      );
   });
   socket.on('disconnect', (reason) => {
     on.joined(false);

@@ -15,7 +15,7 @@ import { InterruptedBanner, LinkBanner, LinkIndicator, TechnicalBanner } from '.
 
 /** A home session watched remotely: the participant's tile, larger, with a rolling 10-minute chart. */
 export function CoachLive({ sessionId }: { sessionId: string }) {
-  const live = useLiveSession(sessionId, { traces: true });
+  const live = useLiveSession(sessionId, { traces: true, view: 'private' });
   const s = live.state.value;
   const now = live.now.value;
   const alertList = useMemo(() => sortAlerts(Object.values(s.alerts)), [s.alerts]);

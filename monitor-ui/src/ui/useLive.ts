@@ -17,6 +17,7 @@ import {
 } from '../live/state.js';
 import { appendPoint, backfill, EMPTY_TRACE, type RollingTrace, traceStore } from '../live/trace.js';
 import { loginEnded } from './session.js';
+import { labelUnnamed } from './unnamed.js';
 
 /** Id of the console's own technical alarm in the sound scheduler. */
 export const LINK_LOST_ID = 'console:link-lost';
@@ -55,7 +56,14 @@ const TICK_MS = 250;
  * The imperative shell around the pure live reducers: one Socket.IO connection per mounted view, a
  * 4 Hz clock driving the link alarm and the sound scheduler.
  */
-export function useLiveSession(sessionId: string, opts: { traces?: boolean } = {}): LiveSession {
+/**
+ * `view`: `wall` (default) is a shared screen, where the server leaves out the alias of anyone without
+ * wall-name consent; `private` is one person's console (the coach's view of a home session).
+ */
+export function useLiveSession(
+  sessionId: string,
+  opts: { traces?: boolean; view?: 'wall' | 'private' } = {},
+): LiveSession {
   const state = useSignal<LiveState>(initialLiveState(sessionId));
   const now = useSignal(Date.now());
   const link = useSignal<LinkState>('connecting');
@@ -108,40 +116,50 @@ export function useLiveSession(sessionId: string, opts: { traces?: boolean } = {
         () => undefined, // no backfill: the chart fills from the frames as before
       );
 
-    conn.current = connectLive(sessionId, {
-      snapshot: (s) => {
-        state.value = applySnapshot(state.value, s, Date.now());
-        record(s.at, s.participants);
+    conn.current = connectLive(
+      sessionId,
+      {
+        snapshot: (raw) => {
+          const s = {
+            ...raw,
+            participants: raw.participants.map(labelUnnamed),
+            alerts: raw.alerts.map(labelUnnamed),
+          };
+          state.value = applySnapshot(state.value, s, Date.now());
+          record(s.at, s.participants);
+        },
+        frame: (raw) => {
+          const f = { ...raw, participants: raw.participants.map(labelUnnamed) };
+          // Frames come only from the node that holds the session's site: monitored again.
+          interruptedSince.value = null;
+          state.value = applyFrame(state.value, f, Date.now());
+          record(f.at, f.participants);
+        },
+        alert: (e) => {
+          state.value = applyAlertEvent(state.value, { ...e, alert: labelUnnamed(e.alert) });
+        },
+        notice: (n) => {
+          if (n.code === 'monitoring-restored') interruptedSince.value = null;
+          else if (interruptedSince.value === null) {
+            interruptedSeq++;
+            interruptedSince.value = n.since ?? n.at;
+          }
+        },
+        joined: (ok) => {
+          joined = ok;
+          if (ok) refused.value = null;
+        },
+        refused: (reason) => {
+          joined = false;
+          refused.value = reason;
+        },
+        invalid: () => {
+          unreadable.value = true;
+        },
+        loginEnded,
       },
-      frame: (f) => {
-        // Frames come only from the node that holds the session's site: monitored again.
-        interruptedSince.value = null;
-        state.value = applyFrame(state.value, f, Date.now());
-        record(f.at, f.participants);
-      },
-      alert: (e) => {
-        state.value = applyAlertEvent(state.value, e);
-      },
-      notice: (n) => {
-        if (n.code === 'monitoring-restored') interruptedSince.value = null;
-        else if (interruptedSince.value === null) {
-          interruptedSeq++;
-          interruptedSince.value = n.since ?? n.at;
-        }
-      },
-      joined: (ok) => {
-        joined = ok;
-        if (ok) refused.value = null;
-      },
-      refused: (reason) => {
-        joined = false;
-        refused.value = reason;
-      },
-      invalid: () => {
-        unreadable.value = true;
-      },
-      loginEnded,
-    });
+      { view: opts.view ?? 'wall' },
+    );
 
     const tick = () => {
       const t = Date.now();

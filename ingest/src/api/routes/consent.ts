@@ -121,6 +121,8 @@ export async function consentRoutes(app: ZodApp, ctx: ApiContext): Promise<void>
         });
         return r;
       });
+      // Running walls show or hide the alias from their next frame on (issue 16), as after a rename.
+      if (b.purpose === 'wall-name') await ctx.live.participantChanged(p.id);
       return reply.code(201).send((await views(registry, [record]))[0]!);
     },
   );

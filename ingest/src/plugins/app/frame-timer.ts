@@ -2,6 +2,7 @@ import { SOCKET_EVENTS } from '@zonewatch/protocol';
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import type { LiveService } from '../../live/service.js';
+import { namedRoom, wallFrame, wallRoom } from '../../live/wall-names.js';
 
 export interface FrameTimerOptions {
   live: LiveService;
@@ -11,7 +12,10 @@ export interface FrameTimerOptions {
   clock: () => number;
 }
 
-/** Once the app listens, sends every live session's frame to its room every `intervalMs`; stops at close. */
+/**
+ * Once the app listens, sends every live session's frame to its rooms every `intervalMs` (walls: without the
+ * aliases of those without wall-name consent); stops at close.
+ */
 const frameTimer: FastifyPluginAsync<FrameTimerOptions> = async (app, { live, intervalMs, clock }) => {
   let timer: NodeJS.Timeout | undefined;
   app.addHook('onListen', async () => {
@@ -19,7 +23,9 @@ const frameTimer: FastifyPluginAsync<FrameTimerOptions> = async (app, { live, in
       const now = clock();
       for (const id of live.sessionIds()) {
         const frame = live.frame(id, now);
-        if (frame) app.io.to(`session:${id}`).emit(SOCKET_EVENTS.frame, frame);
+        if (!frame) continue;
+        app.io.to(namedRoom(id)).emit(SOCKET_EVENTS.frame, frame);
+        app.io.to(wallRoom(id)).emit(SOCKET_EVENTS.frame, wallFrame(frame, live.wallHidden(id)));
       }
     }, intervalMs);
   });

@@ -4,6 +4,7 @@ import fp from 'fastify-plugin';
 import type { Logger } from 'pino';
 import { LiveRouter } from '../../live/router.js';
 import type { LiveService } from '../../live/service.js';
+import { namedRoom, wallAlertEvent, wallFrame, wallRoom } from '../../live/wall-names.js';
 import type { Registry } from '../../registry/index.js';
 
 declare module 'fastify' {
@@ -25,9 +26,20 @@ export interface LiveRouterOptions {
 const liveRouter: FastifyPluginAsync<LiveRouterOptions> = async (app, opts) => {
   const { io } = app;
   app.decorate('liveControl', new LiveRouter(opts.live, opts.registry, io, opts.clustered, opts.logger));
-  opts.live.setBroadcaster({
-    alert: (ev) => io.to(`session:${ev.sessionId}`).emit(SOCKET_EVENTS.alert, ev),
-    frame: (f) => io.to(`session:${f.sessionId}`).emit(SOCKET_EVENTS.frame, f),
+  const { live } = opts;
+  // Walls get what a shared screen may show: no alias of those without wall-name consent (issue 16).
+  live.setBroadcaster({
+    alert: (ev) => {
+      io.to(namedRoom(ev.sessionId)).emit(SOCKET_EVENTS.alert, ev);
+      io.to(wallRoom(ev.sessionId)).emit(
+        SOCKET_EVENTS.alert,
+        wallAlertEvent(ev, live.wallHidden(ev.sessionId)),
+      );
+    },
+    frame: (f) => {
+      io.to(namedRoom(f.sessionId)).emit(SOCKET_EVENTS.frame, f);
+      io.to(wallRoom(f.sessionId)).emit(SOCKET_EVENTS.frame, wallFrame(f, live.wallHidden(f.sessionId)));
+    },
   });
 };
 

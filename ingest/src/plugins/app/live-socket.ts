@@ -9,6 +9,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import { acknowledgeAs } from '../../api/index.js';
 import { type AuthUser, type HandshakeLike, sessionAccess } from '../../auth/index.js';
+import { namedRoom, wallRoom } from '../../live/wall-names.js';
 import type { Registry } from '../../registry/index.js';
 
 export interface LiveSocketOptions {
@@ -53,15 +54,20 @@ const liveSocket: FastifyPluginAsync<LiveSocketOptions> = async (app, opts) => {
       if (!info || (user && !sessionAccess(user, info).ok)) {
         return ack?.({ ok: false, error: 'not-found', message: `unknown session ${r.data.sessionId}` });
       }
+      // A shared screen (the default) gets its own room: frames, snapshots and alerts without the aliases of
+      // those who did not consent to their name on the wall (issue 16).
+      const audience = r.data.view ?? 'wall';
       // Join first, then snapshot: no frame or alert between the two is lost.
-      await socket.join(`session:${info.id}`);
-      const snap = await router.snapshot(info.id);
-      socket.emit(SOCKET_EVENTS.snapshot, snap ?? (await router.registrySnapshot(info, clock())));
+      await socket.join(audience === 'wall' ? wallRoom(info.id) : namedRoom(info.id));
+      const snap = await router.snapshot(info.id, audience);
+      socket.emit(SOCKET_EVENTS.snapshot, snap ?? (await router.registrySnapshot(info, clock(), audience)));
       ack?.({ ok: true, live: snap !== undefined });
     });
     socket.on(SOCKET_EVENTS.leave, (raw: unknown) => {
       const r = joinSessionSchema.safeParse(raw);
-      if (r.success) void socket.leave(`session:${r.data.sessionId}`);
+      if (!r.success) return;
+      void socket.leave(namedRoom(r.data.sessionId));
+      void socket.leave(wallRoom(r.data.sessionId));
     });
     socket.on(SOCKET_EVENTS.ack, (raw: unknown, ack?: (r: AckReply) => void) => {
       const r = ackAlertSchema.safeParse(raw);
