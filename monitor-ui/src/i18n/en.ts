@@ -1030,4 +1030,19 @@ export const en = {
   // Wall-name consent (issue 16): a participant the wall shows without their name.
   'live.unnamed': 'Participant {seat}',
   'live.unnamedDevice': 'Participant {seat} · {device}',
+  // Pairing a participant's phone (issue 17, monitor-ui/src/ui/admin/PairPhone.tsx).
+  'phonePair.title': 'Home phone',
+  'phonePair.help':
+    'Issue a one-time code for the participant’s own phone: they scan the QR code or open the link on it within 15 minutes.',
+  'phonePair.issue': 'Issue a pairing code',
+  'phonePair.again': 'Issue a new code',
+  'phonePair.gateways': 'Paired phones and gateways',
+  'phonePair.codeLabel': 'Pairing code',
+  'phonePair.expiresIn': 'Valid for {time} more',
+  'phonePair.expired': 'This code has expired: issue a new one',
+  'phonePair.linkLabel': 'Link to open on the phone',
+  'phonePair.revokeHint': 'A paired phone is listed as a gateway and can be revoked there.',
+  'phonePair.qrAlt': 'QR code of the pairing link',
+  'phonePair.noConsent':
+    'This participant has not consented to home monitoring: record their consent before pairing a phone.',
 } as const;

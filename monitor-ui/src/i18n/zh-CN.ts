@@ -1007,4 +1007,17 @@ export const zhCN: Readonly<Record<keyof typeof en, string>> = {
   // Wall-name consent (issue 16): a participant the wall shows without their name.
   'live.unnamed': '{seat} 号学员',
   'live.unnamedDevice': '{seat} 号学员 · {device}',
+  // Pairing a participant's phone (issue 17, monitor-ui/src/ui/admin/PairPhone.tsx).
+  'phonePair.title': '居家手机',
+  'phonePair.help': '为参与者本人的手机生成一次性配对码：请在 15 分钟内用手机扫描二维码或打开链接。',
+  'phonePair.issue': '生成配对码',
+  'phonePair.again': '重新生成配对码',
+  'phonePair.gateways': '已配对的手机和网关',
+  'phonePair.codeLabel': '配对码',
+  'phonePair.expiresIn': '剩余有效时间 {time}',
+  'phonePair.expired': '此配对码已过期，请重新生成',
+  'phonePair.linkLabel': '在手机上打开的链接',
+  'phonePair.revokeHint': '已配对的手机会列为网关，可在网关页面撤销。',
+  'phonePair.qrAlt': '配对链接的二维码',
+  'phonePair.noConsent': '该参与者未同意居家监测：请先登记其同意，再配对手机。',
 };

@@ -5,6 +5,7 @@ import { displayFreshness } from '../live/link.js';
 import { ROLLING_WINDOW_MS } from '../live/trace.js';
 import { href } from '../router.js';
 import { AlertStrip } from './AlertStrip.js';
+import { PairPhone } from './admin/PairPhone.js';
 import { type ChartMarker, TraceChart } from './Chart.js';
 import { ruleKey, STATUS_KEY, sessionDisplayName } from './labels.js';
 import { Data } from './Msg.js';
@@ -116,6 +117,7 @@ export function CoachLive({ sessionId }: { sessionId: string }) {
                 windowS={ROLLING_WINDOW_MS / 1000}
               />
             </div>
+            {s.session?.kind === 'home' && <PairPhone participantId={p.participantId} />}
           </section>
         );
       })}

@@ -26,6 +26,7 @@ import { me } from '../session.js';
 import { ClinicalFields, type ClinicalForm, EMPTY_CLINICAL } from './ClinicalFields.js';
 import { ErrorLine, errorFields, errorText, Field, useLoad } from './common.js';
 import { OwnedDevices } from './OwnedDevices.js';
+import { PairPhone } from './PairPhone.js';
 import { RxFromClinical, rxRefusal, warningLines } from './RxFromClinical.js';
 
 /** Wait after the last keystroke before asking the server for a preview (ms). */
@@ -509,6 +510,8 @@ export function ParticipantDetail({ participantId }: { participantId: string }) 
             <OwnedDevices participantId={participantId} siteId={participant.data.value.siteId} />
           </>
         )}
+      <h3>{t('phonePair.title')}</h3>
+      <PairPhone participantId={participantId} />
       <h3>{t('clinical.title')}</h3>
       <Clinical participantId={participantId} />
       {me.value?.roles.some((r) => r === 'admin' || r === 'clinician') && (
