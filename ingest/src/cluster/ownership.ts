@@ -75,7 +75,18 @@ export class SiteOwnership implements SiteGate {
   /** Takes what it can now (awaited), then keeps renewing and looking every `renewMs`. */
   async start(): Promise<void> {
     await this.runRound();
-    await Promise.all(this.loading.values());
+    // Start-up waits for the sites it took to be restored, but not for ever (a broker slow to answer): the
+    // rest goes on in the background, and renewals start now whatever happens.
+    let timer: NodeJS.Timeout | undefined;
+    const slow = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        if (this.loading.size)
+          this.o.logger.warn({ sites: [...this.loading.keys()] }, 'sites still being taken after 30 s');
+        resolve();
+      }, 30_000);
+    });
+    await Promise.race([Promise.all(this.loading.values()), slow]);
+    clearTimeout(timer);
     this.timer = setInterval(() => this.kick(), this.o.renewMs);
     // Expiry is checked on its own timer: a renewal stuck on the database must not keep a site alive here.
     this.expiryTimer = setInterval(() => this.dropExpired(), Math.max(50, Math.floor(this.o.renewMs / 4)));
