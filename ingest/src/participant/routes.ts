@@ -21,6 +21,7 @@ import { translator } from '../pdf/text.js';
 import { codes, type Participant, type Registry } from '../registry/index.js';
 import { participantHistory, readSaved, summaryOf, withAlertCounts } from './history.js';
 import { linkCodes, linkState, type ParticipantLink, participantLinks } from './links.js';
+import { nextReassessmentOf } from './reassessment.js';
 
 const DAY_MS = 86_400_000;
 const tags = ['participant view'];
@@ -38,17 +39,12 @@ const linkView = (l: ParticipantLink, nowMs: number) => ({
   state: linkState(l, nowMs),
 });
 
-/**
- * When the participant is due for re-assessment: read from the exercise-health record (issue 15) once it
- * exists; null until then.
- */
+/** When the participant is due for re-assessment (default: their programme's, from issue 15's record). */
 export type NextReassessment = (
   registry: Registry,
   participantId: string,
   nowMs: number,
 ) => Promise<number | null>;
-const noReassessment: NextReassessment = async () => null;
-
 /**
  * The participant's own view (issue 16). Staff (clinician, admin) issue, list and revoke access links under
  * `/participants/:id/access-links` (audited). A phone sends the link's token in the `x-zw-link` header to
@@ -63,7 +59,7 @@ export async function participantViewRoutes(
   const { registry } = ctx;
   const load = loaders(registry);
   const clinician = requireRole('clinician');
-  const nextReassessment = opts.nextReassessment ?? noReassessment;
+  const nextReassessment = opts.nextReassessment ?? nextReassessmentOf;
 
   app.post(
     '/participants/:id/access-links',

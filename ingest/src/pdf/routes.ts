@@ -5,6 +5,7 @@ import { alertLines } from '../api/report-alerts.js';
 import { aliases } from '../api/views.js';
 import { requireRole, requireUser } from '../auth/index.js';
 import { participantHistory, withAlertCounts } from '../participant/history.js';
+import { nextReassessmentOf } from '../participant/reassessment.js';
 import type { NextReassessment } from '../participant/routes.js';
 import { codes, type Site } from '../registry/index.js';
 import { classSummaryPdf } from './class-summary.js';
@@ -154,7 +155,7 @@ export async function pdfRoutes(
       // The table lists the newest 40 sessions: their alert counts are the registry's.
       const counted = await withAlertCounts(registry, p.id, all.sessions.slice(0, 40));
       const h = { ...all, sessions: [...counted, ...all.sessions.slice(40)] };
-      const next = opts.nextReassessment ? await opts.nextReassessment(registry, p.id, now) : null;
+      const next = await (opts.nextReassessment ?? nextReassessmentOf)(registry, p.id, now);
       const pdf = await recordSummaryPdf(await meta(p.siteId, request.query.lang, 'doc.recordSummary'), h, {
         nextReassessmentAt: next,
       });

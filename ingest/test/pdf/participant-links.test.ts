@@ -4,7 +4,7 @@
  * or notes), every use is audited; a revoked or expired link and a made-up token are refused with a code
  * the phone words, and the refusal carries no data.
  */
-import { PARTICIPANT_LINK_HEADER } from '@zonewatch/protocol';
+import { PARTICIPANT_LINK_HEADER, PROGRAMME_PRESETS } from '@zonewatch/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newLinkToken, participantLinks } from '../../src/participant/links.js';
 import { loginAs } from '../integration/stack.js';
@@ -109,6 +109,24 @@ describe('participant access links', () => {
     expect(created.some((e) => e.action === 'participant-link.create' && e.detail['linkId'] === linkId)).toBe(
       true,
     );
+  });
+
+  it('the next re-assessment is the participant’s programme’s (issue 15’s record)', async () => {
+    const { token } = await issue(ids.p0);
+    const before = (await (await me(token)).json()) as { nextReassessmentAt: number | null };
+    expect(before.nextReassessmentAt).toBeNull();
+    const now = demo.platform.registry.now();
+    const today = new Date(now).toISOString().slice(0, 10);
+    const clinician = demo.platform.demo!.seed.users.find((u) => u.role === 'clinician')!;
+    await demo.platform.registry.programmes.syncPresets(PROGRAMME_PRESETS);
+    await demo.platform.registry.programmes.enrol({
+      participantId: ids.p0,
+      programmeId: 'preset-cardiac-rehab',
+      startDate: today,
+      enrolledBy: clinician.userId,
+    });
+    const after = (await (await me(token)).json()) as { nextReassessmentAt: number | null };
+    expect(after.nextReassessmentAt).toBeGreaterThan(now);
   });
 
   it('a revoked link is refused at once, without data, and the refusal is audited', async () => {
