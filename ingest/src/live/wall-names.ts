@@ -20,6 +20,9 @@ export function wallFrame<F extends SessionFrame & { alerts?: Alert[] }>(f: F, h
   if (hidden.size === 0) return f;
   const out: F = { ...f, participants: f.participants.map((p: ParticipantLive) => nameless(p, hidden)) };
   if (f.alerts) out.alerts = f.alerts.map((a) => nameless(a, hidden));
+  // A made-up home session name carries its participant's alias ("Home session — {alias}").
+  if (f.session?.nameCode === 'homeOf')
+    out.session = { ...f.session, name: 'Home session', nameCode: 'home', nameAlias: null };
   return out;
 }
 
