@@ -2,8 +2,11 @@ import {
   adherenceResponseSchema,
   alertSchema,
   alertWithEventsSchema,
+  type ConsentPurpose,
   classSchema,
   clinicalResponseSchema,
+  consentRecordSchema,
+  consentResponseSchema,
   deviceSchema,
   gatewaySchema,
   gatewaySecretResponseSchema,
@@ -149,6 +152,18 @@ export const endpoints = {
       adherenceResponseSchema,
       await api.get(`/participants/${enc(id)}/adherence?weeks=${weeks}`),
     );
+  },
+
+  /** Consent per purpose in force and every decision recorded (issue 16). */
+  async consent(id: string) {
+    return parseReply(consentResponseSchema, await api.get(`/participants/${enc(id)}/consent`));
+  },
+  /** Records a consent grant or withdrawal under a notice version (clinician; audited). */
+  async recordConsent(
+    id: string,
+    body: { purpose: ConsentPurpose; granted: boolean; noticeVersion: string; note?: string },
+  ) {
+    return parseReply(consentRecordSchema, await api.post(`/participants/${enc(id)}/consent`, body));
   },
 
   async devices() {

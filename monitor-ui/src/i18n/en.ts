@@ -1045,4 +1045,28 @@ export const en = {
   'phonePair.qrAlt': 'QR code of the pairing link',
   'phonePair.noConsent':
     'This participant has not consented to home monitoring: record their consent before pairing a phone.',
+  // Consent screen (issue 16): consent per purpose on the participant's page.
+  'consent.title': 'Consent',
+  'consent.help':
+    'Each use needs its own consent, recorded with the version of the privacy notice the participant was shown. Without wall-name consent the class wall shows them by number; without home-monitoring consent no home session starts; without sharing consent the hospital gets nothing.',
+  'consent.purpose': 'Purpose',
+  'consent.purpose.wall-name': 'Name on the class wall',
+  'consent.purpose.home-monitoring': 'Home monitoring',
+  'consent.purpose.hospital-sharing': 'Sharing with the hospital',
+  'consent.state': 'State',
+  'consent.granted': 'Granted',
+  'consent.withdrawn': 'Withdrawn',
+  'consent.never': 'Not recorded',
+  'consent.notice': 'Notice version',
+  'consent.noticeShort': 'notice',
+  'consent.when': 'Recorded',
+  'consent.by': 'By',
+  'consent.bySystem': 'system',
+  'consent.change': 'Change',
+  'consent.grant': 'Record grant',
+  'consent.withdraw': 'Record withdrawal',
+  'consent.noticeVersion': 'Notice version shown',
+  'consent.noticeRequired': 'Enter the version of the privacy notice the participant was shown',
+  'consent.note': 'Note (optional)',
+  'consent.history': 'Every decision recorded',
 } as const;

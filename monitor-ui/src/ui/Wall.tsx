@@ -1,7 +1,6 @@
 import { useSignal } from '@preact/signals';
 import type { OwnedDeviceStart, TechnicalAlarm } from '@zonewatch/protocol';
 import { useEffect, useMemo, useRef } from 'preact/hooks';
-import { ApiError } from '../api/client.js';
 import { endpoints } from '../api/endpoints.js';
 import { language, t } from '../i18n/store.js';
 import {
@@ -15,6 +14,7 @@ import { displayFreshness } from '../live/link.js';
 import { href } from '../router.js';
 import { gridFor, tileSizes } from '../wall/grid.js';
 import { AlertStrip } from './AlertStrip.js';
+import { errorText } from './admin/common.js';
 import { ClassTimer } from './ClassTimer.js';
 import { AlarmIcon } from './icons.js';
 import { STATUS_KEY, sessionDisplayName } from './labels.js';
@@ -217,7 +217,8 @@ export function Wall({ sessionId, canControl }: { sessionId: string; canControl:
         if (info.status !== 'scheduled') statusOverride.value = info.status;
       }
     } catch (e) {
-      controlError.value = e instanceof ApiError ? e.message : String(e);
+      // By code, in the console's language (a home session refused for want of consent, issue 16).
+      controlError.value = errorText(e);
     }
     confirmStop.value = false;
   };

@@ -1,6 +1,7 @@
 import { type Signal, useSignal } from '@preact/signals';
 import { useEffect, useRef } from 'preact/hooks';
 import { endpoints } from '../api/endpoints.js';
+import { t } from '../i18n/store.js';
 import { playPattern, soundState } from '../live/audio.js';
 import { type AckReply, connectLive, type LiveConnection } from '../live/connection.js';
 import { type LinkState, linkState } from '../live/link.js';
@@ -16,8 +17,8 @@ import {
   silenceResound,
 } from '../live/state.js';
 import { appendPoint, backfill, EMPTY_TRACE, type RollingTrace, traceStore } from '../live/trace.js';
+import { alertsNamedAsFrame, labelUnnamed } from '../live/unnamed.js';
 import { loginEnded } from './session.js';
-import { labelUnnamed } from './unnamed.js';
 
 /** Id of the console's own technical alarm in the sound scheduler. */
 export const LINK_LOST_ID = 'console:link-lost';
@@ -122,21 +123,21 @@ export function useLiveSession(
         snapshot: (raw) => {
           const s = {
             ...raw,
-            participants: raw.participants.map(labelUnnamed),
-            alerts: raw.alerts.map(labelUnnamed),
+            participants: raw.participants.map((p) => labelUnnamed(p, t)),
+            alerts: raw.alerts.map((a) => labelUnnamed(a, t)),
           };
           state.value = applySnapshot(state.value, s, Date.now());
           record(s.at, s.participants);
         },
         frame: (raw) => {
-          const f = { ...raw, participants: raw.participants.map(labelUnnamed) };
+          const f = { ...raw, participants: raw.participants.map((p) => labelUnnamed(p, t)) };
           // Frames come only from the node that holds the session's site: monitored again.
           interruptedSince.value = null;
-          state.value = applyFrame(state.value, f, Date.now());
+          state.value = alertsNamedAsFrame(applyFrame(state.value, f, Date.now()));
           record(f.at, f.participants);
         },
         alert: (e) => {
-          state.value = applyAlertEvent(state.value, { ...e, alert: labelUnnamed(e.alert) });
+          state.value = applyAlertEvent(state.value, { ...e, alert: labelUnnamed(e.alert, t) });
         },
         notice: (n) => {
           if (n.code === 'monitoring-restored') interruptedSince.value = null;

@@ -24,6 +24,7 @@ import { href } from '../../router.js';
 import { Data } from '../Msg.js';
 import { me } from '../session.js';
 import { ClinicalFields, type ClinicalForm, EMPTY_CLINICAL } from './ClinicalFields.js';
+import { ConsentPanel } from './ConsentPanel.js';
 import { ErrorLine, errorFields, errorText, Field, useLoad } from './common.js';
 import { OwnedDevices } from './OwnedDevices.js';
 import { PairPhone } from './PairPhone.js';
@@ -510,6 +511,8 @@ export function ParticipantDetail({ participantId }: { participantId: string }) 
             <OwnedDevices participantId={participantId} siteId={participant.data.value.siteId} />
           </>
         )}
+      <h3>{t('consent.title')}</h3>
+      <ConsentPanel participantId={participantId} />
       <h3>{t('phonePair.title')}</h3>
       <PairPhone participantId={participantId} />
       <h3>{t('clinical.title')}</h3>
