@@ -21,6 +21,7 @@ export const ERROR_KEY = {
   ZW_ERR_INTERNAL: 'error.internal',
   ZW_ERR_CONSENT_REQUIRED: 'error.consentRequired',
   ZW_ERR_ERASURE_INCOMPLETE: 'error.erasureIncomplete',
+  ZW_ERR_HOME_SESSIONS_HIGH_RISK: 'error.homeSessionsHighRisk',
   // Socket.IO acknowledgement codes (protocol `ACK_ERROR_CODES`).
   'invalid-request': 'error.badRequest',
   unauthenticated: 'error.unauthenticated',

@@ -1069,4 +1069,7 @@ export const en = {
   'consent.noticeRequired': 'Enter the version of the privacy notice the participant was shown',
   'consent.note': 'Note (optional)',
   'consent.history': 'Every decision recorded',
+  // High-risk participants and home sessions (issue 15).
+  'error.homeSessionsHighRisk':
+    'This participant is high risk: home sessions need a clinician’s override first (on their record).',
 } as const;

@@ -1044,4 +1044,6 @@ export const zhCN: Readonly<Record<keyof typeof en, string>> = {
   'consent.noticeRequired': '请输入参与者阅读的隐私告知版本',
   'consent.note': '备注（可选）',
   'consent.history': '全部记录',
+  // High-risk participants and home sessions (issue 15).
+  'error.homeSessionsHighRisk': '该参与者属高危：居家训练须先由临床医生在其健康档案中批准',
 };
