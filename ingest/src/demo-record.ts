@@ -10,14 +10,12 @@ import {
   deriveFromAssessment,
   ParticipantMonitor,
   type Prescription,
+  type Sample as RuleSample,
   resolvePrescription,
 } from '@zonewatch/clinical';
-import { createSimulation, parseScenario } from '@zonewatch/firmware-sim';
-import { NotificationDecoder } from '@zonewatch/gateway';
 import { type Assessment, PROGRAMME_PRESETS } from '@zonewatch/protocol';
 import { generateProposal } from './api/record/progression.js';
 import { addWeeks, startOfWeek } from './api/time.js';
-import { toRuleSample } from './live/telemetry.js';
 import { presetProgrammeId, type Registry } from './registry/index.js';
 
 const DAY_MS = 86_400_000;
@@ -71,19 +69,30 @@ function walkScenario(week: number, day: number, startMs: number): string {
   });
 }
 
+/**
+ * One simulated session as the rules engine sees it: the simulator's samples after the gateway's decoder.
+ * The composition root (`platform.ts`) supplies it, so this module depends on neither the simulator nor
+ * the gateway.
+ */
+export interface DemoTrace {
+  startedAt: number;
+  durationMs: number;
+  samples: RuleSample[];
+  /** When the participant's exercise ended (seconds from the start), if the scenario says. */
+  exerciseEndS: number | undefined;
+}
+
+/** Plays a scenario (JSON) for `participantId`. */
+export type DemoTraceSource = (scenarioJson: string, participantId: string) => DemoTrace;
+
 /** Runs the rules engine over one simulated session: the report body ingest would have saved. */
-function simulatedReport(rx: Prescription, scenarioJson: string) {
+function simulatedReport(rx: Prescription, scenarioJson: string, traces: DemoTraceSource) {
   const resolved = resolvePrescription(rx);
-  const sim = createSimulation(parseScenario(scenarioJson, 'demo-record'));
-  const decoder = new NotificationDecoder();
+  const sim = traces(scenarioJson, RECORD_DEMO_PARTICIPANT);
   const monitor = new ParticipantMonitor(resolved, defaultRuleSettings, sim.startedAt);
-  const samples = [];
-  for (const n of sim.step(sim.durationMs)) {
-    const out = decoder.decode(n);
-    if (out.kind === 'sample' && out.sample.kind !== 'battery') samples.push(toRuleSample(out.sample));
-  }
+  const samples = sim.samples;
   monitor.run(samples);
-  const exerciseEndS = sim.exerciseEndS(RECORD_DEMO_PARTICIPANT);
+  const exerciseEndS = sim.exerciseEndS;
   const endMs = sim.startedAt + sim.durationMs;
   if (exerciseEndS !== undefined) monitor.markExerciseEnd(sim.startedAt + exerciseEndS * 1000);
   monitor.endSession();
@@ -110,7 +119,7 @@ function simulatedReport(rx: Prescription, scenarioJson: string) {
  */
 export async function seedRecordDemo(
   registry: Registry,
-  opts: { siteId: string; clinicianId: string; coachId: string; now: number },
+  opts: { siteId: string; clinicianId: string; coachId: string; now: number; traces: DemoTraceSource },
 ): Promise<{ seeded: boolean; participantId: string }> {
   const id = RECORD_DEMO_PARTICIPANT;
   if ((await registry.assessments.list(id).catch(() => [])).length > 0)
@@ -203,7 +212,7 @@ export async function seedRecordDemo(
     for (const d of DAYS) {
       const at = addWeeks(start, w, tz) + d * DAY_MS + HOUR * 3_600_000;
       if (at + 40 * 60_000 >= opts.now) continue;
-      sessions.push(simulatedReport(derived, walkScenario(w, d, at)));
+      sessions.push(simulatedReport(derived, walkScenario(w, d, at), opts.traces));
       // Let the rest of the platform start between simulations (this runs in the background).
       await new Promise((resolve) => setImmediate(resolve));
     }

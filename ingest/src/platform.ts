@@ -6,13 +6,15 @@ import { fileURLToPath } from 'node:url';
 import { type Broker, createBroker, generateSecret, hashSecret, type Principal } from '@zonewatch/broker';
 import {
   createSimulatedLink,
+  createSimulation,
   loadScenario,
+  parseScenario,
   type RosterParticipant,
   type Scenario,
   scenarioRoster,
   type TruthRecord,
 } from '@zonewatch/firmware-sim';
-import { createGateway, gatewayConfig } from '@zonewatch/gateway';
+import { createGateway, gatewayConfig, NotificationDecoder } from '@zonewatch/gateway';
 import { presetForCondition, SOCKET_EVENTS } from '@zonewatch/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -29,8 +31,9 @@ import { GapWatch } from './cluster/gap-watch.js';
 import { SiteLeases } from './cluster/leases.js';
 import { SiteOwnership } from './cluster/ownership.js';
 import type { IngestConfig } from './config.js';
-import { seedRecordDemo } from './demo-record.js';
+import { type DemoTraceSource, seedRecordDemo } from './demo-record.js';
 import { LiveService } from './live/service.js';
+import { toRuleSample } from './live/telemetry.js';
 import { createTelemetryConsumer, type TelemetryConsumer } from './mqtt/consumer.js';
 import {
   type CredentialBus,
@@ -52,6 +55,26 @@ import {
   type TelemetryWriter,
   writerMetricFields,
 } from './telemetry/index.js';
+
+/**
+ * The demo record's sessions: the simulator's notifications through the gateway's decoder, as rule
+ * samples (the composition root is the one place in ingest that knows the simulator and the gateway).
+ */
+export const demoTraceSource: DemoTraceSource = (scenarioJson, participantId) => {
+  const sim = createSimulation(parseScenario(scenarioJson, 'demo-record'));
+  const decoder = new NotificationDecoder();
+  const samples = [];
+  for (const n of sim.step(sim.durationMs)) {
+    const out = decoder.decode(n);
+    if (out.kind === 'sample' && out.sample.kind !== 'battery') samples.push(toRuleSample(out.sample));
+  }
+  return {
+    startedAt: sim.startedAt,
+    durationMs: sim.durationMs,
+    samples,
+    exerciseEndS: sim.exerciseEndS(participantId),
+  };
+};
 
 /** How often the weekly progression proposals are looked for (hourly: a new week is caught within an hour). */
 const PROPOSALS_EVERY_MS = 3_600_000;
@@ -151,6 +174,7 @@ export async function startPlatform(config: IngestConfig, deps: PlatformDeps): P
         clinicianId: userOf('clinician'),
         coachId: userOf('coach'),
         now: clock(),
+        traces: demoTraceSource,
       }).then(
         (r) => {
           if (r.seeded) logger.info({ participantId: r.participantId }, 'demo exercise-health record seeded');

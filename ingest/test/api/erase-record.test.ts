@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { RECORD_DEMO_PARTICIPANT, seedRecordDemo } from '../../src/demo-record.js';
+import { demoTraceSource } from '../../src/platform.js';
 import { T0, useApi } from './helpers.js';
 
 describe('erasure of a full exercise-health record', () => {
@@ -16,6 +17,7 @@ describe('erasure of a full exercise-health record', () => {
       clinicianId: h.world.users.clinician.id,
       coachId: h.world.users.coach.id,
       now: T0,
+      traces: demoTraceSource,
     });
     expect(seeded.seeded).toBe(true);
     const id = RECORD_DEMO_PARTICIPANT;

@@ -7,6 +7,7 @@ import { savedReportBodySchema } from '@zonewatch/protocol';
 import { describe, expect, it } from 'vitest';
 import { buildRecord } from '../../src/api/record/build.js';
 import { RECORD_DEMO_PARTICIPANT, seedRecordDemo } from '../../src/demo-record.js';
+import { demoTraceSource } from '../../src/platform.js';
 import { seedDemo } from '../../src/registry/index.js';
 import { ENGINES, useRegistry } from './fixtures.js';
 
@@ -20,7 +21,13 @@ describe('demo exercise-health record', () => {
     const reg = ctx.registry;
     const seed = await seedDemo(reg, { site: { id: 'demo-rec', name: 'Demo' }, participants: [], atMs: NOW });
     const user = (role: string) => seed.users.find((u) => u.role === role)!.userId;
-    const opts = { siteId: 'demo-rec', clinicianId: user('clinician'), coachId: user('coach'), now: NOW };
+    const opts = {
+      siteId: 'demo-rec',
+      clinicianId: user('clinician'),
+      coachId: user('coach'),
+      now: NOW,
+      traces: demoTraceSource,
+    };
     expect(await seedRecordDemo(reg, opts)).toEqual({ seeded: true, participantId: RECORD_DEMO_PARTICIPANT });
 
     const reports = await reg.reports.listByParticipant(RECORD_DEMO_PARTICIPANT);
