@@ -144,8 +144,17 @@ describe('Reports disagree with themselves', () => {
     expect(forbidden).toEqual([]);
     expect(await page.locator('[data-testid=adherence]').count()).toBe(0);
     expect(await page.locator('main.report').textContent()).not.toMatch(/adherence/i);
+    // The report page offers the class summary and each participant's report as PDF (issue 16), and the
+    // links give PDFs.
+    for (const link of [page.locator('a[data-pdf=summary]'), ada.locator('a[data-pdf=participant]')]) {
+      expect(await link.isVisible()).toBe(true);
+      const pdf = await page.request.get(new URL((await link.getAttribute('href'))!, stack.url).href);
+      expect(pdf.status()).toBe(200);
+      expect(pdf.headers()['content-type']).toContain('application/pdf');
+      expect((await pdf.body()).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    }
     await ctx.close();
-  }, 90_000);
+  });
 
   it('the coach sees the adherence of the home exerciser they follow, without a 403', async () => {
     const cookie = await apiLogin(stack.users.instructor);

@@ -105,6 +105,15 @@ export const endpoints = {
     const q = new URLSearchParams({ kind, ...(lang ? { lang } : {}) });
     return `/api/sessions/${enc(id)}/report.csv?${q}`;
   },
+  /** The class summary as PDF (every participant in one table), in `lang`. */
+  summaryPdfUrl(id: string, lang?: 'en' | 'zh-CN'): string {
+    return `/api/sessions/${enc(id)}/summary.pdf${lang ? `?${new URLSearchParams({ lang })}` : ''}`;
+  },
+  /** One participant's session report as PDF, in `lang`. */
+  participantPdfUrl(id: string, participantId: string, lang?: 'en' | 'zh-CN'): string {
+    const q = lang ? `?${new URLSearchParams({ lang })}` : '';
+    return `/api/sessions/${enc(id)}/participants/${enc(participantId)}/report.pdf${q}`;
+  },
   async ackAlert(alertId: string, note?: string) {
     return parseReply(alertSchema, await api.post(`/alerts/${enc(alertId)}/ack`, note ? { note } : {}));
   },

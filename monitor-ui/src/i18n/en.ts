@@ -1072,4 +1072,7 @@ export const en = {
   // High-risk participants and home sessions (issue 15).
   'error.homeSessionsHighRisk':
     'This participant is high risk: home sessions need a clinician’s override first (on their record).',
+  // PDF downloads on the report page (issue 16).
+  'report.pdfSummary': 'Class summary (PDF)',
+  'report.pdfParticipant': 'Report (PDF)',
 } as const;

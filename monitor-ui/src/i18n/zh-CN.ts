@@ -1046,4 +1046,7 @@ export const zhCN: Readonly<Record<keyof typeof en, string>> = {
   'consent.history': '全部记录',
   // High-risk participants and home sessions (issue 15).
   'error.homeSessionsHighRisk': '该参与者属高危：居家训练须先由临床医生在其健康档案中批准',
+  // PDF downloads on the report page (issue 16).
+  'report.pdfSummary': '课程汇总（PDF）',
+  'report.pdfParticipant': '报告（PDF）',
 };

@@ -97,7 +97,15 @@ function Adherence({ participantId }: { participantId: string }) {
   );
 }
 
-function ParticipantSection({ r, adherence }: { r: ParticipantReport; adherence: boolean }) {
+function ParticipantSection({
+  r,
+  adherence,
+  sessionId,
+}: {
+  r: ParticipantReport;
+  adherence: boolean;
+  sessionId: string;
+}) {
   const m = r.metrics;
   const markers: ChartMarker[] = r.alerts.map((a) => ({
     x: a.raisedS,
@@ -108,9 +116,19 @@ function ParticipantSection({ r, adherence }: { r: ParticipantReport; adherence:
   const overCeiling = overCeilingWithoutAlert(r);
   return (
     <section class="report-participant" data-participant={r.participantId}>
-      <h2>
-        <Data>{r.alias}</Data>
-      </h2>
+      <div class="report-participant-head">
+        <h2>
+          <Data>{r.alias}</Data>
+        </h2>
+        <a
+          class="btn"
+          href={endpoints.participantPdfUrl(sessionId, r.participantId, language.value)}
+          download
+          data-pdf="participant"
+        >
+          {t('report.pdfParticipant')}
+        </a>
+      </div>
       <dl class="metrics">
         <div>
           <dt>{t('report.duration')}</dt>
@@ -302,6 +320,9 @@ export function Report({ sessionId }: { sessionId: string }) {
           {t('report.title')} <Data>{sessionDisplayName(r?.session, sessionId, t)}</Data>
         </h1>
         <span class="spacer" />
+        <a class="btn" href={endpoints.summaryPdfUrl(sessionId, language.value)} download data-pdf="summary">
+          {t('report.pdfSummary')}
+        </a>
         <a class="btn" href={endpoints.reportCsvUrl(sessionId, 'alerts', language.value)} download>
           {t('report.csvAlerts')}
         </a>
@@ -365,7 +386,12 @@ export function Report({ sessionId }: { sessionId: string }) {
         </table>
       )}
       {r?.participants.map((p) => (
-        <ParticipantSection key={p.participantId} r={p} adherence={mayReadAdherence(me.value, r.session)} />
+        <ParticipantSection
+          key={p.participantId}
+          r={p}
+          sessionId={sessionId}
+          adherence={mayReadAdherence(me.value, r.session)}
+        />
       ))}
     </main>
   );
