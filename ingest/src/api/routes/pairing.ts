@@ -89,6 +89,18 @@ export async function pairingRoutes(app: ZodApp, ctx: ApiContext): Promise<void>
     return { gatewayId, siteId: cred.siteId, participantId: home.participantId };
   }
 
+  const phones = new WeakMap<FastifyRequest, Phone>();
+  /** Fastify preValidation hook of the phone's routes. */
+  async function authenticatePhone(request: FastifyRequest): Promise<void> {
+    phones.set(request, await phoneOf(request));
+  }
+  /** The phone `authenticatePhone` found for this request. */
+  function phoneFrom(request: FastifyRequest): Phone {
+    const phone = phones.get(request);
+    if (!phone) throw new authCodes.ZW_ERR_UNAUTHENTICATED('this phone is not paired; pair again');
+    return phone;
+  }
+
   /** The active session the participant is in, if any. */
   async function activeSessionOf(phone: Phone): Promise<SessionRecord | undefined> {
     for (const s of await registry.sessions.active({ siteIds: [phone.siteId] })) {
@@ -209,6 +221,8 @@ export async function pairingRoutes(app: ZodApp, ctx: ApiContext): Promise<void>
   app.get(
     '/home/me',
     {
+      // Who is calling is checked before the body: no credential is a 401, whatever the body.
+      preValidation: authenticatePhone,
       schema: {
         tags,
         summary: 'The phone’s participant: zone and ceiling, the running home session and its alerts (phone)',
@@ -216,7 +230,7 @@ export async function pairingRoutes(app: ZodApp, ctx: ApiContext): Promise<void>
       },
     },
     async (request) => {
-      const phone = await phoneOf(request);
+      const phone = phoneFrom(request);
       const p = await registry.participants.get(phone.participantId);
       const rx = await registry.prescriptions.current(phone.participantId, ctx.clock());
       const resolved = rx ? tryResolve(rx.body) : null;
@@ -268,6 +282,8 @@ export async function pairingRoutes(app: ZodApp, ctx: ApiContext): Promise<void>
   app.post(
     '/home/session/start',
     {
+      // Who is calling is checked before the body: no credential is a 401, whatever the body.
+      preValidation: authenticatePhone,
       schema: {
         tags,
         summary:
@@ -277,7 +293,7 @@ export async function pairingRoutes(app: ZodApp, ctx: ApiContext): Promise<void>
       },
     },
     async (request) => {
-      const phone = await phoneOf(request);
+      const phone = phoneFrom(request);
       const now = ctx.clock();
       const running = await activeSessionOf(phone);
       // A consent withdrawn after pairing stops new home sessions (issue 16).
@@ -340,6 +356,8 @@ export async function pairingRoutes(app: ZodApp, ctx: ApiContext): Promise<void>
   app.post(
     '/home/session/end',
     {
+      // Who is calling is checked before the body: no credential is a 401, whatever the body.
+      preValidation: authenticatePhone,
       schema: {
         tags,
         summary: 'End the running home session (phone): final report, alerts closed, devices unbound',
@@ -347,7 +365,7 @@ export async function pairingRoutes(app: ZodApp, ctx: ApiContext): Promise<void>
       },
     },
     async (request) => {
-      const phone = await phoneOf(request);
+      const phone = phoneFrom(request);
       const s = await activeSessionOf(phone);
       if (s?.kind !== 'home') throw new codes.ZW_ERR_INVALID_STATE('no home session is running');
       const now = ctx.clock();
