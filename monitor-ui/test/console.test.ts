@@ -508,7 +508,7 @@ describe('languages', () => {
     const ctx = await newContext(browser, { lang: 'en' });
     const page = await ctx.newPage();
     // Latin-letter words allowed in the Chinese UI: format names kept as is.
-    const KEEP = new Set(['CSV', 'MQTT']);
+    const KEEP = new Set(['CSV', 'MQTT', 'PDF']);
     const english = (texts: string[]) =>
       texts.flatMap((t) =>
         (t.match(/[A-Za-z]{2,}/g) ?? []).filter((w) => !KEEP.has(w)).map((w) => `${w} ← "${t}"`),
