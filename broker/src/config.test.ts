@@ -90,7 +90,7 @@ describe('parseBrokerEnv', () => {
     );
     expect(parseBrokerEnv(base).broker.wsPath).toBeUndefined();
     expect(messageOf(() => parseBrokerEnv({ ...base, MQTT_WS_PATH: 'mqtt?x=1' }))).toMatch(
-      /^MQTT_WS_PATH: must start with "\/"/,
+      /MQTT_WS_PATH: must start with "\/"/,
     );
   });
 

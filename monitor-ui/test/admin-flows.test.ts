@@ -61,7 +61,7 @@ describe('participants', () => {
     await row.waitFor({ timeout: 10_000 });
 
     // Change the alias, then the clinical details (stored with the creation) are there on request.
-    await row.locator('a.btn').click();
+    await row.locator('a.btn').first().click(); // Open (the second is the record)
     const aliasForm = page.locator('[data-testid=alias-form]');
     await aliasForm.waitFor({ timeout: 10_000 });
     await aliasForm.getByLabel(/^Alias/).fill('Zed 8');

@@ -83,6 +83,8 @@ describe("refused values (issue 14: worded from their code, never the server's E
     };
     expect(zh({ code: 'too_big', params: { max: 40, origin: 'string' } })).toBe('最多 40 个字符');
     expect(zh({ code: 'too_small', params: { min: 60, origin: 'number' } })).toBe('不能小于 60');
+    expect(zh({ code: 'too_small', params: { min: 1, origin: 'string' } })).toBe('不能为空');
+    expect(zh({ code: 'too_small', params: { min: 3, origin: 'string' } })).toBe('至少 3 个字符');
     expect(zh({ code: 'required' })).toBe('必填');
     expect(zh({ code: 'ZONE_LOW_NOT_BELOW_HIGH', params: { low: 130, high: 120 } })).toBe(
       '区间下限须低于区间上限',

@@ -106,7 +106,8 @@ export function issueWording(issue: {
     case 'required':
       return { key: 'check.required', params };
     case 'too_small':
-      if (origin === 'string') return { key: 'check.tooShort', params };
+      if (origin === 'string')
+        return { key: Number(params['min']) === 1 ? 'check.empty' : 'check.tooShort', params };
       if (origin === 'array' || origin === 'set') return { key: 'check.tooFew', params };
       return { key: 'min' in params ? 'check.tooSmall' : 'check.invalid', params };
     case 'too_big':

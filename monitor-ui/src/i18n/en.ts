@@ -1075,4 +1075,6 @@ export const en = {
   // PDF downloads on the report page (issue 16).
   'report.pdfSummary': 'Class summary (PDF)',
   'report.pdfParticipant': 'Report (PDF)',
+  // A text that must hold something (zod's string minimum of 1).
+  'check.empty': 'must not be empty',
 } as const;

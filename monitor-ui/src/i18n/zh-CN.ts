@@ -1049,4 +1049,6 @@ export const zhCN: Readonly<Record<keyof typeof en, string>> = {
   // PDF downloads on the report page (issue 16).
   'report.pdfSummary': '课程汇总（PDF）',
   'report.pdfParticipant': '报告（PDF）',
+  // A text that must hold something (zod's string minimum of 1).
+  'check.empty': '不能为空',
 };
