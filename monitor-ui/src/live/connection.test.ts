@@ -2,7 +2,7 @@ import { ACK_ERROR_CODES, ackReplySchema } from '@zonewatch/protocol';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../api/client.js';
 import { describeError } from '../api/errors.js';
-import { ackReply, handshakeErrorCode, restAckRefusal } from './connection.js';
+import { ackReply, handshakeErrorCode, leaseGate, restAckRefusal } from './connection.js';
 import { alert as liveAlert } from './fixtures.js';
 
 describe('acknowledgement replies', () => {
@@ -60,5 +60,27 @@ describe('refused live handshakes', () => {
     expect(describeError(handshakeErrorCode('ZW_ERR_UNAUTHENTICATED: log in first'), 401, '').key).toBe(
       'error.unauthenticated',
     );
+  });
+});
+
+describe('frames from a node that lost the site', () => {
+  it('drops a frame or alert whose lease token is lower than one already seen, and keeps the rest', () => {
+    const current = leaseGate();
+    expect(current(3)).toBe(true);
+    expect(current(3)).toBe(true);
+    // Node B took the site over (token 4); node A, paused past its lease, wakes up and sends with 3.
+    expect(current(4)).toBe(true);
+    expect(current(3)).toBe(false);
+    expect(current(1)).toBe(false);
+    expect(current(4)).toBe(true);
+    expect(current(5)).toBe(true);
+    expect(current(4)).toBe(false);
+  });
+
+  it('lets messages without a token through (a single node without leases)', () => {
+    const current = leaseGate();
+    expect(current(undefined)).toBe(true);
+    expect(current(2)).toBe(true);
+    expect(current(undefined)).toBe(true);
   });
 });

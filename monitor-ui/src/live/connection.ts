@@ -82,6 +82,23 @@ export function restAckRefusal(e: unknown): AckReply {
 }
 
 /**
+ * Fencing on the console (issue 18): every frame and alert event of a site carries the fencing token of
+ * the sending node's lease, and a token only grows when another node takes the site. Anything carrying a
+ * lower token than one already seen comes from a node that has lost the site (paused past its lease, or
+ * cut off from the registry) and is dropped, never shown. Messages without a token (a single node without
+ * leases) always pass.
+ */
+export function leaseGate(): (lease: number | undefined) => boolean {
+  let highest = 0;
+  return (lease) => {
+    if (lease === undefined) return true;
+    if (lease < highest) return false;
+    highest = lease;
+    return true;
+  };
+}
+
+/**
  * Joins one session's live room on the same origin (the server authenticates the handshake by the
  * session cookie) and re-joins after every reconnection, which brings a fresh snapshot. Every payload is
  * checked against the protocol's schema; a malformed one is dropped, never half-applied.
@@ -92,6 +109,7 @@ export function connectLive(
   opts: { view?: 'wall' | 'private' } = {},
 ): LiveConnection {
   const socket: Socket = io({ path: '/socket.io', reconnectionDelay: 500, reconnectionDelayMax: 3_000 });
+  const current = leaseGate();
 
   socket.on('connect', () => {
     socket
@@ -131,13 +149,13 @@ export function connectLive(
   });
   socket.on(SOCKET_EVENTS.frame, (raw: unknown) => {
     const r = sessionFrameSchema.safeParse(raw);
-    if (r.success) on.frame(r.data);
-    else on.invalid?.(SOCKET_EVENTS.frame);
+    if (!r.success) on.invalid?.(SOCKET_EVENTS.frame);
+    else if (current(r.data.lease)) on.frame(r.data);
   });
   socket.on(SOCKET_EVENTS.alert, (raw: unknown) => {
     const r = alertEventSchema.safeParse(raw);
-    if (r.success) on.alert(r.data);
-    else on.invalid?.(SOCKET_EVENTS.alert);
+    if (!r.success) on.invalid?.(SOCKET_EVENTS.alert);
+    else if (current(r.data.lease)) on.alert(r.data);
   });
 
   socket.on(SOCKET_EVENTS.notice, (raw: unknown) => {
