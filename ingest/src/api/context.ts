@@ -1,7 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyBaseLogger, FastifyInstance, FastifyRequest, RawServerDefault } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { type AuthUser, authCodes, canSeeSite, requireUser, sessionAccess } from '../auth/index.js';
+import {
+  type AuthUser,
+  authCodes,
+  canSeeSite,
+  requireUser,
+  sessionAccess,
+  siteScope,
+} from '../auth/index.js';
 import type { GatewayCredentialEvents } from '../mqtt/gateway-credentials.js';
 import {
   type AuditInput,
@@ -63,6 +70,16 @@ export function assertSite(user: AuthUser, siteId: string): void {
   if (!canSeeSite(user, siteId)) {
     throw new authCodes.ZW_ERR_FORBIDDEN(`you are not a member of site ${siteId}`);
   }
+}
+
+/**
+ * The sites a list route reads: the one asked for (`?siteId=`, which the user must belong to, else 403), or
+ * every site of the user (`undefined` = every site, for admins).
+ */
+export function listScope(user: AuthUser, siteId: string | undefined): readonly string[] | undefined {
+  if (siteId === undefined || siteId === '') return siteScope(user);
+  assertSite(user, siteId);
+  return [siteId];
 }
 
 /**

@@ -5,6 +5,7 @@ import type {
   ApiSession,
   PrescriptionRecordView,
   ResolvedPrescriptionView,
+  RosterEntryView,
   SessionSummary,
   ZoneSummary,
 } from '@zonewatch/protocol';
@@ -14,6 +15,7 @@ import type {
   AlertRecord,
   PrescriptionRecord,
   Registry,
+  RosterBinding,
   SessionRecord,
 } from '../registry/index.js';
 
@@ -207,6 +209,33 @@ export async function aliases(registry: Registry, ids: Iterable<string>): Promis
   for (const id of new Set(ids)) {
     const p = await registry.participants.get(id);
     if (p) out.set(id, p.alias);
+  }
+  return out;
+}
+
+/** Roster bindings with aliases and device kinds. */
+export async function rosterViews(
+  registry: Registry,
+  bindings: readonly RosterBinding[],
+): Promise<RosterEntryView[]> {
+  const alias = await aliases(
+    registry,
+    bindings.map((b) => b.participantId),
+  );
+  const out: RosterEntryView[] = [];
+  for (const b of bindings) {
+    const d = await registry.devices.get(b.deviceId);
+    out.push({
+      bindingId: b.id,
+      sessionId: b.sessionId,
+      participantId: b.participantId,
+      alias: alias.get(b.participantId) ?? '',
+      deviceId: b.deviceId,
+      deviceKind: d?.kind ?? null,
+      boundAt: b.boundAt,
+      unboundAt: b.unboundAt,
+      boundBy: b.boundBy,
+    });
   }
   return out;
 }

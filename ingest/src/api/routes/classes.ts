@@ -6,9 +6,17 @@ import {
   listOf,
   patchClassBodySchema,
 } from '@zonewatch/protocol';
-import { requireRole, requireUser, siteScope } from '../../auth/index.js';
+import { requireRole, requireUser } from '../../auth/index.js';
 import type { ClassRecord } from '../../registry/index.js';
-import { type ApiContext, assertSite, assertStaffOfSite, audit, loaders, type ZodApp } from '../context.js';
+import {
+  type ApiContext,
+  assertSite,
+  assertStaffOfSite,
+  audit,
+  listScope,
+  loaders,
+  type ZodApp,
+} from '../context.js';
 import { errorResponses } from '../schemas.js';
 
 const tags = ['classes'];
@@ -33,8 +41,7 @@ export async function classRoutes(app: ZodApp, ctx: ApiContext): Promise<void> {
     async (request) => {
       const user = requireUser(request);
       const { siteId, includeArchived } = request.query;
-      if (siteId) assertSite(user, siteId);
-      const scope = siteId ? [siteId] : siteScope(user);
+      const scope = listScope(user, siteId);
       const opts = { includeArchived: includeArchived ?? false };
       let items: ClassRecord[];
       if (scope === undefined) items = await registry.classes.list(opts);

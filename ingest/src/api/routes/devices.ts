@@ -7,9 +7,9 @@ import {
   patchDeviceBodySchema,
 } from '@zonewatch/protocol';
 import { z } from 'zod';
-import { requireRole, requireUser, siteScope } from '../../auth/index.js';
+import { requireRole, requireUser } from '../../auth/index.js';
 import { codes, type Device } from '../../registry/index.js';
-import { type ApiContext, assertSite, audit, loaders, type ZodApp } from '../context.js';
+import { type ApiContext, assertSite, audit, listScope, loaders, type ZodApp } from '../context.js';
 import { errorResponses } from '../schemas.js';
 
 const tags = ['devices'];
@@ -35,8 +35,7 @@ export async function deviceRoutes(app: ZodApp, ctx: ApiContext): Promise<void> 
     async (request) => {
       const user = requireUser(request);
       const { siteId, includeRetired } = request.query;
-      if (siteId) assertSite(user, siteId);
-      const scope = siteId ? [siteId] : siteScope(user);
+      const scope = listScope(user, siteId);
       const opts = { includeRetired: includeRetired ?? false };
       let items: Device[];
       if (scope === undefined) items = await registry.devices.list(opts);

@@ -6,9 +6,9 @@ import {
   listOf,
   siteQuerySchema,
 } from '@zonewatch/protocol';
-import { requireRole, requireUser, siteScope } from '../../auth/index.js';
+import { requireRole, requireUser } from '../../auth/index.js';
 import { codes, type Gateway, generatePassword, hashPassword, SECRET_PARAMS } from '../../registry/index.js';
-import { type ApiContext, assertSite, audit, loaders, type ZodApp } from '../context.js';
+import { type ApiContext, assertSite, audit, listScope, loaders, type ZodApp } from '../context.js';
 import { errorResponses } from '../schemas.js';
 
 const tags = ['gateways'];
@@ -36,8 +36,7 @@ export async function gatewayRoutes(app: ZodApp, ctx: ApiContext): Promise<void>
     async (request) => {
       const user = requireUser(request);
       const { siteId } = request.query;
-      if (siteId) assertSite(user, siteId);
-      const scope = siteId ? [siteId] : siteScope(user);
+      const scope = listScope(user, siteId);
       let items: Gateway[];
       if (scope === undefined) items = await registry.gateways.list();
       else {

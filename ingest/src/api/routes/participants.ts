@@ -16,9 +16,9 @@ import {
   resolvedPrescriptionSchema,
   sessionReportItemSchema,
 } from '@zonewatch/protocol';
-import { authCodes, coachOnly, hasRole, requireRole, requireUser, siteScope } from '../../auth/index.js';
+import { authCodes, coachOnly, hasRole, requireRole, requireUser } from '../../auth/index.js';
 import type { Participant } from '../../registry/index.js';
-import { type ApiContext, assertSite, audit, loaders, type ZodApp } from '../context.js';
+import { type ApiContext, assertSite, audit, listScope, loaders, type ZodApp } from '../context.js';
 import { validationError } from '../errors.js';
 import { minutesInZone, readReportBody } from '../report-body.js';
 import { errorResponses, prescriptionDocumentSchema } from '../schemas.js';
@@ -63,8 +63,7 @@ export async function participantRoutes(app: ZodApp, ctx: ApiContext): Promise<v
     async (request) => {
       const user = requireUser(request);
       const { siteId, includeInactive } = request.query;
-      if (siteId) assertSite(user, siteId);
-      const scope = siteId ? [siteId] : siteScope(user);
+      const scope = listScope(user, siteId);
       const opts = { includeInactive: includeInactive ?? false };
       let items: Participant[];
       if (scope === undefined) items = await registry.participants.list(opts);

@@ -16,9 +16,9 @@ import {
   reassessmentDueItemSchema,
   reassessmentsDueQuerySchema,
 } from '@zonewatch/protocol';
-import { canSeeSite, requireRole, requireUser, siteScope } from '../../auth/index.js';
+import { canSeeSite, requireRole, requireUser } from '../../auth/index.js';
 import { codes, type EnrolmentRecord, type Registry } from '../../registry/index.js';
-import { type ApiContext, assertSite, audit, loaders, type ZodApp } from '../context.js';
+import { type ApiContext, assertSite, audit, listScope, loaders, type ZodApp } from '../context.js';
 import { recordParticipant } from '../record/access.js';
 import { sessionHistory } from '../record/history.js';
 import { enrolmentProgress } from '../record/progress.js';
@@ -79,9 +79,8 @@ export async function programmeRoutes(app: ZodApp, ctx: ApiContext): Promise<voi
     async (request) => {
       const user = requireUser(request);
       const { siteId, includeArchived } = request.query;
-      if (siteId) assertSite(user, siteId);
+      const scope = listScope(user, siteId);
       await syncPresets();
-      const scope = siteId ? [siteId] : siteScope(user);
       const list = await registry.programmes.list({
         ...(scope ? { siteIds: scope } : {}),
         includeArchived: includeArchived ?? false,
@@ -290,8 +289,7 @@ export async function programmeRoutes(app: ZodApp, ctx: ApiContext): Promise<voi
     async (request) => {
       const user = requireUser(request);
       const { siteId } = request.query;
-      if (siteId) assertSite(user, siteId);
-      const scope = siteId ? [siteId] : siteScope(user);
+      const scope = listScope(user, siteId);
       const now = ctx.clock();
       const items = [];
       for (const e of await registry.programmes.activeEnrolments(scope ? { siteIds: scope } : {})) {

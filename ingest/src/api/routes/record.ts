@@ -17,9 +17,9 @@ import {
   riskViewSchema,
 } from '@zonewatch/protocol';
 import { z } from 'zod';
-import { requireRole, requireUser, siteScope } from '../../auth/index.js';
+import { requireRole, requireUser } from '../../auth/index.js';
 import { codes, type Participant } from '../../registry/index.js';
-import { type ApiContext, assertSite, audit, loaders, type ZodApp } from '../context.js';
+import { type ApiContext, audit, listScope, loaders, type ZodApp } from '../context.js';
 import { validationError } from '../errors.js';
 import { recordParticipant } from '../record/access.js';
 import { buildRecord } from '../record/build.js';
@@ -238,8 +238,7 @@ export async function recordRoutes(app: ZodApp, ctx: ApiContext): Promise<void> 
     async (request) => {
       const user = requireUser(request);
       const { siteId } = request.query;
-      if (siteId) assertSite(user, siteId);
-      const scope = siteId ? [siteId] : siteScope(user);
+      const scope = listScope(user, siteId);
       const participants = scope
         ? (await Promise.all(scope.map((s) => registry.participants.list({ siteId: s })))).flat()
         : await registry.participants.list();

@@ -23,9 +23,17 @@ import {
   unboundDevicesListSchema,
   unboundDevicesQuerySchema,
 } from '@zonewatch/protocol';
-import { authCodes, coachOnly, requireRole, requireUser, siteScope } from '../../auth/index.js';
+import { authCodes, coachOnly, requireRole, requireUser } from '../../auth/index.js';
 import { codes, type RosterBinding, type SessionRecord } from '../../registry/index.js';
-import { type ApiContext, assertSite, assertStaffOfSite, audit, loaders, type ZodApp } from '../context.js';
+import {
+  type ApiContext,
+  assertSite,
+  assertStaffOfSite,
+  audit,
+  listScope,
+  loaders,
+  type ZodApp,
+} from '../context.js';
 import { csvLanguage } from '../csv.js';
 import { bindOwnedDevices } from '../owned-devices.js';
 import { assertHomeSessionsAllowed } from '../record/risk.js';
@@ -36,6 +44,7 @@ import {
   alertEventView,
   alertView,
   aliases,
+  rosterViews,
   sessionSummaries,
   sessionView,
   userNames,
@@ -70,11 +79,10 @@ export async function sessionRoutes(app: ZodApp, ctx: ApiContext): Promise<void>
     async (request) => {
       const user = requireUser(request);
       const { siteId, status, kind } = request.query;
-      if (siteId) assertSite(user, siteId);
+      const scope = listScope(user, siteId);
       if (kind === 'class' && coachOnly(user)) {
         throw new authCodes.ZW_ERR_FORBIDDEN('coaches see home sessions only');
       }
-      const scope = siteId ? [siteId] : siteScope(user);
       const filter = status ? { status } : {};
       let sessions: SessionRecord[] = [];
       if (scope === undefined) sessions = await registry.sessions.list(filter);
@@ -264,7 +272,7 @@ export async function sessionRoutes(app: ZodApp, ctx: ApiContext): Promise<void>
       const bindings = await registry.rosters.list(s.id, {
         includeUnbound: request.query.includeUnbound ?? false,
       });
-      return { items: await rosterViews(ctx, bindings) };
+      return { items: await rosterViews(ctx.registry, bindings) };
     },
   );
 
@@ -306,7 +314,7 @@ export async function sessionRoutes(app: ZodApp, ctx: ApiContext): Promise<void>
         return r;
       });
       await live.rosterChanged(s.id);
-      return reply.code(201).send((await rosterViews(ctx, [binding]))[0]!);
+      return reply.code(201).send((await rosterViews(ctx.registry, [binding]))[0]!);
     },
   );
 
@@ -338,7 +346,7 @@ export async function sessionRoutes(app: ZodApp, ctx: ApiContext): Promise<void>
         return r;
       });
       await live.rosterChanged(s.id);
-      return (await rosterViews(ctx, [binding]))[0]!;
+      return (await rosterViews(ctx.registry, [binding]))[0]!;
     },
   );
 
@@ -377,7 +385,7 @@ export async function sessionRoutes(app: ZodApp, ctx: ApiContext): Promise<void>
         return r;
       });
       await live.rosterChanged(s.id);
-      return { items: await rosterViews(ctx, ended) };
+      return { items: await rosterViews(ctx.registry, ended) };
     },
   );
 
@@ -570,28 +578,4 @@ export async function sessionRoutes(app: ZodApp, ctx: ApiContext): Promise<void>
         .send(csv);
     },
   );
-}
-
-/** Roster bindings with aliases and device kinds. */
-async function rosterViews(ctx: ApiContext, bindings: readonly RosterBinding[]): Promise<RosterEntryView[]> {
-  const alias = await aliases(
-    ctx.registry,
-    bindings.map((b) => b.participantId),
-  );
-  const out: RosterEntryView[] = [];
-  for (const b of bindings) {
-    const d = await ctx.registry.devices.get(b.deviceId);
-    out.push({
-      bindingId: b.id,
-      sessionId: b.sessionId,
-      participantId: b.participantId,
-      alias: alias.get(b.participantId) ?? '',
-      deviceId: b.deviceId,
-      deviceKind: d?.kind ?? null,
-      boundAt: b.boundAt,
-      unboundAt: b.unboundAt,
-      boundBy: b.boundBy,
-    });
-  }
-  return out;
 }
