@@ -1,15 +1,11 @@
 import { mkdir } from 'node:fs/promises';
-import {
-  type Alert,
-  type AlertEvent,
-  alertEventSchema,
-  SESSION_COOKIE,
-  SOCKET_EVENTS,
-} from '@zonewatch/protocol';
+import { type Alert, type AlertEvent, alertEventSchema, SOCKET_EVENTS } from '@zonewatch/protocol';
 import type { Browser, Page } from 'playwright-core';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  api,
+  apiLogin,
   launchBrowser,
   login,
   newContext,
@@ -30,28 +26,6 @@ const SHOOT = process.env['ZW_SCREENSHOTS'] === '1';
 let stack: Stack;
 let browser: Browser;
 
-async function apiLogin(user: { username: string; password: string }): Promise<string> {
-  const res = await fetch(`${stack.url}api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(user),
-  });
-  expect(res.status).toBe(200);
-  const cookie = res.headers.getSetCookie().find((c) => c.startsWith(`${SESSION_COOKIE}=`));
-  if (!cookie) throw new Error('no session cookie');
-  return cookie.split(';')[0]!;
-}
-
-async function api(cookie: string, method: string, path: string): Promise<unknown> {
-  const res = await fetch(`${stack.url}api${path}`, {
-    method,
-    headers: { cookie, ...(method === 'POST' ? { 'content-type': 'application/json' } : {}) },
-    ...(method === 'POST' ? { body: '{}' } : {}),
-  });
-  expect(res.ok, `${method} ${path}: ${res.status}`).toBe(true);
-  return res.json();
-}
-
 /** A bare console (socket.io-client) on the same session: what the server said, in order. */
 async function watchAlerts(cookie: string, sessionId: string) {
   const events: { ev: AlertEvent }[] = [];
@@ -70,9 +44,9 @@ async function watchAlerts(cookie: string, sessionId: string) {
 
 /** Ends the home session (as its instructor) unless it has ended already: its report is then written. */
 async function endHomeSession(): Promise<void> {
-  const cookie = await apiLogin(stack.users.instructor);
-  const s = (await api(cookie, 'GET', `/sessions/${stack.homeSessionId}`)) as { status: string };
-  if (s.status === 'active') await api(cookie, 'POST', `/sessions/${stack.homeSessionId}/stop`);
+  const cookie = await apiLogin(stack.url, stack.users.instructor);
+  const s = (await api(stack.url, cookie, 'GET', `/sessions/${stack.homeSessionId}`)) as { status: string };
+  if (s.status === 'active') await api(stack.url, cookie, 'POST', `/sessions/${stack.homeSessionId}/stop`);
 }
 
 async function until<T>(
@@ -113,7 +87,7 @@ describe('class wall', () => {
   beforeAll(async () => {
     const ctx = await newContext(browser, { lang: 'en' });
     page = await ctx.newPage();
-    instructorCookie = await apiLogin(stack.users.instructor);
+    instructorCookie = await apiLogin(stack.url, stack.users.instructor);
     watcher = await watchAlerts(instructorCookie, stack.classSessionId);
   });
   afterAll(() => watcher?.close());
@@ -244,7 +218,12 @@ describe('class wall', () => {
     );
 
     // Recorded on the server with the user and the time.
-    const alerts = (await api(instructorCookie, 'GET', `/sessions/${stack.classSessionId}/alerts`)) as {
+    const alerts = (await api(
+      stack.url,
+      instructorCookie,
+      'GET',
+      `/sessions/${stack.classSessionId}/alerts`,
+    )) as {
       items: (Alert & { events: { event: string; at: number; actorName: string | null }[] })[];
     };
     const stored = alerts.items.find((a) => a.id === critical.id);
@@ -282,6 +261,7 @@ describe('class wall', () => {
     // the unbound devices as the one that "just appeared" (what a tapped strap does).
     const oximeter = 'E4:22:9A:E2:02:02';
     await api(
+      stack.url,
       instructorCookie,
       'DELETE',
       `/sessions/${stack.classSessionId}/bindings/${encodeURIComponent(oximeter)}`,
@@ -292,7 +272,12 @@ describe('class wall', () => {
     expect(await candidate.textContent()).toContain('Pulse oximeter');
     await candidate.locator('button', { hasText: 'Bind' }).click();
     await expect.poll(() => bo.textContent(), { timeout: 10_000 }).toContain(oximeter);
-    const roster = (await api(instructorCookie, 'GET', `/sessions/${stack.classSessionId}/roster`)) as {
+    const roster = (await api(
+      stack.url,
+      instructorCookie,
+      'GET',
+      `/sessions/${stack.classSessionId}/roster`,
+    )) as {
       items: { participantId: string; deviceId: string; unboundAt: number | null }[];
     };
     expect(
@@ -357,7 +342,7 @@ describe('class wall', () => {
 
 describe('session controls', () => {
   it('a scheduled class session is started from its wall', async () => {
-    const cookie = await apiLogin(stack.users.instructor);
+    const cookie = await apiLogin(stack.url, stack.users.instructor);
     const res = await fetch(`${stack.url}api/sessions`, {
       method: 'POST',
       headers: { cookie, 'content-type': 'application/json' },
@@ -555,8 +540,8 @@ describe('languages', () => {
 
 describe('class report', () => {
   it('after the class ends, its report shows the acknowledged critical alert with who and how fast', async () => {
-    const cookie = await apiLogin(stack.users.instructor);
-    await api(cookie, 'POST', `/sessions/${stack.classSessionId}/stop`);
+    const cookie = await apiLogin(stack.url, stack.users.instructor);
+    await api(stack.url, cookie, 'POST', `/sessions/${stack.classSessionId}/stop`);
     const ctx = await newContext(browser, { lang: 'en' });
     const page = await ctx.newPage();
     await login(page, stack.url, stack.users.instructor);

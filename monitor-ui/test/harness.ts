@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TruthRecord } from '@zonewatch/firmware-sim';
-import type { RoleName as Role } from '@zonewatch/protocol';
+import { type RoleName as Role, SESSION_COOKIE } from '@zonewatch/protocol';
 import pino from 'pino';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { build } from 'vite';
@@ -201,4 +201,41 @@ export function visibleUiText(page: Page): Promise<string[]> {
     }
     return out;
   });
+}
+
+/** Logs `user` in over REST on the stack at `baseUrl`; the session cookie (`name=value`) to send back. */
+export async function apiLogin(
+  baseUrl: string,
+  user: { username: string; password: string },
+): Promise<string> {
+  const res = await fetch(`${baseUrl}api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(user),
+  });
+  if (res.status !== 200) throw new Error(`login as ${user.username}: ${res.status} ${await res.text()}`);
+  const cookie = res.headers.getSetCookie().find((c) => c.startsWith(`${SESSION_COOKIE}=`));
+  if (!cookie) throw new Error('no session cookie');
+  return cookie.split(';')[0]!;
+}
+
+/**
+ * One REST call with a session cookie (`path` after `/api`); the parsed JSON answer (null when empty). Any
+ * answer other than 2xx fails the calling test with the method, path, status and body.
+ */
+export async function api(
+  baseUrl: string,
+  cookie: string,
+  method: string,
+  path: string,
+  body?: object,
+): Promise<unknown> {
+  const res = await fetch(`${baseUrl}api${path}`, {
+    method,
+    headers: { cookie, ...(method === 'GET' ? {} : { 'content-type': 'application/json' }) },
+    ...(method === 'GET' ? {} : { body: JSON.stringify(body ?? {}) }),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+  return text ? JSON.parse(text) : null;
 }

@@ -1,24 +1,11 @@
-import { SESSION_COOKIE } from '@zonewatch/protocol';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { en } from '../src/i18n/en.js';
 import { zhCN } from '../src/i18n/zh-CN.js';
-import { launchBrowser, login, newContext, type Stack, startStack } from './harness.js';
+import { apiLogin, launchBrowser, login, newContext, type Stack, startStack } from './harness.js';
 
 let stack: Stack;
 let browser: Browser;
-
-async function apiLogin(user: { username: string; password: string }): Promise<string> {
-  const res = await fetch(`${stack.url}api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(user),
-  });
-  expect(res.status).toBe(200);
-  const cookie = res.headers.getSetCookie().find((c) => c.startsWith(`${SESSION_COOKIE}=`));
-  if (!cookie) throw new Error('no session cookie');
-  return cookie.split(';')[0]!;
-}
 
 beforeAll(async () => {
   // Open consoles' logins are checked again every 500 ms instead of 30 s: the test need not wait long.
@@ -60,7 +47,7 @@ describe('hole 5: a console whose login has ended', () => {
     const password = 'the instructor has a new password';
     const res = await fetch(`${stack.url}api/users/${instructorId}`, {
       method: 'PATCH',
-      headers: { cookie: await apiLogin(stack.users.admin), 'content-type': 'application/json' },
+      headers: { cookie: await apiLogin(stack.url, stack.users.admin), 'content-type': 'application/json' },
       body: JSON.stringify({ password }),
     });
     expect(res.status).toBe(200);

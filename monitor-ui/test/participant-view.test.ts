@@ -68,8 +68,8 @@ describe('participant view on a phone', () => {
     await page.goto(url);
     await page.locator('.p-alias').waitFor();
     expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN'); // Chinese by default, whatever the phone
-    const body = await page.locator('body').innerText();
-    expect(await page.locator('.p-alias').innerText()).toBe(ids.alias0);
+    const body = await page.locator('body').textContent();
+    expect(await page.locator('.p-alias').textContent()).toBe(ids.alias0);
     expect(body).toMatch(new RegExp(`区间内 ${FIGURES.minutesIn}( / \\d+)? 分钟`)); // this week
     expect(body).toContain(
       `您在目标心率区间内运动了 ${FIGURES.minutesIn} 分钟（目标 ${FIGURES.target} 分钟）。`,
@@ -89,7 +89,7 @@ describe('participant view on a phone', () => {
     // The session page: the same sentences, the figures, the alert without who handled it; printable.
     await page.locator('.p-session').first().click();
     await page.locator('.p-session-page').waitFor();
-    const detail = await page.locator('body').innerText();
+    const detail = await page.locator('body').textContent();
     expect(detail).toContain('训练小结');
     expect(detail).toContain(`${FIGURES.hrPeak} 次/分`);
     expect(detail).toContain('心率超过安全上限');
@@ -123,8 +123,8 @@ describe('participant view on a phone', () => {
     await ctx.setOffline(true);
     await page.reload();
     await page.locator('.p-offline').waitFor();
-    expect(await page.locator('.p-alias').innerText()).toBe(ids.alias0);
-    expect(await page.locator('body').innerText()).toContain(
+    expect(await page.locator('.p-alias').textContent()).toBe(ids.alias0);
+    expect(await page.locator('body').textContent()).toContain(
       `您在目标心率区间内运动了 ${FIGURES.minutesIn} 分钟`,
     );
     await ctx.close();
@@ -146,7 +146,7 @@ describe('participant view on a phone', () => {
     expect(res.status).toBe(200);
     await page.reload();
     await page.locator('.p-refused').waitFor();
-    const body = await page.locator('body').innerText();
+    const body = await page.locator('body').textContent();
     expect(body).toContain('此链接已被撤销。请向您的医生索取新的链接。');
     for (const data of [ids.alias0, String(FIGURES.minutesIn)]) expect(body).not.toContain(data);
     expect(
@@ -169,14 +169,14 @@ describe('participant view on a phone', () => {
     const page = await ctx.newPage();
     await page.goto(new URL(`/p/#${token}`, demo.platform.url).toString());
     await page.locator('.p-refused').waitFor();
-    let body = await page.locator('body').innerText();
+    let body = await page.locator('body').textContent();
     expect(body).toContain('此链接已过期。请向您的医生索取新的链接。');
     expect(body).not.toContain(ids.alias0);
     expect(await englishWords(page)).toEqual([]);
     await page.goto(new URL(`/p/#${newLinkToken()}`, demo.platform.url).toString());
     await page.reload();
     await page.locator('.p-refused[data-refused="invalid"]').waitFor();
-    body = await page.locator('body').innerText();
+    body = await page.locator('body').textContent();
     expect(body).toContain('此链接无效');
     expect(body).not.toContain(ids.alias0);
     await ctx.close();
@@ -252,7 +252,7 @@ describe('issuing a link in the console (clinician)', () => {
     const phone = await newContext(browser, { width: 360, height: 740 });
     const p = await phone.newPage();
     await p.goto(link);
-    expect(await p.locator('.p-alias').innerText()).toBe(ids.alias0);
+    expect(await p.locator('.p-alias').textContent()).toBe(ids.alias0);
     const id = link.split('#')[1]!;
     const row = page.locator('.access-links tr[data-state="active"]').first();
     await row.waitFor();

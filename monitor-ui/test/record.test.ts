@@ -1,9 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { SESSION_COOKIE } from '@zonewatch/protocol';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  api,
+  apiLogin,
   launchBrowser,
   login,
   newContext,
@@ -50,29 +51,6 @@ function points(page: Page, id: string): Promise<number> {
     .locator(`[data-testid=${id}]`)
     .getAttribute('data-points')
     .then((v) => Number(v));
-}
-
-async function apiLogin(user: { username: string; password: string }): Promise<string> {
-  const res = await fetch(`${stack.url}api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(user),
-  });
-  expect(res.status).toBe(200);
-  const cookie = res.headers.getSetCookie().find((c) => c.startsWith(`${SESSION_COOKIE}=`));
-  if (!cookie) throw new Error('no session cookie');
-  return cookie.split(';')[0] as string;
-}
-
-async function api(cookie: string, method: string, p: string, body?: object): Promise<unknown> {
-  const res = await fetch(`${stack.url}api${p}`, {
-    method,
-    headers: { cookie, ...(method === 'GET' ? {} : { 'content-type': 'application/json' }) },
-    ...(method === 'GET' ? {} : { body: JSON.stringify(body ?? {}) }),
-  });
-  const text = await res.text();
-  expect(res.ok, `${method} ${p}: ${res.status} ${text}`).toBe(true);
-  return text ? JSON.parse(text) : null;
 }
 
 /** YYYY-MM-DD of a local date `days` from today. */
@@ -242,8 +220,8 @@ describe('The exercise-health record', () => {
 
   it('after the class ends, the record shows session n of N, the trends and the session', async () => {
     // The class the simulator played ends: the rules engine writes each participant's report.
-    const instructor = await apiLogin(stack.users.instructor);
-    await api(instructor, 'POST', `/sessions/${stack.classSessionId}/stop`);
+    const instructor = await apiLogin(stack.url, stack.users.instructor);
+    await api(stack.url, instructor, 'POST', `/sessions/${stack.classSessionId}/stop`);
 
     const ctx = await newContext(browser, { lang: 'en' });
     const page = await ctx.newPage();
@@ -294,7 +272,7 @@ describe('The exercise-health record', () => {
   }, 60_000);
 
   it('ten weeks of sessions: trends, baseline against re-assessment, and the proposal the clinician accepts', async () => {
-    await demoRecordReady(await apiLogin(stack.users.clinician));
+    await demoRecordReady(await apiLogin(stack.url, stack.users.clinician));
     const ctx = await newContext(browser, { lang: 'en' });
     const page = await ctx.newPage();
     await login(page, stack.url, stack.users.clinician);
@@ -369,12 +347,14 @@ describe('The exercise-health record', () => {
 
   it('zh-CN, the ten-week record: no English word, nothing cut; a proposal rejected with its reason', async () => {
     // A proposal for the week before the one accepted above (the weekly job would have written it then).
-    const clinician = await apiLogin(stack.users.clinician);
-    const r = (await api(clinician, 'GET', `/participants/${DEMO}/record`)) as {
+    const clinician = await apiLogin(stack.url, stack.users.clinician);
+    const r = (await api(stack.url, clinician, 'GET', `/participants/${DEMO}/record`)) as {
       proposals: { weekStart: number }[];
     };
     const weekStart = Math.min(...r.proposals.map((p) => p.weekStart)) - 7 * DAY;
-    const made = (await api(clinician, 'POST', `/participants/${DEMO}/proposals`, { weekStart })) as {
+    const made = (await api(stack.url, clinician, 'POST', `/participants/${DEMO}/proposals`, {
+      weekStart,
+    })) as {
       skipped: string | null;
     };
     expect(made.skipped).toBeNull();
@@ -398,7 +378,7 @@ describe('The exercise-health record', () => {
     await proposal.locator('button[type=submit]').click();
     await page.locator('[data-testid=record-saved]').waitFor();
     expect(await page.locator('[data-testid=record-saved]').textContent()).toBe('已拒绝建议，理由已保存。');
-    const decided = (await api(clinician, 'GET', `/participants/${DEMO}/record`)) as {
+    const decided = (await api(stack.url, clinician, 'GET', `/participants/${DEMO}/record`)) as {
       proposals: { status: string; reason: string | null }[];
     };
     expect(decided.proposals.find((p) => p.status === 'rejected')?.reason).toBe('膝关节不适，先维持两周');

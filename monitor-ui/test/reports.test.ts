@@ -1,7 +1,6 @@
-import { SESSION_COOKIE } from '@zonewatch/protocol';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, login, newContext, type Stack, startStack } from './harness.js';
+import { api, apiLogin, launchBrowser, login, newContext, type Stack, startStack } from './harness.js';
 
 /**
  * Issue 14's report and prescription defects, each in real headless Chromium against the real stack
@@ -11,28 +10,6 @@ import { launchBrowser, login, newContext, type Stack, startStack } from './harn
 
 let stack: Stack;
 let browser: Browser;
-
-async function apiLogin(user: { username: string; password: string }): Promise<string> {
-  const res = await fetch(`${stack.url}api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(user),
-  });
-  expect(res.status).toBe(200);
-  const cookie = res.headers.getSetCookie().find((c) => c.startsWith(`${SESSION_COOKIE}=`));
-  if (!cookie) throw new Error('no session cookie');
-  return cookie.split(';')[0] as string;
-}
-
-async function api(cookie: string, method: string, path: string, body?: object): Promise<unknown> {
-  const res = await fetch(`${stack.url}api${path}`, {
-    method,
-    headers: { cookie, ...(method === 'GET' ? {} : { 'content-type': 'application/json' }) },
-    ...(method === 'GET' ? {} : { body: JSON.stringify(body ?? {}) }),
-  });
-  expect(res.ok, `${method} ${path}: ${res.status}`).toBe(true);
-  return res.json();
-}
 
 async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -67,27 +44,27 @@ describe('Reports disagree with themselves', () => {
   let alertId: string;
 
   it("an acknowledgement with a note on Ada's alert (the class runs meanwhile)", async () => {
-    const cookie = await apiLogin(stack.users.instructor);
+    const cookie = await apiLogin(stack.url, stack.users.instructor);
     alertId = await until(
       "Ada's over-exertion alert",
       async () => {
-        const r = (await api(cookie, 'GET', `/sessions/${stack.classSessionId}/alerts`)) as {
+        const r = (await api(stack.url, cookie, 'GET', `/sessions/${stack.classSessionId}/alerts`)) as {
           items: { id: string; participantId: string; state: string }[];
         };
         return r.items.find((a) => a.participantId === 'e2e-p1' && a.state === 'open')?.id;
       },
       90_000,
     );
-    await api(cookie, 'POST', `/alerts/${alertId}/ack`, { note: NOTE });
+    await api(stack.url, cookie, 'POST', `/alerts/${alertId}/ack`, { note: NOTE });
   }, 120_000);
 
   it("the coach's last-10-minutes chart opened mid-session starts with what the server has", async () => {
     // The server holds a minute or more of the session (12 buckets of 5 s) before the view opens.
-    const coach = await apiLogin(stack.users.coach);
+    const coach = await apiLogin(stack.url, stack.users.coach);
     await until(
       'a minute of the home session on the server',
       async () => {
-        const r = (await api(coach, 'GET', `/sessions/${stack.homeSessionId}/trace`)) as {
+        const r = (await api(stack.url, coach, 'GET', `/sessions/${stack.homeSessionId}/trace`)) as {
           items: { points: unknown[] }[];
         };
         return (r.items[0]?.points.length ?? 0) >= 12 ? true : undefined;
@@ -108,9 +85,11 @@ describe('Reports disagree with themselves', () => {
   }, 120_000);
 
   it('the class report shows the note, the display name and the closed state the CSV has, without a 403', async () => {
-    const cookie = await apiLogin(stack.users.instructor);
-    await api(cookie, 'POST', `/sessions/${stack.classSessionId}/stop`);
-    const me = (await api(cookie, 'GET', '/auth/me')) as { user: { displayName: string; username: string } };
+    const cookie = await apiLogin(stack.url, stack.users.instructor);
+    await api(stack.url, cookie, 'POST', `/sessions/${stack.classSessionId}/stop`);
+    const me = (await api(stack.url, cookie, 'GET', '/auth/me')) as {
+      user: { displayName: string; username: string };
+    };
     const ctx = await newContext(browser, { lang: 'en' });
     const page = await ctx.newPage();
     const forbidden = forbiddenCalls(page);
@@ -157,8 +136,8 @@ describe('Reports disagree with themselves', () => {
   });
 
   it('the coach sees the adherence of the home exerciser they follow, without a 403', async () => {
-    const cookie = await apiLogin(stack.users.instructor);
-    await api(cookie, 'POST', `/sessions/${stack.homeSessionId}/stop`);
+    const cookie = await apiLogin(stack.url, stack.users.instructor);
+    await api(stack.url, cookie, 'POST', `/sessions/${stack.homeSessionId}/stop`);
     const ctx = await newContext(browser, { lang: 'en' });
     const page = await ctx.newPage();
     const forbidden = forbiddenCalls(page);
@@ -177,15 +156,15 @@ describe('Reports disagree with themselves: the peak HR', () => {
   // its second reading 2 s after the last good one, usable (CLINICAL-RULES.md section 2), so it is the
   // report's peak; 5-s means flatten it to well below that.
   it("the home report's chart reaches the report's peak HR, and over-ceiling time without an alert is explained", async () => {
-    const cookie = await apiLogin(stack.users.instructor);
-    const s = (await api(cookie, 'GET', `/sessions/${stack.homeSessionId}`)) as { status: string };
+    const cookie = await apiLogin(stack.url, stack.users.instructor);
+    const s = (await api(stack.url, cookie, 'GET', `/sessions/${stack.homeSessionId}`)) as { status: string };
     if (s.status === 'active') {
       // Still running (this test alone): wait until the server's trace has a bucket whose highest usable
       // HR stands well above its mean (the spike), then end the session.
       await until(
         'a spike in the home trace',
         async () => {
-          const r = (await api(cookie, 'GET', `/sessions/${stack.homeSessionId}/trace`)) as {
+          const r = (await api(stack.url, cookie, 'GET', `/sessions/${stack.homeSessionId}/trace`)) as {
             items: { points: { hr: number | null; hrMax?: number | null }[] }[];
           };
           const pts = r.items[0]?.points ?? [];
@@ -193,7 +172,7 @@ describe('Reports disagree with themselves: the peak HR', () => {
         },
         90_000,
       );
-      await api(cookie, 'POST', `/sessions/${stack.homeSessionId}/stop`);
+      await api(stack.url, cookie, 'POST', `/sessions/${stack.homeSessionId}/stop`);
     }
     const texts = {
       en: { peak: 'Peak HR', note: /^Over the ceiling for \d+:\d\d in all, never for the 10 s in a row/ },
@@ -231,8 +210,8 @@ describe('Reports disagree with themselves: the peak HR', () => {
 
 describe('The prescription form', () => {
   it('starts from the clinical details and refuses a ceiling above HRmax naming the field, in both languages', async () => {
-    const cookie = await apiLogin(stack.users.clinician);
-    await api(cookie, 'PUT', '/participants/e2e-p6/clinical', {
+    const cookie = await apiLogin(stack.url, stack.users.clinician);
+    await api(stack.url, cookie, 'PUT', '/participants/e2e-p6/clinical', {
       ageYears: 63,
       sex: 'male',
       betaBlocker: true,
@@ -276,8 +255,8 @@ describe('The prescription form', () => {
   }, 120_000);
 
   it('offers Gulati for a woman without imposing it', async () => {
-    const cookie = await apiLogin(stack.users.clinician);
-    await api(cookie, 'PUT', '/participants/e2e-p1/clinical', {
+    const cookie = await apiLogin(stack.url, stack.users.clinician);
+    await api(stack.url, cookie, 'PUT', '/participants/e2e-p1/clinical', {
       ageYears: 58,
       sex: 'female',
       betaBlocker: false,
