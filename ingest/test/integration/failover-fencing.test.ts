@@ -6,7 +6,7 @@ import {
   SITE,
   signal,
   startClassGateway,
-  startFailoverStack,
+  startOwnerAndStandby,
   until,
 } from './failover-stack.js';
 import { type Console, connectConsole, login } from './stack.js';
@@ -24,12 +24,7 @@ describe('a paused owner resumed after losing its lease', () => {
   const consoles: Console[] = [];
 
   beforeAll(async () => {
-    stack = await startFailoverStack('aedes', 4000);
-    a = await stack.startNode('a', { SITES: SITE });
-    await until('node A to hold the site', async () =>
-      (await a.health())?.sites.some((s) => s.siteId === SITE) ? true : undefined,
-    );
-    b = await stack.startNode('b', { SITES: 'elsewhere' });
+    ({ stack, a, b } = await startOwnerAndStandby('aedes', 4000));
   }, 400_000);
 
   afterAll(async () => {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type ClassGateway,
   type FailoverStack,
+  holds,
   type IngestNode,
   SITE,
   signal,
@@ -20,9 +21,6 @@ function stoppedStats(node: IngestNode): { samples: number; duplicates: number }
   }
   throw new Error(`node ${node.name} did not log its stop:\n${node.output().slice(-2000)}`);
 }
-
-const holds = (node: IngestNode) => async () =>
-  (await node.health())?.sites.some((s) => s.siteId === SITE) ? true : undefined;
 
 /**
  * A rolling restart of both nodes during a class (issue 18): each node is stopped gracefully (SIGTERM) and

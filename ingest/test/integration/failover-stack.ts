@@ -19,6 +19,9 @@ import { connect, freePort, type RedisServer, startRedis } from '../../../broker
 import { demoParticipant } from '../../src/platform.js';
 import { type DemoSeedResult, openRegistry, seedDemo } from '../../src/registry/index.js';
 import { type PgServer, startPostgres } from '../registry/pg-server.js';
+import { until } from './process.js';
+
+export { until };
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const SCENARIO = path.resolve(import.meta.dirname, '../fixtures/scenarios/critical-class.yaml');
@@ -59,21 +62,6 @@ export interface FailoverStack {
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-/** Resolves with the first defined answer of `probe` (asked every 100 ms), or throws after `timeoutMs`. */
-export async function until<T>(
-  what: string,
-  probe: () => Promise<T | undefined> | T | undefined,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 export async function startFailoverStack(broker: BrokerKind, leaseTtlMs = 4000): Promise<FailoverStack> {
   const cleanups: (() => Promise<void>)[] = [];
@@ -290,4 +278,28 @@ export function signal(node: IngestNode, sig: NodeJS.Signals): Promise<void> {
     node.child.once('exit', () => resolve());
     node.child.kill(sig);
   });
+}
+
+/** A probe for {@link until}: true once `node` holds the test site. */
+export const holds = (node: IngestNode) => async () =>
+  (await node.health())?.sites.some((s) => s.siteId === SITE) ? true : undefined;
+
+/**
+ * The stack with node A owning the test site (`SITES` prefers it, and it holds the lease) and node B, a
+ * standby that prefers another site: the start of every failover scenario.
+ */
+export async function startOwnerAndStandby(
+  broker: BrokerKind,
+  leaseTtlMs: number,
+): Promise<{ stack: FailoverStack; a: IngestNode; b: IngestNode }> {
+  const stack = await startFailoverStack(broker, leaseTtlMs);
+  try {
+    const a = await stack.startNode('a', { SITES: SITE });
+    await until('node A to hold the site', holds(a));
+    const b = await stack.startNode('b', { SITES: 'elsewhere' });
+    return { stack, a, b };
+  } catch (e) {
+    await stack.close();
+    throw e;
+  }
 }

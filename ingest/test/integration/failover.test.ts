@@ -6,7 +6,7 @@ import {
   SITE,
   signal,
   startClassGateway,
-  startFailoverStack,
+  startOwnerAndStandby,
   until,
 } from './failover-stack.js';
 import { type Console, connectConsole, login } from './stack.js';
@@ -27,12 +27,7 @@ describe.each(['aedes', 'mosquitto'] as const)('failover between ingest nodes (%
   const consoles: Console[] = [];
 
   beforeAll(async () => {
-    stack = await startFailoverStack(broker, TTL_MS);
-    a = await stack.startNode('a', { SITES: SITE });
-    await until('node A to hold the site', async () =>
-      (await a.health())?.sites.some((s) => s.siteId === SITE) ? true : undefined,
-    );
-    b = await stack.startNode('b', { SITES: 'elsewhere' });
+    ({ stack, a, b } = await startOwnerAndStandby(broker, TTL_MS));
   }, 400_000);
 
   afterAll(async () => {

@@ -62,7 +62,7 @@ export async function startIngest(dataDir: string, env: Record<string, string> =
 /** Resolves with the first defined answer of `probe`, asking again after each answer (no fixed sleep). */
 export async function until<T>(
   what: string,
-  probe: () => Promise<T | undefined>,
+  probe: () => Promise<T | undefined> | T | undefined,
   timeoutMs = 30_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
