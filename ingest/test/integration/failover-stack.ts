@@ -61,8 +61,6 @@ export interface FailoverStack {
   close(): Promise<void>;
 }
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
 export async function startFailoverStack(broker: BrokerKind, leaseTtlMs = 4000): Promise<FailoverStack> {
   const cleanups: (() => Promise<void>)[] = [];
   const children: ChildProcess[] = [];
