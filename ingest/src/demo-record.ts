@@ -171,7 +171,8 @@ export async function seedRecordDemo(
       postEventIschaemia: false,
       clinicalDepression: false,
     },
-    findings: 'Six weeks after an uncomplicated PCI; breathless on stairs.',
+    // The demo centre's clinicians write their notes in Chinese, as the centres this is for do.
+    findings: '单纯 PCI 术后 6 周，上楼梯时气促。',
   };
   const reassessment: Assessment = {
     participantId: id,
@@ -194,7 +195,7 @@ export async function seedRecordDemo(
     },
     chairStand30sReps: 13,
     gripStrengthKg: 34,
-    findings: 'Walks to the market without stopping.',
+    findings: '步行去菜市场途中无需停歇。',
   };
   const preset: Prescription = {
     preset: 'cardiac-rehab',
@@ -251,7 +252,7 @@ export async function seedRecordDemo(
         authorId: opts.clinicianId,
         body: derived,
         effectiveFrom: Math.max(start - DAY_MS, (latest?.effectiveFrom ?? 0) + 1),
-        note: 'from the baseline assessment (measured peak HR, ischaemic threshold)',
+        note: '由基线评估推导（实测峰值心率、缺血阈值）',
       });
     await tx.programmes.syncPresets(PROGRAMME_PRESETS);
     if (!(await tx.programmes.activeEnrolment(id)))
@@ -275,6 +276,9 @@ export async function seedRecordDemo(
         siteId: opts.siteId,
         kind: 'home',
         name: `Home session — ${ALIAS}`,
+        // A generated name: each console words it in its own language.
+        nameCode: 'homeOf',
+        nameAlias: ALIAS,
         coachId: opts.coachId,
         scheduledAt: s.startMs,
       });

@@ -550,7 +550,7 @@ function demoInput(scenarios: Scenario[]): Parameters<typeof seedDemo>[1] {
     scenarioRoster(s).participants.map((p) => demoParticipant(p, s.kind === 'home')),
   );
   return {
-    site: { id: siteId, name: 'Demo community exercise-health centre' },
+    site: { id: siteId, name: '演示社区运动健康中心' },
     participants,
     className: scenarios.find((s) => s.kind === 'class')?.name ?? 'Demo class',
     gatewayIds: scenarios.map((s) => s.gateway.id),

@@ -150,7 +150,7 @@ export async function seedDemo(registry: Registry, demo: DemoInput): Promise<Dem
             granted: true,
             noticeVersion: 'demo',
             recordedBy: idOf('clinician'),
-            note: 'demo participant',
+            note: '演示参与者的同意',
             atMs: now,
           });
         }
@@ -163,7 +163,7 @@ export async function seedDemo(registry: Registry, demo: DemoInput): Promise<Dem
           authorId: idOf('clinician'),
           body: p.prescription,
           effectiveFrom: latest ? Math.max(now, latest.effectiveFrom + 1) : now,
-          note: latest ? 'demo prescription updated' : 'demo prescription',
+          note: latest ? '演示处方（已更新）' : '演示处方',
         });
       }
       for (const d of p.deviceIds) {
