@@ -248,12 +248,27 @@ async function waitForPort(port: number, timeoutMs: number): Promise<void> {
 /** A throwaway redis-server on a free loopback port, no persistence, in a temp dir. */
 export async function startRedis(): Promise<RedisServer> {
   requireExecutable('redis-server', 'redis-server');
+  // A free port can be taken between freePort() and the server's bind (another test's server, or an
+  // outgoing connection's ephemeral port); then this server exits while something else answers on the
+  // port. So the server counts as started only when it says so itself, and a lost race is tried again.
+  let lastError: Error | undefined;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    try {
+      return await startRedisOnce();
+    } catch (err) {
+      lastError = err as Error;
+    }
+  }
+  throw lastError;
+}
+
+async function startRedisOnce(): Promise<RedisServer> {
   const dir = await mkdtemp(join(tmpdir(), 'zw-redis-'));
   const port = await freePort();
   const child: ChildProcess = spawn(
     'redis-server',
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
-    { stdio: 'ignore' },
+    { stdio: ['ignore', 'pipe', 'ignore'] },
   );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async (): Promise<void> => {
@@ -261,12 +276,33 @@ export async function startRedis(): Promise<RedisServer> {
     await exited;
     await rm(dir, { recursive: true, force: true });
   };
+  let out = '';
+  const ready = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`redis-server on ${port} not ready in 10 s: ${out}`)),
+      10_000,
+    );
+    child.stdout?.on('data', (d: Buffer) => {
+      out = (out + d.toString()).slice(-4000);
+      if (out.includes('Ready to accept connections')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`redis-server on ${port} exited (${code}): ${out.slice(-500)}`));
+    });
+  });
   try {
+    await ready;
     await waitForPort(port, 5000);
   } catch (err) {
     await stop();
     throw err;
   }
+  // Keep reading its log, or a full pipe would block the server.
+  child.stdout?.resume();
   return { url: `redis://127.0.0.1:${port}`, stop };
 }
 
