@@ -42,6 +42,7 @@ import {
 } from './mqtt/gateway-credentials.js';
 import {
   type DemoSeedResult,
+  openPostgres,
   openRegistry,
   type Registry,
   type ScryptParams,
@@ -222,7 +223,13 @@ export async function startPlatform(config: IngestConfig, deps: PlatformDeps): P
 
     // Sites are owned through leases in the registry's database (issue 18, see ingest/README.md).
     const holder = `${config.NODE_ID ?? hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
-    const leases = new SiteLeases(registry.db);
+    // On Postgres the leases have connections of their own: restoring many sites at once fills the
+    // registry's pool, and a renewal queued behind those queries would let this node's leases run out.
+    const leaseDb = config.DATABASE_URL
+      ? await openPostgres(config.DATABASE_URL, { max: 2, logger })
+      : undefined;
+    if (leaseDb) closers.push(() => leaseDb.close());
+    const leases = new SiteLeases(leaseDb ?? registry.db);
     let consumerRef: TelemetryConsumer | undefined;
     let liveRef: LiveService | undefined;
     let gapWatchRef: GapWatch | undefined;

@@ -27,6 +27,8 @@ export interface OwnershipOptions {
   onLost(siteId: string, token: number, graceful: boolean): Promise<void>;
   /** This node gave a site back: other nodes may take it now (told through the cluster). */
   onReleased?(siteId: string): void;
+  /** Sites restored at the same time (default 4); the others wait for a slot, their leases renewed. */
+  restoreSlots?: number;
   /** Monotonic clock (ms); default `performance.now`. */
   monotonic?: () => number;
 }
@@ -63,6 +65,9 @@ export class SiteOwnership implements SiteGate {
   private readonly loading = new Map<string, Promise<void>>();
   private again = false;
   private stopped = false;
+  /** Restores running now, and the ones waiting for a slot (see {@link restoreSlots}). */
+  private restoring = 0;
+  private readonly restoreQueue: (() => void)[] = [];
   /** Takeovers so far and the time each took from the previous holder's last renewal (ms). */
   readonly takeovers: { siteId: string; gapMs: number }[] = [];
 
@@ -75,8 +80,12 @@ export class SiteOwnership implements SiteGate {
   /** Takes what it can now (awaited), then keeps renewing and looking every `renewMs`. */
   async start(): Promise<void> {
     await this.runRound();
-    // Start-up waits for the sites it took to be restored, but not for ever (a broker slow to answer): the
-    // rest goes on in the background, and renewals start now whatever happens.
+    // Renewals start now, before the sites just taken are restored: restoring many sites can take longer
+    // than a lease, and a node that waited for it would lose its own leases (seen at 10,000 participants).
+    this.timer = setInterval(() => this.kick(), this.o.renewMs);
+    // Expiry is checked on its own timer: a renewal stuck on the database must not keep a site alive here.
+    this.expiryTimer = setInterval(() => this.dropExpired(), Math.max(50, Math.floor(this.o.renewMs / 4)));
+    // Start-up waits for the sites it took to be restored, but not for ever (a broker slow to answer).
     let timer: NodeJS.Timeout | undefined;
     const slow = new Promise<void>((resolve) => {
       timer = setTimeout(() => {
@@ -87,9 +96,6 @@ export class SiteOwnership implements SiteGate {
     });
     await Promise.race([Promise.all(this.loading.values()), slow]);
     clearTimeout(timer);
-    this.timer = setInterval(() => this.kick(), this.o.renewMs);
-    // Expiry is checked on its own timer: a renewal stuck on the database must not keep a site alive here.
-    this.expiryTimer = setInterval(() => this.dropExpired(), Math.max(50, Math.floor(this.o.renewMs / 4)));
   }
 
   /** Runs a round now (another node released a site, say); rounds never overlap. */
@@ -210,14 +216,32 @@ export class SiteOwnership implements SiteGate {
         got.gap ? 'site taken over' : 'site lease acquired',
       );
       const siteId = lease.siteId;
-      const task = this.o
-        .onAcquired(siteId, got.token, got.gap)
+      const task = this.restoreSlot(() =>
+        this.owns(siteId) ? this.o.onAcquired(siteId, got.token, got.gap) : Promise.resolve(),
+      )
         .catch(async (e: unknown) => {
           this.o.logger.error({ siteId, err: (e as Error).message }, 'taking a site failed');
           await this.giveBack(siteId);
         })
         .finally(() => this.loading.delete(siteId));
       this.loading.set(siteId, task);
+    }
+  }
+
+  /**
+   * Runs a site's restore when one of `restoreSlots` is free. Many sites taken at once (a start-up, the
+   * takeover of a dead node's sites) would otherwise all query the registry together, and this node's own
+   * renewals would queue behind them until its leases ran out.
+   */
+  private async restoreSlot(fn: () => Promise<void>): Promise<void> {
+    const slots = this.o.restoreSlots ?? 4;
+    if (this.restoring >= slots) await new Promise<void>((resolve) => this.restoreQueue.push(resolve));
+    this.restoring++;
+    try {
+      await fn();
+    } finally {
+      this.restoring--;
+      this.restoreQueue.shift()?.();
     }
   }
 
