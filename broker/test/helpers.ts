@@ -225,6 +225,8 @@ export function requireExecutable(name: string, debianPackage: string): void {
 
 export interface RedisServer {
   url: string;
+  /** The redis-server process (to pause it with SIGSTOP, a fault a test can cause for real). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -303,7 +305,7 @@ async function startRedisOnce(): Promise<RedisServer> {
   }
   // Keep reading its log, or a full pipe would block the server.
   child.stdout?.resume();
-  return { url: `redis://127.0.0.1:${port}`, stop };
+  return { url: `redis://127.0.0.1:${port}`, pid: child.pid!, stop };
 }
 
 /** Runs a child process to completion (killed after `timeoutMs`); returns its exit code and output. */

@@ -56,6 +56,7 @@ export interface FailoverStack {
   broker: BrokerKind;
   seed: DemoSeedResult;
   mqttUrl: string;
+  redis: RedisServer;
   /** Starts an ingest node process (`SITES`, `NODE_ID` and more in `env`). */
   startNode(name: string, env?: Record<string, string>): Promise<IngestNode>;
   close(): Promise<void>;
@@ -193,7 +194,7 @@ export async function startFailoverStack(broker: BrokerKind, leaseTtlMs = 4000):
             .catch(() => undefined),
       };
     };
-    return { broker, seed, mqttUrl, startNode, close };
+    return { broker, seed, mqttUrl, redis, startNode, close };
   } catch (e) {
     await close();
     throw e;

@@ -18,6 +18,17 @@ const redisAdapter: FastifyPluginAsync<RedisAdapterOptions> = async (app, opts) 
   const sub = pub.duplicate();
   for (const c of [pub, sub]) c.on('error', (e: Error) => app.log.error({ err: e.message }, 'redis error'));
   await Promise.all([pub.connect(), sub.connect()]);
+  // The adapter publishes without awaiting, and node-redis rejects a command that got no answer within
+  // its timeout (5 s): unhandled, that rejection ended the whole node (seen at 10,000 participants while
+  // the event loop was busy). A lost broadcast is logged; the node, and every site it holds, goes on.
+  for (const [client, methods] of [
+    [pub, ['publish', 'sPublish']],
+    [sub, ['subscribe', 'pSubscribe', 'sSubscribe']],
+  ] as const)
+    for (const m of methods)
+      catchRejections(client as unknown as Record<string, unknown>, m, (err) =>
+        app.log.error({ err: err.message, command: m }, 'redis command for the Socket.IO adapter failed'),
+      );
   app.io.adapter(createAdapter(pub, sub, { requestsTimeout: CLUSTER_TIMEOUT_MS }));
   app.addHook('onClose', async () => {
     for (const c of [pub, sub]) await c.quit().catch(() => undefined);
@@ -25,3 +36,18 @@ const redisAdapter: FastifyPluginAsync<RedisAdapterOptions> = async (app, opts) 
 };
 
 export default fp(redisAdapter, { name: 'zw-redis-adapter', fastify: '5.x', dependencies: ['zw-socket-io'] });
+
+/** Wraps `client[method]` so a rejection of the promise it returns is reported, never left unhandled. */
+function catchRejections(
+  client: Record<string, unknown>,
+  method: string,
+  report: (err: Error) => void,
+): void {
+  const original = client[method];
+  if (typeof original !== 'function') return;
+  client[method] = (...args: unknown[]) => {
+    const result: unknown = original.apply(client, args);
+    if (result instanceof Promise) result.catch(report);
+    return result;
+  };
+}
