@@ -502,11 +502,11 @@ if (a['kill-owner-at'] !== undefined) {
     `Command: \`npm run bench:chain -- ${process.argv.slice(2).join(' ')}\`  `,
     `Two ingest nodes (Postgres registry, Redis), node A holding every site killed with SIGKILL ${killAtS} s into the steady window; lease time ${a['lease-ttl-ms']} ms. Load average at start: ${results[0]?.loadAvgStart.join(' ')}.`,
     '',
-    '| broker | participants (gateways, sites) | takeover: first site / every site (ms) | sent → taken (lost) | duplicate batches | late batches drained by B | taken by A / B |',
-    '| --- | --- | --- | --- | --- | --- | --- |',
+    '| broker | participants (gateways, sites) | sites A held at the kill | takeover: first site / every site (ms) | sent → taken (lost) | duplicate batches | late batches drained by B | taken by A / B |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
     ...results.map(
       (r) =>
-        `| ${r.broker} | ${r.participants} (${r.gateways}, ${r.sites})${r.error ? ` FAILED: ${r.error.replace(/\|/g, '/')}` : ''} | ${r.firstSiteMs ?? '—'} / ${r.takeoverMs ?? '—'} | ${r.sent} → ${r.taken} (${r.lost}) | ${r.duplicateBatches} | ${r.lateBatches} | ${r.takenByA} / ${r.takenByB} |`,
+        `| ${r.broker} | ${r.participants} (${r.gateways}, ${r.sites})${r.error ? ` FAILED: ${r.error.replace(/\|/g, '/')}` : ''} | ${r.aSitesAtKill ?? '—'} | ${r.firstSiteMs ?? '—'} / ${r.takeoverMs ?? '—'} | ${r.sent} → ${r.taken} (${r.lost}) | ${r.duplicateBatches} | ${r.lateBatches} | ${r.takenByA} / ${r.takenByB} |`,
     ),
     '',
   ];

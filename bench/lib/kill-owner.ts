@@ -59,6 +59,8 @@ export interface KillOwnerResult {
   lateBatches: number;
   takenByA: number;
   takenByB: number;
+  /** Sites node A held at the moment of the kill (every site, unless it lost some before). */
+  aSitesAtKill: number | null;
   loadAvgStart: number[];
   error?: string;
 }
@@ -98,6 +100,7 @@ export async function runKillOwner(o: KillOwnerOptions): Promise<KillOwnerResult
     lateBatches: 0,
     takenByA: 0,
     takenByB: 0,
+    aSitesAtKill: null,
     loadAvgStart: os.loadavg().map((x) => Math.round(x * 100) / 100),
   };
   try {
@@ -211,6 +214,9 @@ export async function runKillOwner(o: KillOwnerOptions): Promise<KillOwnerResult
     }
     o.log(`settled; killing node A (every site's owner) in ${o.killAtS} s`);
     await sleep(o.killAtS * 1000);
+    base.aSitesAtKill = (await stats(a)).sites;
+    if (base.aSitesAtKill < sites)
+      o.log(`node A holds only ${base.aSitesAtKill} of ${sites} sites at the kill: it lost some before`);
     const killedAt = performance.now();
     a.proc.kill('SIGKILL');
     for (;;) {
