@@ -52,6 +52,11 @@ describe('demo exercise-health record', () => {
     expect(record.proposals[0]).toMatchObject({ status: 'proposed' });
     expect(record.trends.weeks.filter((w) => w.sessions === 3)).toHaveLength(10);
     expect(record.trends.sessions.some((s) => s.hrRecovery60 !== null)).toBe(true);
+    // The home sessions' names are the server's own, so the timeline carries them by code: a zh-CN
+    // console words them in Chinese instead of showing "Home session — …".
+    const sessions = record.timeline.filter((i) => i.type === 'session');
+    expect(sessions.length).toBeGreaterThan(0);
+    for (const s of sessions) expect(s).toMatchObject({ nameCode: 'homeOf', nameAlias: 'Chen 07' });
     expect(record.comparison?.rows.find((r) => r.measure === 'sixMinuteWalk.distanceM')).toMatchObject({
       change: 49,
       meaningful: true,

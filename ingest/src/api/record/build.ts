@@ -108,6 +108,9 @@ export async function buildRecord(registry: Registry, p: Participant, now: numbe
       id: s.session.id,
       sessionKind: s.session.kind,
       name: s.session.name,
+      // A name the server made up travels by code, so each console words it in its own language.
+      nameCode: s.session.nameCode ?? null,
+      nameAlias: s.session.nameAlias ?? null,
       minutesInZone: minutesOf(s),
       alerts: s.report.alerts.length,
     });
