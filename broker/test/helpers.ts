@@ -303,8 +303,6 @@ async function startRedisOnce(): Promise<RedisServer> {
     await stop();
     throw err;
   }
-  // Keep reading its log, or a full pipe would block the server.
-  child.stdout?.resume();
   return { url: `redis://127.0.0.1:${port}`, pid: child.pid!, stop };
 }
 

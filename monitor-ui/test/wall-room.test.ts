@@ -30,6 +30,25 @@ afterAll(async () => {
   await browser?.close();
 });
 
+/**
+ * A clinician's new-prescription form for `participantId` in a zh-CN console, its preview showing a zone;
+ * `latin(selector)` is every run of Latin letters under the selector (none may be left on a zh-CN page).
+ */
+async function openZhPrescriptionForm(stack: Stack, participantId: string) {
+  const ctx = await newContext(browser, { lang: 'zh-CN' });
+  const zh = await ctx.newPage();
+  await login(zh, stack.url, stack.users.clinician);
+  await zh.goto(`${stack.url}#/admin/participants/${participantId}`);
+  await zh.locator('[data-testid=prescriptions]').waitFor({ timeout: 15_000 });
+  await zh.locator('section[data-participant] > button.btn-primary').click();
+  const form = zh.locator('[data-testid=rx-form]');
+  const preview = zh.locator('[data-testid=rx-preview]');
+  await expect.poll(() => preview.locator('.rx-zone').count(), { timeout: 10_000 }).toBe(1);
+  const latin = async (where: string) =>
+    ((await zh.locator(where).allTextContents()).join(' ').match(/[A-Za-z]{2,}/g) ?? []).join(' ');
+  return { ctx, form, preview, latin };
+}
+
 async function openWall(stack: Stack, opts: { lang?: 'en' | 'zh-CN'; width?: number; height?: number }) {
   const ctx = await newContext(browser, opts);
   const page = await ctx.newPage();
@@ -241,17 +260,7 @@ describe('a class of 12', () => {
     }, 150_000);
 
     it('the prescription preview words a missing age and the β-blocker advice in Chinese only', async () => {
-      const ctx = await newContext(browser, { lang: 'zh-CN' });
-      const zh = await ctx.newPage();
-      await login(zh, stack.url, stack.users.clinician);
-      await zh.goto(`${stack.url}#/admin/participants/w12-p02`);
-      await zh.locator('[data-testid=prescriptions]').waitFor({ timeout: 15_000 });
-      await zh.locator('section[data-participant] > button.btn-primary').click();
-      const form = zh.locator('[data-testid=rx-form]');
-      const preview = zh.locator('[data-testid=rx-preview]');
-      await expect.poll(() => preview.locator('.rx-zone').count(), { timeout: 10_000 }).toBe(1);
-      const latin = async (where: string) =>
-        ((await zh.locator(where).allTextContents()).join(' ').match(/[A-Za-z]{2,}/g) ?? []).join(' ');
+      const { ctx, form, preview, latin } = await openZhPrescriptionForm(stack, 'w12-p02');
       // β-blockers, an estimated maximum and enforced HR alerts: the console suggests advisory alerts.
       await form.locator('label.field-check input[type=checkbox]').check();
       await form.getByLabel(/^最大心率来源/).selectOption('tanaka');
@@ -274,17 +283,7 @@ describe('a class of 12', () => {
 
   describe("zh-CN leaks English: the contract's field checks", () => {
     it('a zone refused by the protocol (low not below high, out of range) is worded in Chinese only', async () => {
-      const ctx = await newContext(browser, { lang: 'zh-CN' });
-      const zh = await ctx.newPage();
-      await login(zh, stack.url, stack.users.clinician);
-      await zh.goto(`${stack.url}#/admin/participants/w12-p03`);
-      await zh.locator('[data-testid=prescriptions]').waitFor({ timeout: 15_000 });
-      await zh.locator('section[data-participant] > button.btn-primary').click();
-      const form = zh.locator('[data-testid=rx-form]');
-      const preview = zh.locator('[data-testid=rx-preview]');
-      await expect.poll(() => preview.locator('.rx-zone').count(), { timeout: 10_000 }).toBe(1);
-      const latin = async (where: string) =>
-        ((await zh.locator(where).allTextContents()).join(' ').match(/[A-Za-z]{2,}/g) ?? []).join(' ');
+      const { ctx, form, preview, latin } = await openZhPrescriptionForm(stack, 'w12-p03');
       await form.getByLabel(/^区间计算方法/).selectOption('bpm');
       await form.getByLabel(/^区间下限/).fill('140');
       await form.getByLabel(/^区间上限/).fill('120');
