@@ -6,7 +6,10 @@ declare module 'aedes-persistence-redis/asyncPersistence.js' {
   export interface AsyncRedisPersistenceOptions extends RedisOptions {
     /** An existing ioredis connection to use instead of opening one. */
     conn?: Redis;
-    /** Most QoS>0 messages kept per offline session. */
+    /**
+     * Most stored QoS>0 messages sent to a persistent session when it reconnects (default 1000; the rest stay
+     * in Redis until its next reconnect).
+     */
     maxSessionDelivery?: number;
     /** TTL of stored packets, seconds (0 = none). */
     packetTTL?: () => number;
