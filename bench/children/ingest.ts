@@ -20,6 +20,28 @@ const hardStop = setTimeout(() => process.exit(3), Number(process.env.BENCH_MAX_
 hardStop.unref();
 process.on('disconnect', () => process.exit(4));
 
+if (process.env.BENCH_CPU_PROFILE) {
+  // A CPU profile of this process's first BENCH_CPU_PROFILE_S seconds (default 60), for finding a stall:
+  // written to `{BENCH_CPU_PROFILE}-{NODE_ID}.cpuprofile` (open it in Chrome's DevTools).
+  const { Session } = await import('node:inspector/promises');
+  const { writeFileSync } = await import('node:fs');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 1000 });
+  await session.post('Profiler.start');
+  setTimeout(
+    async () => {
+      const { profile } = await session.post('Profiler.stop');
+      writeFileSync(
+        `${process.env.BENCH_CPU_PROFILE}-${process.env.NODE_ID ?? process.pid}.cpuprofile`,
+        JSON.stringify(profile),
+      );
+    },
+    Number(process.env.BENCH_CPU_PROFILE_S ?? 60) * 1000,
+  ).unref();
+}
+
 let platform: Platform | undefined;
 let broker: Broker | undefined;
 const env = { ...process.env };
@@ -57,7 +79,7 @@ if (env.BENCH_EVAL_LOG) {
   const onBatch = live.onBatch.bind(live);
   live.onBatch = (siteId, batch) => {
     const taken = onBatch(siteId, batch);
-    if (taken) writeSync(fd, `${batch.gatewayId} ${batch.seq} ${batch.samples.length}\n`);
+    if (taken) writeSync(fd, `${batch.gatewayId} ${batch.seq} ${batch.samples.length} ${batch.sentAt}\n`);
     return taken;
   };
   process.on('exit', () => closeSync(fd));

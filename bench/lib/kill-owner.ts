@@ -61,11 +61,21 @@ export interface KillOwnerResult {
   takenByB: number;
   /** Sites node A held at the moment of the kill (every site, unless it lost some before). */
   aSitesAtKill: number | null;
+  /** Node A's event-loop stalls over a second before the kill (s since it started, ms). */
+  aStalls: { atS: number; ms: number }[];
+  /**
+   * Batches missing between two a node took, per gateway (its seqs are consecutive): the first few, with when
+   * the batch before the hole was sent, in ms after the kill (negative: before it).
+   */
+  holes: { gatewayId: string; seqs: string; sentMsAfterKill: number }[];
   loadAvgStart: number[];
   error?: string;
 }
 
-type Stats = { stats: { consumer: { samples: number; late: number }; sites: number } };
+type Stats = {
+  stats: { consumer: { samples: number; late: number }; sites: number };
+  proc: { stalls?: { atS: number; ms: number }[] };
+};
 
 export async function runKillOwner(o: KillOwnerOptions): Promise<KillOwnerResult> {
   const gateways = Math.max(1, Math.ceil(o.participants / o.perGateway));
@@ -101,6 +111,8 @@ export async function runKillOwner(o: KillOwnerOptions): Promise<KillOwnerResult
     takenByA: 0,
     takenByB: 0,
     aSitesAtKill: null,
+    aStalls: [],
+    holes: [],
     loadAvgStart: os.loadavg().map((x) => Math.round(x * 100) / 100),
   };
   try {
@@ -214,10 +226,16 @@ export async function runKillOwner(o: KillOwnerOptions): Promise<KillOwnerResult
     }
     o.log(`settled; killing node A (every site's owner) in ${o.killAtS} s`);
     await sleep(o.killAtS * 1000);
-    base.aSitesAtKill = (await stats(a)).sites;
+    a.send({ type: 'stats' });
+    const atKill = await a.next<Stats>('stats', 30_000);
+    base.aSitesAtKill = atKill.stats.sites;
+    base.aStalls = atKill.proc.stalls ?? [];
+    if (base.aStalls.length)
+      o.log(`node A's event loop stalled: ${base.aStalls.map((x) => `${x.ms} ms at ${x.atS} s`).join(', ')}`);
     if (base.aSitesAtKill < sites)
       o.log(`node A holds only ${base.aSitesAtKill} of ${sites} sites at the kill: it lost some before`);
     const killedAt = performance.now();
+    const killedAtWall = Date.now();
     a.proc.kill('SIGKILL');
     for (;;) {
       const sb = await stats(b);
@@ -250,8 +268,15 @@ export async function runKillOwner(o: KillOwnerOptions): Promise<KillOwnerResult
     base.lateBatches = (await stats(b)).consumer.late;
     b.send({ type: 'stop' });
     await b.next('report', 60_000).catch(() => undefined);
-    const counts = takenCounts(dataDir);
+    const { holes, ...counts } = takenCounts(dataDir);
     Object.assign(base, counts, { lost: Math.max(0, base.sent - counts.taken) });
+    base.holes = holes
+      .slice(0, 20)
+      .map((h) => ({ gatewayId: h.gatewayId, seqs: h.seqs, sentMsAfterKill: h.sentBefore - killedAtWall }));
+    if (holes.length)
+      o.log(
+        `${holes.length} holes in what was taken: ${base.holes.map((h) => `${h.gatewayId} ${h.seqs} (${h.sentMsAfterKill} ms)`).join(', ')}`,
+      );
     return base;
   } catch (e) {
     o.log(`run failed: ${String(e).slice(0, 4000)}`);
@@ -267,15 +292,20 @@ export async function runKillOwner(o: KillOwnerOptions): Promise<KillOwnerResult
 /** Samples taken over both nodes, each (gateway, seq) once, and how many batches were taken twice. */
 function takenCounts(dir: string) {
   const seen = new Map<string, number>();
+  /** Per gateway: seq → sentAt of what was taken. */
+  const byGateway = new Map<string, Map<number, number>>();
   let duplicateBatches = 0;
   const per = { a: 0, b: 0 };
   for (const name of ['a', 'b'] as const) {
     const file = path.join(dir, `taken-${name}.log`);
     if (!existsSync(file)) continue;
     for (const line of readFileSync(file, 'utf8').split('\n')) {
-      const [gw, seq, n] = line.split(' ');
+      const [gw, seq, n, sentAt] = line.split(' ');
       if (!gw || !seq || !n) continue;
       const key = `${gw} ${seq}`;
+      const seqs = byGateway.get(gw) ?? new Map<number, number>();
+      byGateway.set(gw, seqs);
+      seqs.set(Number(seq), Number(sentAt ?? 0));
       if (seen.has(key)) {
         duplicateBatches++;
         continue;
@@ -286,5 +316,19 @@ function takenCounts(dir: string) {
   }
   let taken = 0;
   for (const n of seen.values()) taken += n;
-  return { taken, duplicateBatches, takenByA: per.a, takenByB: per.b };
+  const holes: { gatewayId: string; seqs: string; sentBefore: number }[] = [];
+  for (const [gatewayId, seqs] of byGateway) {
+    const sorted = [...seqs.keys()].sort((x, y) => x - y);
+    for (let i = 1; i < sorted.length; i++) {
+      const prev = sorted[i - 1]!;
+      const next = sorted[i]!;
+      if (next > prev + 1)
+        holes.push({
+          gatewayId,
+          seqs: next === prev + 2 ? `${prev + 1}` : `${prev + 1}–${next - 1}`,
+          sentBefore: seqs.get(prev)!,
+        });
+    }
+  }
+  return { taken, duplicateBatches, takenByA: per.a, takenByB: per.b, holes };
 }

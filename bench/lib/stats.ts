@@ -82,9 +82,20 @@ export class SelfMonitor {
   /** CPU at the start of the measured window (set by `markSteady`). */
   private steadyCpu: NodeJS.CpuUsage | undefined;
   private steadyAt = 0;
+  private lastTick = performance.now();
+  private readonly bornAt = performance.now();
+  /** Times this process's event loop did not run for over a second: when (s since start) and how long (ms). */
+  readonly stalls: { atS: number; ms: number }[] = [];
 
-  constructor(everyMs = 250) {
-    this.timer = setInterval(() => this.sample(), everyMs);
+  constructor(private readonly everyMs = 250) {
+    this.timer = setInterval(() => {
+      const now = performance.now();
+      const late = now - this.lastTick - this.everyMs;
+      if (late > 1000 && this.stalls.length < 50)
+        this.stalls.push({ atS: Math.round((this.lastTick - this.bornAt) / 100) / 10, ms: Math.round(late) });
+      this.lastTick = now;
+      this.sample();
+    }, everyMs);
     this.timer.unref();
     this.sample();
   }
@@ -113,6 +124,7 @@ export class SelfMonitor {
       steadyCpuPct,
       peakRssMb: this.peakRssMb,
       rssMb: Math.round(process.memoryUsage().rss / 1048576),
+      stalls: [...this.stalls],
     };
   }
 
@@ -128,4 +140,6 @@ export interface ProcReport {
   steadyCpuPct: number | null;
   peakRssMb: number;
   rssMb: number;
+  /** Event-loop stalls over a second (see {@link SelfMonitor.stalls}). */
+  stalls?: { atS: number; ms: number }[];
 }

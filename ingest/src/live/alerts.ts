@@ -42,8 +42,20 @@ export function wireAlert(core: LiveCore, rt: SessionRuntime, p: ParticipantRunt
  * every console of the session and to InfluxDB. Nothing here decides open/acknowledged/closed, latching or
  * re-sound.
  */
+/** A queued registry write and who waits for its result. */
+interface QueuedWrite {
+  fn: (reg: Registry) => Promise<unknown>;
+  done(result: unknown): void;
+}
+
+/** Most writes of one site stored in one transaction. */
+const WRITE_BATCH = 200;
+
 export class AlertProjection {
-  private chain: Promise<unknown> = Promise.resolve();
+  /** Registry writes waiting, per site, in the order they were queued. */
+  private readonly queues = new Map<string, QueuedWrite[]>();
+  /** The site's writer while it has writes to do (one per site: a site's writes stay in order). */
+  private readonly pumps = new Map<string, Promise<void>>();
   private broadcaster: LiveBroadcaster | undefined;
 
   constructor(private readonly core: LiveCore) {}
@@ -59,35 +71,73 @@ export class AlertProjection {
 
   /** Waits for every registry write queued so far, and for those queued meanwhile (a hand-over loses none). */
   async drain(): Promise<void> {
-    let seen: Promise<unknown>;
-    do {
-      seen = this.chain;
-      await seen;
-    } while (seen !== this.chain);
+    while (this.pumps.size) await Promise.all(this.pumps.values());
   }
 
   /**
-   * Queues a registry write for `siteId` behind every earlier one, fenced by the site's lease (a write of a
-   * node that lost the site is refused by the database); a failure is counted and logged, never thrown.
+   * Queues a registry write for `siteId` behind every earlier one of the site, fenced by the site's lease (a
+   * write of a node that lost the site is refused by the database); a failure is counted and logged, never
+   * thrown. What queued up meanwhile is stored together, in one transaction of at most {@link WRITE_BATCH}:
+   * a burst (every participant's signal lost and back, on a restart of a big class) costs a few commits, not
+   * thousands, and a node that lost the site refuses its whole queue at once.
    */
   registryWrite<T>(siteId: string, fn: (reg: Registry) => Promise<T>): Promise<T | undefined> {
-    const run = this.chain
-      .then(() => siteWrite(this.core, siteId, fn))
-      .catch((e: unknown) => {
-        if (e instanceof LeaseLostError) {
-          this.core.counters.fencedWrites++;
-          this.core.log.warn({ siteId, token: e.token }, 'registry write refused: this node lost the site');
-          return undefined;
-        }
-        this.core.counters.registryErrors++;
-        this.core.log.error(
-          { err: (e as Error).message, code: (e as { code?: string }).code },
-          'registry write failed',
+    return new Promise<T | undefined>((resolve) => {
+      const queue = this.queues.get(siteId) ?? [];
+      this.queues.set(siteId, queue);
+      queue.push({ fn, done: resolve as (result: unknown) => void });
+      if (!this.pumps.has(siteId)) {
+        const pump = this.pump(siteId).finally(() => this.pumps.delete(siteId));
+        this.pumps.set(siteId, pump);
+      }
+    });
+  }
+
+  private async pump(siteId: string): Promise<void> {
+    for (;;) {
+      const queue = this.queues.get(siteId);
+      if (!queue?.length) {
+        this.queues.delete(siteId);
+        return;
+      }
+      await this.writeBatch(siteId, queue.splice(0, WRITE_BATCH));
+    }
+  }
+
+  private async writeBatch(siteId: string, batch: QueuedWrite[]): Promise<void> {
+    try {
+      const results = await siteWrite(this.core, siteId, (reg) =>
+        reg.transaction(async (tx) => {
+          const out: unknown[] = [];
+          for (const w of batch) out.push(await w.fn(tx));
+          return out;
+        }),
+      );
+      for (const [i, w] of batch.entries()) w.done(results[i]);
+    } catch (e) {
+      if (e instanceof LeaseLostError) {
+        // Everything queued for the site was decided while it was this node's: none of it is stored now.
+        const refused = [...batch, ...(this.queues.get(siteId)?.splice(0) ?? [])];
+        this.core.counters.fencedWrites += refused.length;
+        this.core.log.warn(
+          { siteId, token: e.token, writes: refused.length },
+          'registry writes refused: this node lost the site',
         );
-        return undefined;
-      });
-    this.chain = run;
-    return run;
+        for (const w of refused) w.done(undefined);
+        return;
+      }
+      // One bad write must not take the others with it: the batch was rolled back, so each goes again alone.
+      if (batch.length > 1) {
+        for (const w of batch) await this.writeBatch(siteId, [w]);
+        return;
+      }
+      this.core.counters.registryErrors++;
+      this.core.log.error(
+        { err: (e as Error).message, code: (e as { code?: string }).code },
+        'registry write failed',
+      );
+      batch[0]?.done(undefined);
+    }
   }
 
   /** Stores and shows engine events at once (the registry writes follow in order). */
