@@ -24,8 +24,13 @@ afterAll(async () => {
 });
 
 /** A gate holding every site until `lose()`, counting the fenced transactions (each one commit). */
-function gate() {
-  const g = {
+interface CountingGate extends SiteGate {
+  held: boolean;
+  transactions: number;
+}
+
+function gate(): CountingGate {
+  const g: CountingGate = {
     held: true,
     transactions: 0,
     owns: () => g.held,
@@ -35,7 +40,7 @@ function gate() {
       g.transactions++;
       return registry.transaction(fn);
     },
-  } satisfies SiteGate & Record<string, unknown>;
+  };
   return g;
 }
 
@@ -87,7 +92,6 @@ async function rig() {
           acknowledgedAt: null,
           acknowledgedBy: null,
           closedAt: null,
-          raisedAt: T0,
         },
       }),
     );

@@ -7,7 +7,6 @@ import {
   listOf,
   nextPhase,
   phasePlanOf,
-  type RosterEntryView,
   reportCsvQuerySchema,
   rosterEntrySchema,
   rosterQuerySchema,
@@ -24,7 +23,7 @@ import {
   unboundDevicesQuerySchema,
 } from '@zonewatch/protocol';
 import { authCodes, coachOnly, requireRole, requireUser } from '../../auth/index.js';
-import { codes, type RosterBinding, type SessionRecord } from '../../registry/index.js';
+import { codes, type SessionRecord } from '../../registry/index.js';
 import {
   type ApiContext,
   assertSite,
