@@ -140,10 +140,15 @@ export class SiteOwnership implements SiteGate {
     return this.owns(siteId) ? this.held.get(siteId)?.token : undefined;
   }
 
-  /** A registry write for `siteId`, refused (LeaseLostError) unless this node's token is still the lease's. */
-  fenced<T>(siteId: string, fn: (reg: Registry) => Promise<T>): Promise<T> {
+  /**
+   * A registry write for `siteId`, refused (LeaseLostError) unless this node's token is still the lease's —
+   * and is `token`, when given: a write decided under an earlier lease of this node is not stored under a
+   * later one (the later one restored the site from the registry without it).
+   */
+  fenced<T>(siteId: string, fn: (reg: Registry) => Promise<T>, token?: number): Promise<T> {
     const h = this.held.get(siteId);
-    if (!h || !this.owns(siteId)) return Promise.reject(new LeaseLostError(siteId, h?.token ?? 0));
+    if (!h || !this.owns(siteId) || (token !== undefined && token !== h.token))
+      return Promise.reject(new LeaseLostError(siteId, token ?? h?.token ?? 0));
     return this.o.registry.transaction(async (tx) => {
       await this.o.leases.check(tx.db, siteId, this.o.holder, h.token);
       return fn(tx);

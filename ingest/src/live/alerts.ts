@@ -46,6 +46,8 @@ export function wireAlert(core: LiveCore, rt: SessionRuntime, p: ParticipantRunt
 interface QueuedWrite {
   fn: (reg: Registry) => Promise<unknown>;
   done(result: unknown): void;
+  /** The site's lease token when the write was queued (leases only; `null`: the site was not held). */
+  token: number | null | undefined;
 }
 
 /** Most writes of one site stored in one transaction. */
@@ -85,7 +87,12 @@ export class AlertProjection {
     return new Promise<T | undefined>((resolve) => {
       const queue = this.queues.get(siteId) ?? [];
       this.queues.set(siteId, queue);
-      queue.push({ fn, done: resolve as (result: unknown) => void });
+      const o = this.core.deps.ownership;
+      queue.push({
+        fn,
+        done: resolve as (result: unknown) => void,
+        token: o ? (o.token(siteId) ?? null) : undefined,
+      });
       if (!this.pumps.has(siteId)) {
         const pump = this.pump(siteId).finally(() => this.pumps.delete(siteId));
         this.pumps.set(siteId, pump);
@@ -100,24 +107,39 @@ export class AlertProjection {
         this.queues.delete(siteId);
         return;
       }
-      await this.writeBatch(siteId, queue.splice(0, WRITE_BATCH));
+      // A batch holds writes of one lease only: those of an earlier lease are refused, not stored under this one.
+      let n = 1;
+      while (n < queue.length && n < WRITE_BATCH && queue[n]!.token === queue[0]!.token) n++;
+      await this.writeBatch(siteId, queue.splice(0, n));
     }
   }
 
   private async writeBatch(siteId: string, batch: QueuedWrite[]): Promise<void> {
+    const token = batch[0]!.token;
     try {
-      const results = await siteWrite(this.core, siteId, (reg) =>
-        reg.transaction(async (tx) => {
-          const out: unknown[] = [];
-          for (const w of batch) out.push(await w.fn(tx));
-          return out;
-        }),
+      if (token === null) throw new LeaseLostError(siteId, 0);
+      const results = await siteWrite(
+        this.core,
+        siteId,
+        (reg) =>
+          reg.transaction(async (tx) => {
+            const out: unknown[] = [];
+            for (const w of batch) out.push(await w.fn(tx));
+            return out;
+          }),
+        token,
       );
       for (const [i, w] of batch.entries()) w.done(results[i]);
     } catch (e) {
       if (e instanceof LeaseLostError) {
-        // Everything queued for the site was decided while it was this node's: none of it is stored now.
-        const refused = [...batch, ...(this.queues.get(siteId)?.splice(0) ?? [])];
+        // Everything queued under the same lease goes with it (a later lease's writes stay queued).
+        const queue = this.queues.get(siteId) ?? [];
+        const same = queue.filter((w) => w.token === token);
+        this.queues.set(
+          siteId,
+          queue.filter((w) => w.token !== token),
+        );
+        const refused = [...batch, ...same];
         this.core.counters.fencedWrites += refused.length;
         this.core.log.warn(
           { siteId, token: e.token, writes: refused.length },

@@ -64,8 +64,11 @@ export interface SiteGate {
   owns(siteId: string): boolean;
   /** The fencing token of the site's lease, while held. */
   token(siteId: string): number | undefined;
-  /** A registry write for the site, refused by the database unless this node's lease is still current. */
-  fenced<T>(siteId: string, fn: (reg: Registry) => Promise<T>): Promise<T>;
+  /**
+   * A registry write for the site, refused by the database unless this node's lease is still current (and is
+   * `token`, when given).
+   */
+  fenced<T>(siteId: string, fn: (reg: Registry) => Promise<T>, token?: number): Promise<T>;
   /** Tries to take the site now when nobody holds it (a session just started on a new site). */
   claim?(siteId: string): Promise<void>;
 }
@@ -188,10 +191,18 @@ export function ownsSite(core: LiveCore, siteId: string): boolean {
   return sites.length === 0 || sites.includes(siteId);
 }
 
-/** A registry write for `siteId`: fenced by the site's lease when there is one. */
-export function siteWrite<T>(core: LiveCore, siteId: string, fn: (reg: Registry) => Promise<T>): Promise<T> {
+/**
+ * A registry write for `siteId`: fenced by the site's lease when there is one — the lease of `token` when
+ * given (the token the write was decided under).
+ */
+export function siteWrite<T>(
+  core: LiveCore,
+  siteId: string,
+  fn: (reg: Registry) => Promise<T>,
+  token?: number,
+): Promise<T> {
   const o = core.deps.ownership;
-  return o ? o.fenced(siteId, fn) : fn(core.deps.registry);
+  return o ? o.fenced(siteId, fn, token) : fn(core.deps.registry);
 }
 
 /** A fresh {@link LiveCore}. */
