@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADAPTER_COMMAND_TIMEOUT_MS } from '../../src/plugins/external/redis-adapter.js';
 import {
   type ClassGateway,
   type FailoverStack,
@@ -13,8 +14,8 @@ import { type Console, connectConsole, login } from './stack.js';
 
 /**
  * Redis going away must not end an ingest node. The Socket.IO Redis adapter publishes every frame without
- * awaiting it, and node-redis rejects a command that could not be sent within 5 s (while it reconnects, or
- * while its socket is backed up); unhandled, those rejections ended the node with exit code 1 (seen in the
+ * awaiting it, and node-redis rejects a command that could not be sent within its timeout (5 s then, 30 s
+ * now: while it reconnects, or while its socket is backed up); unhandled, those rejections ended the node with exit code 1 (seen in the
  * failover benchmark at 10,000 participants), leaving its sites unmonitored until another node took them.
  * The fault is real: the redis-server process is killed. The node's own consoles keep their frames (the
  * adapter broadcasts locally first) and it keeps its site (leases live in Postgres).
@@ -51,14 +52,19 @@ describe('Redis goes away during a class', () => {
     );
 
     process.kill(stack.redis.pid, 'SIGKILL');
-    // Every frame broadcast from now on waits for a connection that does not come back, for 5 s each.
-    await new Promise((r) => setTimeout(r, 8_000));
+    // Every frame broadcast from now on waits for a connection that does not come back, until node-redis
+    // gives it up (ADAPTER_COMMAND_TIMEOUT_MS): those rejections are what ended the node.
+    const deadline = Date.now() + ADAPTER_COMMAND_TIMEOUT_MS + 30_000;
+    while (!a.output().includes('redis command for the Socket.IO adapter failed')) {
+      if (Date.now() > deadline) throw new Error('no adapter command was given up');
+      await new Promise((r) => setTimeout(r, 250));
+    }
     const resumedAt = Date.now();
 
     await onA.waitFor(
       () => onA!.frames.find((f) => f.at > resumedAt + 1000 && f.participants.some((p) => p.hr !== null)),
       30_000,
-      'a frame 9 s after Redis went away',
+      'a frame after the adapter gave its commands up',
     );
     expect(a.child.exitCode, a.output().slice(-3000)).toBeNull();
     expect(a.child.signalCode).toBeNull();
