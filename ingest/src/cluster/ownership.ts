@@ -259,15 +259,39 @@ export class SiteOwnership implements SiteGate {
     this.o.onReleased?.(siteId);
   }
 
-  /** Graceful shutdown: hands every site over at once (stops it here, then releases the lease). */
+  /**
+   * Graceful shutdown: hands every site over at once (stops it here, then releases the lease). Its leases
+   * are still renewed while it does: finishing a site's queued writes can take longer than a lease (seen at
+   * 10,000 participants: 3,523 writes refused as the lease ran out during the hand-over).
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
-    clearInterval(this.expiryTimer);
     await this.round?.catch(() => undefined);
     await Promise.all(this.loading.values());
+    let renewing: Promise<void> | undefined;
+    const keepAlive = setInterval(() => {
+      renewing ??= this.renewAll()
+        .catch((e: unknown) =>
+          this.o.logger.error({ err: (e as Error).message }, 'renewing leases while handing over failed'),
+        )
+        .finally(() => {
+          renewing = undefined;
+        });
+    }, this.o.renewMs);
+    try {
+      await this.handOverAll();
+    } finally {
+      clearInterval(keepAlive);
+      clearInterval(this.expiryTimer);
+      await renewing;
+    }
+  }
+
+  private async handOverAll(): Promise<void> {
     for (const siteId of [...this.held.keys()]) {
-      const token = this.held.get(siteId)!.token;
+      const token = this.held.get(siteId)?.token;
+      if (token === undefined) continue; // lost meanwhile (its lease ran out): already stopped here
       // Stop consuming and let queued writes finish while the lease is still ours, then release it.
       await this.o.onLost(siteId, token, true).catch(() => undefined);
       this.held.delete(siteId);

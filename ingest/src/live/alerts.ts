@@ -48,6 +48,8 @@ interface QueuedWrite {
   done(result: unknown): void;
   /** The site's lease token when the write was queued (leases only; `null`: the site was not held). */
   token: number | null | undefined;
+  /** What the write stores, for the log should it fail (ids and an event name: never health data). */
+  what?: { alertId: string; event: string };
 }
 
 /** Most writes of one site stored in one transaction. */
@@ -83,7 +85,11 @@ export class AlertProjection {
    * a burst (every participant's signal lost and back, on a restart of a big class) costs a few commits, not
    * thousands, and a node that lost the site refuses its whole queue at once.
    */
-  registryWrite<T>(siteId: string, fn: (reg: Registry) => Promise<T>): Promise<T | undefined> {
+  registryWrite<T>(
+    siteId: string,
+    fn: (reg: Registry) => Promise<T>,
+    what?: QueuedWrite['what'],
+  ): Promise<T | undefined> {
     return new Promise<T | undefined>((resolve) => {
       const queue = this.queues.get(siteId) ?? [];
       this.queues.set(siteId, queue);
@@ -92,6 +98,7 @@ export class AlertProjection {
         fn,
         done: resolve as (result: unknown) => void,
         token: o ? (o.token(siteId) ?? null) : undefined,
+        what,
       });
       if (!this.pumps.has(siteId)) {
         const pump = this.pump(siteId).finally(() => this.pumps.delete(siteId));
@@ -155,7 +162,7 @@ export class AlertProjection {
       }
       this.core.counters.registryErrors++;
       this.core.log.error(
-        { err: (e as Error).message, code: (e as { code?: string }).code },
+        { err: (e as Error).message, code: (e as { code?: string }).code, ...batch[0]?.what },
         'registry write failed',
       );
       batch[0]?.done(undefined);
@@ -189,24 +196,29 @@ export class AlertProjection {
       const s = e.alert;
       if (e.event === 'raised') {
         this.core.alertIndex.set(e.alertId, { session: rt, p });
-        last = this.registryWrite(site, (reg) =>
-          reg.alerts.raise({
-            id: e.alertId,
-            sessionId: rt.info.id,
-            participantId: p.participantId,
-            rule: e.rule,
-            severity: s.severity,
-            unconfirmed: s.unconfirmed,
-            atMs: e.t,
-          }),
+        last = this.registryWrite(
+          site,
+          (reg) =>
+            reg.alerts.raise({
+              id: e.alertId,
+              sessionId: rt.info.id,
+              participantId: p.participantId,
+              rule: e.rule,
+              severity: s.severity,
+              unconfirmed: s.unconfirmed,
+              atMs: e.t,
+            }),
+          { alertId: e.alertId, event: 'raised' },
         );
         continue;
       }
       const event = e.event;
       const actorId = 'actor' in e && e.actor !== SYSTEM_ACTOR ? e.actor : null;
       const note = 'note' in e ? (e.note ?? null) : null;
-      last = this.registryWrite(site, (reg) =>
-        reg.alerts.persist({ alertId: e.alertId, event, atMs: e.t, actorId, note, after: s }),
+      last = this.registryWrite(
+        site,
+        (reg) => reg.alerts.persist({ alertId: e.alertId, event, atMs: e.t, actorId, note, after: s }),
+        { alertId: e.alertId, event },
       );
     }
     return last;

@@ -1,6 +1,8 @@
 // Site leases on Debian's Postgres server (row locks are the point: PGlite runs one connection at a time).
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LeaseLostError, SiteLeases } from '../../src/cluster/leases.js';
+import { SiteOwnership } from '../../src/cluster/ownership.js';
 import { createRegistry, type Db, migrate, openPostgres } from '../../src/registry/index.js';
 import { type PgServer, startPostgres } from '../registry/pg-server.js';
 
@@ -77,5 +79,36 @@ describe('site leases', () => {
     await expect(db.transaction((tx) => leases.check(tx, 'site-takeover', 'node-a', 1))).rejects.toThrow(
       LeaseLostError,
     );
+  });
+});
+
+describe('site ownership', () => {
+  it('a graceful stop keeps renewing its leases while a site’s hand-over takes longer than a lease', async () => {
+    const registry = createRegistry(db);
+    await registry.sites.create({ id: 'site-handover', name: 'site-handover' });
+    const TTL_MS = 1000;
+    const ownership = new SiteOwnership({
+      leases,
+      registry,
+      logger: pino({ level: 'silent' }),
+      holder: 'node-stopping',
+      ttlMs: TTL_MS,
+      renewMs: 200,
+      preferred: ['site-handover'],
+      takeover: false,
+      onAcquired: async () => {},
+      // Finishing the site's queued writes: three lease times.
+      onLost: (_site, _token, graceful) =>
+        graceful ? new Promise((r) => setTimeout(r, 3 * TTL_MS)) : Promise.resolve(),
+    });
+    await ownership.start();
+    expect(ownership.owns('site-handover')).toBe(true);
+    const lease = async () => (await leases.list()).find((l) => l.siteId === 'site-handover');
+    const stopped = ownership.stop();
+    await new Promise((r) => setTimeout(r, 2 * TTL_MS));
+    // Mid-hand-over: still this node's (its last writes are being stored under it).
+    expect(await lease()).toMatchObject({ holder: 'node-stopping', valid: true });
+    await stopped;
+    expect(await lease()).toMatchObject({ holder: 'node-stopping', valid: false }); // released
   });
 });
