@@ -58,6 +58,9 @@ export interface ConsumerStats {
   refused: number;
 }
 
+/** How long a site session waits for the broker's CONNACK before it drops the attempt and tries again. */
+export const SITE_CONNECT_TIMEOUT_MS = 5_000;
+
 /** A batch that reaches ingest this long after its gateway sent it is counted as late (ms). */
 export const LATE_MS = 2_000;
 
@@ -255,6 +258,9 @@ export function createTelemetryConsumer(opts: ConsumerOptions): TelemetryConsume
         // lease must not take the session back from the new owner.
         reconnectPeriod: 0,
         resubscribe: false,
+        // A CONNECT the broker never answers is tried again after this, not after mqtt.js's 30 s: seen with
+        // aedes (sessions in Redis) when a node took over a site, which then stayed held and unconsumed.
+        connectTimeout: SITE_CONNECT_TIMEOUT_MS,
       });
       siteClients.set(siteId, c);
       c.on('close', () => {
@@ -264,7 +270,11 @@ export function createTelemetryConsumer(opts: ConsumerOptions): TelemetryConsume
       });
       // PUBACK only once the batch was taken: a message refused here stays with the broker's session.
       c.handleMessage = (packet, callback) => {
-        if (handle(packet.topic, packet.payload as Buffer)) pace(() => callback());
+        if (handle(packet.topic, packet.payload as Buffer)) return pace(() => callback());
+        // Refused (the lease was not certain at that instant): not acknowledged, and mqtt.js would wait for
+        // this message for ever, so the connection goes; it comes back (and the broker sends the message
+        // again) if the site is still this node's a second later, as after any other drop.
+        c.stream?.destroy();
       };
       c.on('error', (e) => opts.logger.error({ siteId, err: e.message }, 'mqtt error (site session)'));
       const subscribed = new Promise<void>((resolve, reject) => {

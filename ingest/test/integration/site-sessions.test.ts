@@ -31,7 +31,7 @@ const batch = (seq: number): string =>
  * backlog of 300 batches, each costing the rules 10 ms (3 s in all), drains through the real consumer
  * from Debian's Mosquitto while a timer must keep getting its turns.
  */
-describe('consumer: a backlog does not keep timers waiting', () => {
+describe('consumer: a site session under load', () => {
   let broker: TestBroker;
   let consumer: TelemetryConsumer | undefined;
 
@@ -90,5 +90,45 @@ describe('consumer: a backlog does not keep timers waiting', () => {
     expect(taken).toEqual(Array.from({ length: BATCHES }, (_, i) => i + 1));
     // Without pacing the timer waited for the whole burst the connection had buffered (seconds).
     expect(longestWait).toBeLessThan(1000);
+  });
+
+  it('a batch refused while the lease was uncertain does not stall the site: it comes again once held', async () => {
+    let held = true;
+    const taken: number[] = [];
+    const c = createTelemetryConsumer({
+      url: broker.url,
+      username: SUBSCRIBER,
+      password: secretFor(SUBSCRIBER),
+      sites: [],
+      leased: true,
+      accept: () => held,
+      logger: silent,
+      onBatch: (_site, b) => taken.push(b.seq),
+    });
+    const gateway = await connect(broker.url, {
+      username: 'gw-b',
+      password: secretFor('gw-b'),
+      clientId: 'gw-b',
+    });
+    const send = (seq: number) =>
+      gateway.publishAsync(telemetryTopic('site-2', 'gw-b'), batch(seq).replace('"gw-a"', '"gw-b"'), {
+        qos: 1,
+      });
+    try {
+      await c.addSite('site-2');
+      for (const seq of [1, 2]) await send(seq);
+      await expect.poll(() => taken, { timeout: 10_000 }).toEqual([1, 2]);
+      // The renewal is late for a moment: the site's next batch is refused, then the renewal arrives.
+      held = false;
+      await send(3);
+      await expect.poll(() => c.stats().refused, { timeout: 10_000 }).toBe(1);
+      held = true;
+      for (const seq of [4, 5]) await send(seq);
+      // Before, mqtt.js waited for the refused batch for ever: nothing more of the site was taken.
+      await expect.poll(() => taken, { timeout: 15_000 }).toEqual([1, 2, 3, 4, 5]);
+    } finally {
+      await gateway.endAsync();
+      await c.stop();
+    }
   });
 });
