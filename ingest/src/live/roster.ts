@@ -28,6 +28,13 @@ export async function loadSession(core: LiveCore, alerts: AlertProjection, sessi
     await core.deps.ownership?.claim?.(s.siteId);
     return;
   }
+  // The open alerts (and who acknowledged them) are read first: once the roster is in place they go back
+  // into the monitors at once, with no wait in between in which a monitor could raise one of them again.
+  const open = await reg.alerts.open({ sessionId });
+  const ackers = new Map<string, string | null>();
+  for (const a of open)
+    if (a.acknowledgedBy && !ackers.has(a.acknowledgedBy))
+      ackers.set(a.acknowledgedBy, (await reg.users.get(a.acknowledgedBy))?.username ?? null);
   if (core.sessions.has(sessionId)) unloadSession(core, sessionId);
   const info: SessionInfo = {
     id: s.id,
@@ -40,12 +47,29 @@ export async function loadSession(core: LiveCore, alerts: AlertProjection, sessi
     startedAt: s.startedAt,
     endedAt: null,
   };
-  const rt: SessionRuntime = { info, participants: new Map(), alerts: new Map() };
+  const rt: SessionRuntime = { info, participants: new Map(), alerts: new Map(), loading: true };
   core.sessions.set(sessionId, rt);
+  try {
+    await restoreInto(core, alerts, rt, s, open, ackers);
+  } finally {
+    rt.loading = false;
+  }
+}
+
+/** The roster, phases and open alerts of a session being loaded (no wait after the roster is in place). */
+async function restoreInto(
+  core: LiveCore,
+  alerts: AlertProjection,
+  rt: SessionRuntime,
+  s: SessionRecord,
+  open: Awaited<ReturnType<LiveCore['deps']['registry']['alerts']['open']>>,
+  ackers: ReadonlyMap<string, string | null>,
+): Promise<void> {
+  const sessionId = rt.info.id;
   await syncRoster(core, alerts, rt, { restoring: true });
   applyPhases(rt, s);
   const now = core.clock();
-  for (const a of await reg.alerts.open({ sessionId })) {
+  for (const a of open) {
     const p = rt.participants.get(a.participantId);
     if (!p) continue;
     p.monitor.restoreAlert(
@@ -63,7 +87,7 @@ export async function loadSession(core: LiveCore, alerts: AlertProjection, sessi
       now,
     );
     core.alertIndex.set(a.id, { session: rt, p });
-    const ackBy = a.acknowledgedBy ? ((await reg.users.get(a.acknowledgedBy))?.username ?? null) : null;
+    const ackBy = a.acknowledgedBy ? (ackers.get(a.acknowledgedBy) ?? null) : null;
     if (a.acknowledgedBy && ackBy) core.usernames.set(a.acknowledgedBy, ackBy);
     rt.alerts.set(a.id, {
       id: a.id,

@@ -112,7 +112,7 @@ export function applyBatch(
 /** Once a second: time-based rules (signal lost), escalation and re-sound of every participant. */
 export function tickAll(core: LiveCore, alerts: AlertProjection, now: number): void {
   for (const rt of core.sessions.values()) {
-    if (!ownsSite(core, rt.info.siteId)) continue;
+    if (rt.loading || !ownsSite(core, rt.info.siteId)) continue;
     const warmUntil = core.warming.get(rt.info.siteId);
     if (warmUntil !== undefined) {
       if (now < warmUntil) continue;

@@ -139,6 +139,12 @@ export interface SessionRuntime {
   participants: Map<string, ParticipantRuntime>;
   /** Live alerts (not closed) of the session, as consoles see them. */
   alerts: Map<string, Alert>;
+  /**
+   * Being loaded (roster, then its open alerts): not ticked yet. A participant ticked before its open alerts
+   * were back raised them a second time (seen at takeovers under load: the registry refused ~1,400
+   * signal-lost alerts as already open).
+   */
+  loading?: boolean;
 }
 
 /** Where a device or an alert lives. */

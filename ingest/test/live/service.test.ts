@@ -151,3 +151,62 @@ describe('live service: zone minutes in the frame (issue 14)', () => {
     expect(live.frame(session.id, T0)?.participants[0]?.targetMinutesInZone).toBeNull();
   });
 });
+
+describe('live service: a session restored under load (restart, takeover)', () => {
+  it('a monitor is not ticked before its open alerts are back: a slow restore raises nothing twice', async () => {
+    clock.now = T0;
+    const w = await world(registry);
+    await registry.prescriptions.create({
+      participantId: w.ann.id,
+      authorId: w.clinician.id,
+      body: {
+        hrRest: 60,
+        hrMax: { source: 'measured', bpm: 170 },
+        zone: { method: 'bpm', low: 100, high: 120 },
+        ceilingBpm: 140,
+      },
+      effectiveFrom: T0 - 1000,
+    });
+    await registry.rosters.bind({ sessionId: w.session.id, participantId: w.ann.id, deviceId: w.strapA.id });
+    await registry.sessions.start(w.session.id, T0 - 120_000);
+    // The previous owner raised it (no data yet) and died before it stored the clearing.
+    const previous = 'al-previous-owner:SIGNAL_LOST:1';
+    await registry.alerts.raise({
+      id: previous,
+      sessionId: w.session.id,
+      participantId: w.ann.id,
+      rule: 'SIGNAL_LOST',
+      severity: 'warning',
+      atMs: T0 - 60_000,
+    });
+    // A registry under load: the open alerts take a while to come back.
+    let release!: () => void;
+    const slow = new Promise<void>((r) => {
+      release = r;
+    });
+    const loaded: Registry = {
+      ...registry,
+      alerts: { ...registry.alerts, open: (f) => slow.then(() => registry.alerts.open(f)) },
+    };
+    const live = new LiveService({
+      registry: loaded,
+      writer: createMemoryWriter(),
+      logger: pino({ level: 'silent' }),
+      clock: () => clock.now,
+    });
+    const restoring = live.sessionStarted(w.session.id);
+    // The frame timer ticks on meanwhile, long past the signal-lost time.
+    for (let s = 1; s <= 60; s++) {
+      clock.now = T0 + s * 1000;
+      live.tick(clock.now);
+      await new Promise((r) => setImmediate(r));
+    }
+    release();
+    await restoring;
+    for (let s = 61; s <= 70; s++) live.tick(T0 + s * 1000);
+    await live.drain();
+    expect(live.stats()).toMatchObject({ registryErrors: 0 });
+    const live_ = (await registry.alerts.listBySession(w.session.id)).filter((a) => a.state !== 'closed');
+    expect(live_.map((a) => a.id)).toEqual([previous]);
+  });
+});
