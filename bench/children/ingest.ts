@@ -20,6 +20,8 @@ const hardStop = setTimeout(() => process.exit(3), Number(process.env.BENCH_MAX_
 hardStop.unref();
 process.on('disconnect', () => process.exit(4));
 
+/** Writes the CPU profile now (at `stop`, or after BENCH_CPU_PROFILE_S). */
+let writeProfile = async (): Promise<void> => {};
 if (process.env.BENCH_CPU_PROFILE) {
   // A CPU profile of this process's first BENCH_CPU_PROFILE_S seconds (default 60), for finding a stall:
   // written to `{BENCH_CPU_PROFILE}-{NODE_ID}.cpuprofile` (open it in Chrome's DevTools).
@@ -30,16 +32,17 @@ if (process.env.BENCH_CPU_PROFILE) {
   await session.post('Profiler.enable');
   await session.post('Profiler.setSamplingInterval', { interval: 1000 });
   await session.post('Profiler.start');
-  setTimeout(
-    async () => {
-      const { profile } = await session.post('Profiler.stop');
-      writeFileSync(
-        `${process.env.BENCH_CPU_PROFILE}-${process.env.NODE_ID ?? process.pid}.cpuprofile`,
-        JSON.stringify(profile),
-      );
-    },
-    Number(process.env.BENCH_CPU_PROFILE_S ?? 60) * 1000,
-  ).unref();
+  let written = false;
+  writeProfile = async () => {
+    if (written) return;
+    written = true;
+    const { profile } = await session.post('Profiler.stop');
+    writeFileSync(
+      `${process.env.BENCH_CPU_PROFILE}-${process.env.NODE_ID ?? process.pid}.cpuprofile`,
+      JSON.stringify(profile),
+    );
+  };
+  setTimeout(() => void writeProfile(), Number(process.env.BENCH_CPU_PROFILE_S ?? 60) * 1000).unref();
 }
 
 let platform: Platform | undefined;
@@ -96,6 +99,7 @@ process.on('message', async (m: { type: string }) => {
   if (m.type === 'steady') monitor.markSteady();
   if (m.type === 'stats') send({ type: 'stats', stats: stats(), proc: monitor.report() });
   if (m.type === 'stop') {
+    await writeProfile();
     const report = monitor.report();
     const final = stats();
     await platform!.close();

@@ -267,7 +267,12 @@ export async function runKillOwner(o: KillOwnerOptions): Promise<KillOwnerResult
     }
     base.lateBatches = (await stats(b)).consumer.late;
     b.send({ type: 'stop' });
-    await b.next('report', 60_000).catch(() => undefined);
+    const bReport = await b
+      .next<{ proc?: { stalls?: { atS: number; ms: number }[] } }>('report', 60_000)
+      .catch(() => undefined);
+    const bStalls = bReport?.proc?.stalls ?? [];
+    if (bStalls.length)
+      o.log(`node B's event loop stalled: ${bStalls.map((x) => `${x.ms} ms at ${x.atS} s`).join(', ')}`);
     const { holes, ...counts } = takenCounts(dataDir);
     Object.assign(base, counts, { lost: Math.max(0, base.sent - counts.taken) });
     base.holes = holes
