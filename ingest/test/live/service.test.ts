@@ -27,8 +27,8 @@ afterAll(async () => {
   await db.close();
 });
 
-/** An active session with Ann wearing a strap: zone 100–120 bpm, ceiling 140. */
-async function liveSession(fitt?: { sessionsPerWeek: number; minutesInZone: number }) {
+/** A world whose session is active (since `startedAt`) with Ann wearing a strap: zone 100–120 bpm, ceiling 140. */
+async function annOnStrap(startedAt: number, fitt?: { sessionsPerWeek: number; minutesInZone: number }) {
   clock.now = T0;
   const w = await world(registry);
   await registry.prescriptions.create({
@@ -44,7 +44,13 @@ async function liveSession(fitt?: { sessionsPerWeek: number; minutesInZone: numb
     effectiveFrom: T0 - 1000,
   });
   await registry.rosters.bind({ sessionId: w.session.id, participantId: w.ann.id, deviceId: w.strapA.id });
-  await registry.sessions.start(w.session.id, T0);
+  await registry.sessions.start(w.session.id, startedAt);
+  return w;
+}
+
+/** {@link annOnStrap} since T0, live. */
+async function liveSession(fitt?: { sessionsPerWeek: number; minutesInZone: number }) {
+  const w = await annOnStrap(T0, fitt);
   const broadcast: WireAlertEvent[] = [];
   const live = new LiveService({
     registry,
@@ -154,21 +160,7 @@ describe('live service: zone minutes in the frame (issue 14)', () => {
 
 describe('live service: a session restored under load (restart, takeover)', () => {
   it('a monitor is not ticked before its open alerts are back: a slow restore raises nothing twice', async () => {
-    clock.now = T0;
-    const w = await world(registry);
-    await registry.prescriptions.create({
-      participantId: w.ann.id,
-      authorId: w.clinician.id,
-      body: {
-        hrRest: 60,
-        hrMax: { source: 'measured', bpm: 170 },
-        zone: { method: 'bpm', low: 100, high: 120 },
-        ceilingBpm: 140,
-      },
-      effectiveFrom: T0 - 1000,
-    });
-    await registry.rosters.bind({ sessionId: w.session.id, participantId: w.ann.id, deviceId: w.strapA.id });
-    await registry.sessions.start(w.session.id, T0 - 120_000);
+    const w = await annOnStrap(T0 - 120_000);
     // The previous owner raised it (no data yet) and died before it stored the clearing.
     const previous = 'al-previous-owner:SIGNAL_LOST:1';
     await registry.alerts.raise({
