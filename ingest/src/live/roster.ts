@@ -1,6 +1,6 @@
 import { ParticipantMonitor, type ResolvedPrescription, resolvePrescription } from '@zonewatch/clinical';
 import { phasePlanOf, phasesOf, type RuleId, type SessionInfo } from '@zonewatch/protocol';
-import type { SessionRecord } from '../registry/index.js';
+import type { AlertRecord, SessionRecord } from '../registry/index.js';
 import { newId } from '../registry/index.js';
 import type { AlertProjection } from './alerts.js';
 import { type LiveCore, ownsSite, type SessionRuntime } from './types.js';
@@ -50,24 +50,22 @@ export async function loadSession(core: LiveCore, alerts: AlertProjection, sessi
   const rt: SessionRuntime = { info, participants: new Map(), alerts: new Map(), loading: true };
   core.sessions.set(sessionId, rt);
   try {
-    await restoreInto(core, alerts, rt, s, open, ackers);
+    await syncRoster(core, alerts, rt, { restoring: true });
+    applyPhases(rt, s);
+    restoreAlerts(core, rt, open, ackers);
   } finally {
     rt.loading = false;
   }
 }
 
-/** The roster, phases and open alerts of a session being loaded (no wait after the roster is in place). */
-async function restoreInto(
+/** Puts a loaded session's open alerts back into its monitors and its live alert list (no wait in between). */
+function restoreAlerts(
   core: LiveCore,
-  alerts: AlertProjection,
   rt: SessionRuntime,
-  s: SessionRecord,
-  open: Awaited<ReturnType<LiveCore['deps']['registry']['alerts']['open']>>,
+  open: readonly AlertRecord[],
   ackers: ReadonlyMap<string, string | null>,
-): Promise<void> {
+): void {
   const sessionId = rt.info.id;
-  await syncRoster(core, alerts, rt, { restoring: true });
-  applyPhases(rt, s);
   const now = core.clock();
   for (const a of open) {
     const p = rt.participants.get(a.participantId);

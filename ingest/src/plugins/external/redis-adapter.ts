@@ -21,8 +21,8 @@ const redisAdapter: FastifyPluginAsync<RedisAdapterOptions> = async (app, opts) 
   const sub = pub.duplicate();
   for (const c of [pub, sub]) c.on('error', (e: Error) => app.log.error({ err: e.message }, 'redis error'));
   await Promise.all([pub.connect(), sub.connect()]);
-  // The adapter publishes without awaiting, and node-redis rejects a command that got no answer within
-  // its timeout (5 s by default; see above): unhandled, that rejection ended the whole node (seen at 10,000 participants while
+  // The adapter publishes without awaiting, and node-redis rejects a command that got no answer within its
+  // timeout (see above): unhandled, that rejection ended the whole node (seen at 10,000 participants while
   // the event loop was busy). A lost broadcast is logged; the node, and every site it holds, goes on.
   for (const [client, methods] of [
     [pub, ['publish', 'sPublish']],
